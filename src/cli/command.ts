@@ -1,0 +1,62 @@
+/**
+ * The shape of a `netkit` subcommand and the small helpers they share.
+ * Commands get their streams through {@link Io} so tests can run them in-process.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** The streams and environment a command runs with. */
+export interface Io {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  /** Set by `main` to the process's signal; commands that serve forever stop when it aborts. */
+  signal?: AbortSignal;
+}
+
+/** A subcommand: `run` resolves to the exit code (0 ok, 1 failure, 2 bad usage). */
+export interface Command {
+  /** One line for `netkit --help`. */
+  summary: string;
+  /** The full usage text printed by `netkit <name> --help` and on bad usage. */
+  usage: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** Bad usage: `main` prints the message and the command's usage and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * `util.parseArgs` with netkit's conventions: unknown options and missing
+ * values become a {@link UsageError} instead of a TypeError.
+ */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T): ParsedOptions<T> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedOptions<T>;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** What {@link parseOptions} returns: option values by name, and the positionals. */
+export interface ParsedOptions<T extends NonNullable<ParseArgsConfig['options']>> {
+  values: { [K in keyof T]?: T[K] extends { type: 'string' } ? (T[K] extends { multiple: true } ? string[] : string) : boolean };
+  positionals: string[];
+}
+
+/** Parses a TCP port argument, throwing a {@link UsageError} when it is not 0–65535. */
+export function parsePort(value: string | undefined, fallback: number, what = 'port'): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${what} must be a number from 0 to 65535, got '${value}'`);
+  return n;
+}
+
+/** Writes to a stream and resolves once it has been flushed (or at once if it need not wait). */
+export function write(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}

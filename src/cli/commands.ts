@@ -1,0 +1,9 @@
+/**
+ * The table of `netkit` subcommands. Each entry loads its module only when
+ * it runs, so `netkit dns` never pays for loading the FTP client.
+ */
+import type { Command } from './command.js';
+
+export const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./commands/demo.js')).demo,
+};

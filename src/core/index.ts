@@ -1,0 +1,2 @@
+/** netkit/core: the error hierarchy, deadlines and the receive buffer every transport shares. */
+export * from './errors.js';

@@ -1,0 +1,9 @@
+/**
+ * netkit: every module as a namespace.
+ *
+ * @example
+ * ```ts
+ * import { socket, core } from 'netkit';
+ * ```
+ */
+export * as core from './core/index.js';

@@ -1,0 +1,44 @@
+/**
+ * Helpers shared by netkit's tests: finding the repository, counting file
+ * descriptors, waiting with a bound. Not part of the package.
+ */
+import { readdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+/** The repository root (the folder holding package.json above dist/). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith(`${'/'}dist`)) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Open file descriptors of this process. */
+export function fdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` every 10 ms until it returns true or `ms` passes; resolves to the last result. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = 2000): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > end) return false;
+    await delay(10);
+  }
+}
+
+/** True when `cmd` is found on PATH. */
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
