@@ -7,3 +7,4 @@
  * ```
  */
 export * as core from './core/index.js';
+export * as socket from './socket/index.js';

@@ -1,2 +1,4 @@
 /** netkit/core: the error hierarchy, deadlines and the receive buffer every transport shares. */
 export * from './errors.js';
+export * from './deadline.js';
+export * from './receive-buffer.js';

@@ -1,0 +1,89 @@
+/**
+ * `select`: waits until some sockets can be received from or sent to,
+ * like LuaSocket's `socket.select` — without FD_SETSIZE: any number of
+ * sockets, and no polling (each socket notifies when its state changes).
+ *
+ * - readable: data is buffered, or an end/error is pending (a receive would
+ *   not wait), or — for a server — a connection waits for `accept()`;
+ * - writable: connected and Node's write buffer has room (or the socket
+ *   failed, so a send reports the error at once).
+ *
+ * Results keep the order of the input. With `timeoutMs` 0 it only checks.
+ *
+ * @example
+ * ```ts
+ * const { readable, timedOut } = await socket.select([server, ...clients], null, 1000);
+ * for (const s of readable) if (s === server) clients.push(await server.accept());
+ * ```
+ */
+import { AbortError, ArgumentError } from '../core/errors.js';
+import { checkTimeout } from '../core/deadline.js';
+import { selectHooks, type Selectable } from './select-hooks.js';
+
+/** What {@link select} found. */
+export interface SelectResult<R, W> {
+  readable: R[];
+  writable: W[];
+  timedOut: boolean;
+}
+
+function scan<T extends Selectable>(list: readonly T[], kind: 'readable' | 'writable'): T[] {
+  const out: T[] = [];
+  for (const s of list) if (s[selectHooks][kind]()) out.push(s);
+  return out;
+}
+
+/**
+ * Resolves when at least one socket is ready, or after `timeoutMs`
+ * (`timedOut: true`, empty lists). `null`/omitted timeout waits forever.
+ * @throws {ArgumentError} both lists empty and no timeout (it would never return).
+ */
+export async function select<R extends Selectable, W extends Selectable>(
+  recvt: Iterable<R> | null | undefined,
+  sendt: Iterable<W> | null | undefined,
+  timeoutMs?: number | null,
+  opts: { signal?: AbortSignal } = {},
+): Promise<SelectResult<R, W>> {
+  const rl = recvt ? [...recvt] : [];
+  const wl = sendt ? [...sendt] : [];
+  const ms = checkTimeout(timeoutMs);
+  let readable = scan(rl, 'readable');
+  let writable = scan(wl, 'writable');
+  if (readable.length > 0 || writable.length > 0) return { readable, writable, timedOut: false };
+  if (ms === 0) return { readable, writable, timedOut: true };
+  if (rl.length === 0 && wl.length === 0 && ms === null) throw new ArgumentError('select with no sockets and no timeout would wait forever');
+  const started = performance.now();
+  for (;;) {
+    const left = ms === null ? null : ms - (performance.now() - started);
+    if (left !== null && left <= 0) return { readable: [], writable: [], timedOut: true };
+    const woke = await waitAny(rl, wl, left, opts.signal);
+    if (woke === 'aborted') throw new AbortError('select aborted', undefined, { cause: opts.signal?.reason });
+    readable = scan(rl, 'readable');
+    writable = scan(wl, 'writable');
+    if (readable.length > 0 || writable.length > 0) return { readable, writable, timedOut: false };
+    if (woke === 'timeout') return { readable, writable, timedOut: true };
+  }
+}
+
+function waitAny(rl: readonly Selectable[], wl: readonly Selectable[], ms: number | null, signal?: AbortSignal): Promise<'event' | 'timeout' | 'aborted'> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (r: 'event' | 'timeout' | 'aborted'): void => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      for (const s of rl) s[selectHooks].unwatchReadable(onEvent);
+      for (const s of wl) s[selectHooks].unwatchWritable(onEvent);
+      resolve(r);
+    };
+    const onEvent = (): void => finish('event');
+    const onAbort = (): void => finish('aborted');
+    if (signal?.aborted) return finish('aborted');
+    for (const s of rl) s[selectHooks].watchReadable(onEvent);
+    for (const s of wl) s[selectHooks].watchWritable(onEvent);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (ms !== null) timer = setTimeout(() => finish('timeout'), ms);
+  });
+}

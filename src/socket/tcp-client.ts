@@ -1,0 +1,348 @@
+/**
+ * A connected stream socket (TCP, TLS or Unix) with LuaSocket's methods:
+ * sequential `receive` by pattern, `send` with Lua ranges, timeouts in two
+ * modes, options, statistics, and a TLS upgrade (`startTls`).
+ *
+ * @example
+ * ```ts
+ * import { socket } from 'netkit';
+ * const c = await socket.connect('127.0.0.1', port);
+ * c.setTimeout(5000);
+ * await c.send('HELO me\r\n');
+ * const reply: string = await c.receive();      // '*l' by default
+ * const body: Buffer = await c.receive(512);     // exactly 512 bytes
+ * await c.close();
+ * ```
+ */
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import { ClosedError, ProtocolError, toNetError } from '../core/errors.js';
+import { Timeouts, type TimeoutMode } from '../core/deadline.js';
+import {
+  ReceiveBuffer,
+  type BytesPattern,
+  type LineEncoding,
+  type LineOptions,
+  type LinePattern,
+  type Pattern,
+  type ReceiveOptions,
+} from '../core/receive-buffer.js';
+import { OptionSet, type Linger, type OptionValue, type TcpOptionName } from './options.js';
+import { luaRange, writeAll } from './send.js';
+import { sockName, type SockName } from './address.js';
+import { selectHooks, type SelectHooks } from './select-hooks.js';
+import { waitForEvent } from './wait-event.js';
+
+/** Options of `send`. */
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of {@link TcpClient.startTls}. */
+export type StartTlsOptions = tls.ConnectionOptions & {
+  /** Act as the TLS server (on an accepted socket); needs `key`/`cert` or `secureContext`. */
+  isServer?: boolean;
+  signal?: AbortSignal;
+};
+
+/** What {@link TcpClient.fromSocket} may be told about the socket. */
+export interface ClientInit {
+  /** Host name a later `startTls` verifies the certificate against. */
+  servername?: string;
+  /** For Unix sockets: the path, reported by `getSockName`/`getPeerName`. */
+  path?: string;
+}
+
+/** Byte counters: `received`/`sent` in bytes, `age` in ms since creation. */
+export interface SocketStats {
+  received: number;
+  sent: number;
+  age: number;
+}
+
+/** How long `close()` keeps flushing queued data when `linger` is off. */
+const BACKGROUND_FLUSH_MS = 10_000;
+
+export class TcpClient {
+  #sock: Socket;
+  readonly #rb: ReceiveBuffer;
+  readonly #timeouts = new Timeouts();
+  readonly #options = new OptionSet('client');
+  #detach: () => void = () => {};
+  #sent = 0;
+  #receivedBase = 0;
+  #born = performance.now();
+  #closing: Promise<void> | null = null;
+  #servername: string | undefined;
+  readonly #path: string | undefined;
+  readonly #writeWatchers = new Set<() => void>();
+
+  /**
+   * Wraps a connected Node socket (from `net`, `tls` or an accepted
+   * connection). The wrapper owns it from now on: reads flow into its buffer.
+   */
+  constructor(sock: Socket, opts: ClientInit = {}) {
+    this.#sock = sock;
+    this.#servername = opts.servername;
+    this.#path = opts.path;
+    this.#rb = new ReceiveBuffer({ pause: () => this.#sock.pause(), resume: () => this.#sock.resume() }, 1024 * 1024, this.#timeouts);
+    this.#attach(sock);
+  }
+
+  /** Same as `new TcpClient(sock)`: adopt a Node socket, e.g. one a `net.Server` accepted. */
+  static fromSocket(sock: Socket, opts?: ClientInit): TcpClient {
+    return new TcpClient(sock, opts);
+  }
+
+  /** The underlying Node socket (a `tls.TLSSocket` after `startTls`). Escape hatch; reading from it directly breaks `receive`. */
+  get nodeSocket(): Socket {
+    return this.#sock;
+  }
+
+  #attach(sock: Socket): void {
+    const rb = this.#rb;
+    const onData = (chunk: Buffer): void => rb.push(chunk);
+    const onEnd = (): void => rb.end();
+    const onError = (err: Error): void => rb.fail(toNetError(err));
+    const onClose = (): void => {
+      rb.end();
+      this.#notifyWritable();
+    };
+    const onDrain = (): void => this.#notifyWritable();
+    sock.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('drain', onDrain);
+    this.#detach = () => {
+      sock.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('drain', onDrain);
+    };
+  }
+
+  // ---- receiving -------------------------------------------------------------
+
+  /**
+   * Receives by LuaSocket pattern: `'*l'` (default; a line without CR/LF),
+   * `'*L'` (with its end-of-line), `'*a'` (until the peer closes) or a byte
+   * count. `prefix` is prepended to the result (and to `err.partial`).
+   * @throws {TimeoutError} per `setTimeout`; `partial` holds what arrived.
+   * @throws {ClosedError} the peer closed first (not for `'*a'`), with `partial`.
+   * @throws {LimitError} a line is longer than the line limit (left buffered).
+   */
+  receive(pattern?: LinePattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string>;
+  receive(pattern: BytesPattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<Buffer>;
+  receive(pattern?: Pattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string | Buffer>;
+  receive(pattern?: Pattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string | Buffer> {
+    return this.#rb.receive(pattern, prefix, opts);
+  }
+
+  /**
+   * Receives one line with protocol options: `{ strict: true }` accepts only
+   * CRLF (a bare CR or LF throws ProtocolError), `{ keepEol: true }` keeps
+   * the end-of-line, `{ as: 'buffer' }` gives the raw bytes.
+   */
+  receiveLine(opts?: LineOptions & { as?: 'string' }): Promise<string>;
+  receiveLine(opts: LineOptions & { as: 'buffer' }): Promise<Buffer>;
+  receiveLine(opts?: LineOptions & { as?: 'string' | 'buffer' }): Promise<string | Buffer> {
+    return this.#rb.line(opts as LineOptions & { as: 'buffer' });
+  }
+
+  /** Whatever is buffered (waiting only while nothing is), at most `max` bytes; `null` at the end. */
+  receivePartial(max = 65536, opts?: ReceiveOptions): Promise<Buffer | null> {
+    return this.#rb.partial(max, opts);
+  }
+
+  /** Up to `n` buffered bytes, not consumed. */
+  peek(n?: number): Buffer {
+    return this.#rb.peek(n);
+  }
+
+  /** Puts bytes back in front of the receive buffer. */
+  unshift(data: Buffer): void {
+    this.#rb.unshift(data);
+  }
+
+  /** True when bytes are buffered (LuaSocket's `dirty`). */
+  dirty(): boolean {
+    return this.#rb.length > 0;
+  }
+
+  /** How lines decode: `'utf8'` (default) or `'latin1'` (one char per byte); `null` restores the default. */
+  setEncoding(encoding: LineEncoding | null): void {
+    if (encoding !== null && encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`encoding must be 'utf8', 'latin1' or null`);
+    this.#rb.encoding = encoding ?? 'utf8';
+  }
+
+  /** Longest line `receive('*l')` accepts, in bytes. @default 65536 */
+  setLineLimit(bytes: number): void {
+    this.#rb.lineLimit = bytes;
+  }
+
+  // ---- sending ---------------------------------------------------------------
+
+  /**
+   * Sends `data` (a string is encoded like lines), or the part `i..j` of it
+   * (1-based, inclusive, negative from the end — Lua's `string.sub`).
+   * Waits for 'drain' when Node's write buffer is full.
+   * @returns The index of the last byte sent (`j`, clamped).
+   * @throws {SendError} with `sent`, the index of the last byte that left.
+   */
+  async send(data: string | Uint8Array, i?: number, j?: number, opts?: SendOptions): Promise<number> {
+    const buf = typeof data === 'string' ? Buffer.from(data, this.#rb.encoding) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const [from, to] = luaRange(buf.length, i, j);
+    if (from === to) return to;
+    const part = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
+    await writeAll(this.#sock, part, this.#timeouts, from, opts?.signal);
+    this.#sent += part.length;
+    return to;
+  }
+
+  // ---- lifetime --------------------------------------------------------------
+
+  /**
+   * Closes the connection; resolves when the descriptor is released.
+   * Queued output is still flushed (bounded); with `linger` `{ on: true }`
+   * the flush waits at most `linger.timeout` ms, and timeout 0 resets.
+   * Pending receives fail with ClosedError. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    const sock = this.#sock;
+    this.#rb.fail(new ClosedError('closed: the socket was closed locally'));
+    this.#closing = new Promise<void>((resolve) => {
+      if (sock.closed) resolve();
+      else sock.once('close', () => resolve());
+    });
+    const linger = this.#options.get('linger') as Linger;
+    if (linger.on && linger.timeout === 0) {
+      sock.resetAndDestroy();
+    } else if (sock.writableLength === 0 || sock.destroyed) {
+      sock.destroy();
+    } else {
+      const bound = linger.on ? linger.timeout : BACKGROUND_FLUSH_MS;
+      const timer = setTimeout(() => (sock.destroyed ? undefined : sock.resetAndDestroy()), bound);
+      sock.once('close', () => clearTimeout(timer));
+      sock.end(() => sock.destroy());
+    }
+    this.#notifyWritable();
+    return this.#closing;
+  }
+
+  /** True once `close()` was called or the connection failed. */
+  get closed(): boolean {
+    return this.#closing !== null || this.#sock.destroyed;
+  }
+
+  /**
+   * Shuts down one direction: `'send'` sends FIN after queued data,
+   * `'receive'` ends receiving (later receives see the end), `'both'` both.
+   */
+  shutdown(how: 'both' | 'send' | 'receive' = 'both'): void {
+    if (how !== 'both' && how !== 'send' && how !== 'receive') throw new RangeError(`shutdown takes 'both', 'send' or 'receive'`);
+    if (how !== 'receive') this.#sock.end();
+    if (how !== 'send') {
+      this.#rb.end();
+      this.#sock.resume(); // keep draining the kernel; data after shutdown is dropped
+    }
+  }
+
+  /**
+   * Upgrades the connection to TLS in place (SMTP STARTTLS, POP3 STLS, FTP
+   * AUTH TLS). Any plaintext already buffered is refused: it throws
+   * ProtocolError, because bytes that arrived before the handshake could be
+   * injected by an attacker (curl CVE-2021-22947). After the handshake the
+   * receive buffer starts empty. Certificates are verified unless
+   * `rejectUnauthorized: false`.
+   */
+  async startTls(opts: StartTlsOptions = {}): Promise<void> {
+    if (this.#closing !== null || this.#sock.destroyed) throw new ClosedError('cannot start TLS: the socket is closed');
+    if (this.#rb.length > 0) {
+      throw new ProtocolError(`refusing TLS upgrade: ${this.#rb.length} plaintext bytes arrived before the handshake`, this.#rb.peek(80).toString('latin1'));
+    }
+    const { isServer, signal, ...tlsOpts } = opts;
+    const raw = this.#sock;
+    this.#detach();
+    raw.on('error', () => {}); // errors surface on the TLS socket
+    let secure: tls.TLSSocket;
+    let event: string;
+    if (isServer) {
+      secure = new tls.TLSSocket(raw, { isServer: true, ...tlsOpts } as tls.TLSSocketOptions);
+      event = 'secure';
+    } else {
+      secure = tls.connect({ servername: this.#servername, ...tlsOpts, socket: raw });
+      event = 'secureConnect';
+    }
+    this.#rb.discard();
+    this.#sock = secure;
+    this.#attach(secure);
+    try {
+      await waitForEvent(secure, event, this.#timeouts, signal, 'TLS handshake');
+    } catch (err) {
+      secure.destroy();
+      throw toNetError(err, 'TLS handshake');
+    }
+  }
+
+  // ---- settings and information ----------------------------------------------
+
+  /** LuaSocket's `settimeout`: `'b'` per wait (idle), `'t'` per call; ms, `null` = none. */
+  setTimeout(ms: number | null, mode: TimeoutMode = 'b'): void {
+    this.#timeouts.set(ms, mode);
+  }
+
+  /** Sets a LuaSocket option (see `options.ts` for what Node honours). */
+  setOption(name: TcpOptionName, value: OptionValue): void {
+    this.#options.set(name, value, this.#sock);
+  }
+
+  /** Reads an option's current value. */
+  getOption(name: TcpOptionName): OptionValue | undefined {
+    return this.#options.get(name);
+  }
+
+  /** @internal the master hands over its options */
+  adoptOptions(from: OptionSet): void {
+    from.copyTo(this.#options);
+    this.#options.applyAll(this.#sock);
+  }
+
+  /** The remote end: `{ address, port, family }` (family `'inet'`, `'inet6'` or `'unix'`). */
+  getPeerName(): SockName {
+    return sockName(this.#sock, 'remote', this.#path);
+  }
+
+  /** The local end: `{ address, port, family }`. */
+  getSockName(): SockName {
+    return sockName(this.#sock, 'local', this.#path);
+  }
+
+  /** Bytes received and sent, and the age in ms. */
+  getStats(): SocketStats {
+    return { received: this.#rb.received - this.#receivedBase, sent: this.#sent, age: performance.now() - this.#born };
+  }
+
+  /** Resets the counters (LuaSocket's `setstats`): e.g. `setStats(0, 0, 0)`. */
+  setStats(received: number, sent: number, age: number): void {
+    this.#receivedBase = this.#rb.received - received;
+    this.#sent = sent;
+    this.#born = performance.now() - age;
+  }
+
+  /** True when Node's write buffer has room (select's notion of writable). */
+  get writable(): boolean {
+    const s = this.#sock;
+    return !s.connecting && (s.destroyed || s.writableEnded || !s.writableNeedDrain);
+  }
+
+  #notifyWritable(): void {
+    for (const w of [...this.#writeWatchers]) w();
+  }
+
+  /** @internal hooks for `select` */
+  get [selectHooks](): SelectHooks {
+    return {
+      readable: () => this.#rb.readable,
+      writable: () => this.writable,
+      watchReadable: (cb) => this.#rb.watch(cb),
+      unwatchReadable: (cb) => this.#rb.unwatch(cb),
+      watchWritable: (cb) => this.#writeWatchers.add(cb),
+      unwatchWritable: (cb) => this.#writeWatchers.delete(cb),
+    };
+  }
+}
