@@ -108,6 +108,10 @@ export class ReceiveBuffer {
   #lastProgress = 0;
   #received = 0;
   #listeners: Set<() => void> | null = null;
+  /** Decoded lines of the head chunk not yet handed out (see #fastLine). */
+  #cache: string[] | null = null;
+  #cacheAt = 0;
+  #uncacheable: Buffer | null = null;
 
   /**
    * @param flow Pause/resume hooks of the transport (none for a detached buffer).
@@ -184,6 +188,7 @@ export class ReceiveBuffer {
   /** Drops everything buffered (e.g. before a TLS upgrade). Returns how many bytes. */
   discard(): number {
     const n = this.#length;
+    this.#cache = null;
     this.#chunks = [];
     this.#head = this.#offset = this.#length = this.#scanned = 0;
     this.#afterTake();
@@ -233,21 +238,50 @@ export class ReceiveBuffer {
     return prefix === undefined ? s : this.#prefixString(prefix, s);
   }
 
-  /** The common case: the whole line sits in the head chunk. */
+  /**
+   * The common case: the line sits in the head chunk. The first call on a
+   * chunk decodes all its complete lines at once (up to 64 KiB) and keeps
+   * them as strings; later calls just hand them out. The bytes stay in the
+   * buffer until handed out, so any other receive simply drops the cache.
+   * Only used while bytes and chars correspond one to one (ASCII or latin1).
+   */
   #fastLine(): string | undefined {
-    const chunk = this.#chunks[this.#head]!;
-    const start = this.#offset;
-    const lf = chunk.indexOf(10, start);
-    if (lf === -1 || lf - start > this.#lineLimit) return this.#tryLine(0) as string | undefined;
-    const next = lf + 1;
-    this.#length -= next - start;
-    if (next === chunk.length) this.#dropHead();
-    else this.#offset = next;
-    const end = lf > start && chunk[lf - 1] === 13 ? lf - 1 : lf;
-    let s = decode(chunk, start, end, this.encoding);
+    let s: string;
+    if (this.#cache !== null) {
+      s = this.#cache[this.#cacheAt]!;
+      if (s.length > this.#lineLimit) throw this.#limitError();
+      if (++this.#cacheAt === this.#cache.length) this.#cache = null;
+      this.#consumeHead(s.length + 1);
+    } else {
+      const chunk = this.#chunks[this.#head]!;
+      const start = this.#offset;
+      if (chunk !== this.#uncacheable) {
+        const last = chunk.lastIndexOf(10, Math.min(chunk.length - 1, start + 65535));
+        if (last >= start) {
+          const text = decode(chunk, start, last, this.encoding);
+          if (text.length === last - start) {
+            this.#cache = text.split('\n');
+            this.#cacheAt = 0;
+            return this.#fastLine();
+          }
+          this.#uncacheable = chunk;
+        }
+      }
+      const lf = chunk.indexOf(10, start);
+      if (lf === -1 || lf - start > this.#lineLimit) return this.#tryLine(0) as string | undefined;
+      s = decode(chunk, start, lf, this.encoding);
+      this.#consumeHead(lf + 1 - start);
+    }
     if (s.includes('\r')) s = s.replaceAll('\r', '');
-    if (this.#paused) this.#afterTake();
     return s;
+  }
+
+  /** Consumes `n` bytes that lie in the head chunk. */
+  #consumeHead(n: number): void {
+    this.#length -= n;
+    this.#offset += n;
+    if (this.#offset === this.#chunks[this.#head]!.length) this.#dropHead();
+    if (this.#paused) this.#afterTake();
   }
 
   /**
@@ -312,6 +346,7 @@ export class ReceiveBuffer {
   /** Puts bytes back in front of the buffer (they are read next). */
   unshift(data: Buffer): void {
     if (data.length === 0) return;
+    this.#cache = null;
     if (this.#offset > 0) this.#chunks[this.#head] = this.#chunks[this.#head]!.subarray(this.#offset);
     this.#offset = 0;
     this.#chunks.splice(this.#head, 0, data);
@@ -365,6 +400,7 @@ export class ReceiveBuffer {
   /** Takes `n` ≤ length bytes: a view when they sit in one chunk, else one copy. */
   #take(n: number): Buffer {
     this.#scanned = 0;
+    this.#cache = null;
     if (n === 0) return EMPTY;
     const head = this.#chunks[this.#head]!;
     const start = this.#offset;
