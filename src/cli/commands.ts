@@ -6,4 +6,5 @@ import type { Command } from './command.js';
 
 export const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demo,
+  url: async () => (await import('./commands/url.js')).url,
 };

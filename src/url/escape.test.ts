@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildPath, escape, hasControlChars, parsePath, unescape } from './escape.js';
+
+test('escape() keeps only unreserved characters', () => {
+  assert.equal(escape('abc-._~XYZ019'), 'abc-._~XYZ019');
+  assert.equal(escape('a b/c?d=e&f'), 'a%20b%2Fc%3Fd%3De%26f');
+  assert.equal(escape('ç€'), '%C3%A7%E2%82%AC');
+  assert.equal(escape('\r\n\0'), '%0D%0A%00');
+});
+
+test('unescape() decodes %XX and leaves malformed sequences', () => {
+  const vectors: [string, string][] = [
+    ['a%20b', 'a b'], ['%41%42', 'AB'], ['%zz', '%zz'], ['%4', '%4'], ['%', '%'], ['100%', '100%'],
+    ['%C3%A7', 'ç'], ['%e2%82%ac', '€'], ['plain', 'plain'],
+  ];
+  for (const [input, want] of vectors) assert.equal(unescape(input), want, input);
+});
+
+test('unescape(escape(s)) === s for any string (property)', () => {
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 50 }), (s) => assert.equal(unescape(escape(s)), s)), { numRuns: 500, seed: 3 });
+});
+
+test('parsePath() and buildPath() follow LuaSocket', () => {
+  const p = parsePath('/a%20b/c//d/');
+  assert.deepEqual([...p], ['a b', 'c', 'd']);
+  assert.equal(p.isAbsolute, true);
+  assert.equal(p.isDirectory, true);
+  assert.equal(buildPath(p), '/a%20b/c/d/');
+  const rel = parsePath('x/y');
+  assert.equal(rel.isAbsolute, false);
+  assert.equal(rel.isDirectory, false);
+  assert.equal(buildPath(Object.assign(['a/b', 'c@d:e'], { isAbsolute: true })), '/a%2Fb/c@d:e');
+  assert.equal(buildPath(['a/b'], true), 'a/b');
+});
+
+test('hasControlChars() flags CR, LF, NUL, TAB, DEL and space', () => {
+  for (const bad of ['a\rb', 'a\nb', 'a\0b', 'a\tb', 'a\x7fb', 'a b']) assert.equal(hasControlChars(bad), true, JSON.stringify(bad));
+  assert.equal(hasControlChars('http://h/a%0D'), false);
+});

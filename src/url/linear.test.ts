@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { absolute } from './absolute.js';
+import { build, parse } from './parse.js';
+
+/** Best of five runs of `fn`, in milliseconds (resists a noisy machine). */
+function best(fn: () => unknown): number {
+  let min = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
+const MiB = 1024 * 1024;
+const patterns = ['/..', 'a/./', '%', '[', '@', ':', '/', '?', ';', '#x', '../', '//'];
+
+test('parse, absolute and build take < 100 ms on 1 MiB pathological inputs, and scale linearly', () => {
+  for (const pat of patterns) {
+    const big = `http://h/${pat.repeat(Math.ceil(MiB / pat.length))}`;
+    const small = `http://h/${pat.repeat(Math.ceil((100 * 1024) / pat.length))}`;
+    for (const [name, fn] of [
+      ['parse', (s: string) => parse(s)],
+      ['build', (s: string) => build(parse(s))],
+      ['absolute', (s: string) => absolute('http://a/b/c/d;p?q', s.slice(9))],
+      ['absolute-base', (s: string) => absolute(s, '../x')],
+    ] as const) {
+      const tBig = best(() => fn(big));
+      const tSmall = best(() => fn(small));
+      assert.ok(tBig < 100, `${name} on ${pat}×: ${tBig.toFixed(1)} ms`);
+      assert.ok(tBig / Math.max(tSmall, 1) < 15, `${name} on ${pat}×: ${tBig.toFixed(1)} vs ${tSmall.toFixed(1)} ms`);
+    }
+  }
+});
