@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { AbortError, NetError, SendError, toNetError } from '../core/errors.js';
-import type { Timeouts } from '../core/deadline.js';
+import type { Deadline, Timeouts } from '../core/deadline.js';
 
 /**
  * Resolves Lua's `string.sub(s, i, j)` bounds for a length: 1-based,
@@ -27,32 +27,42 @@ export function luaRange(len: number, i = 1, j = -1): [number, number] {
   return [from, to];
 }
 
+/** Sends are queued in pieces of this size so a failure can say how much left. */
+export const SEND_PIECE = 64 * 1024;
+
 /**
- * Writes `data`; resolves once Node accepted it without back-pressure, or
- * after 'drain'. Failures throw {@link SendError} whose `sent` counts the
- * bytes of `data` that left the process (`base` is added to it).
+ * Queues `data` in pieces of {@link SEND_PIECE} bytes (views, no copies) and,
+ * when Node's write buffer is over its high-water mark, waits for 'drain'.
+ * Everything is queued at once, so a `close()` right after still flushes it.
+ * Failures throw {@link SendError} whose `sent` is `base` plus the bytes
+ * Node confirmed handed to the kernel.
  */
 export async function writeAll(sock: Socket, data: Buffer, timeouts: Timeouts, base: number, signal?: AbortSignal): Promise<void> {
   if (sock.destroyed || sock.writableEnded) throw new SendError('closed', 'cannot send: the socket is closed', base);
   if (signal?.aborted) throw new SendError('aborted', 'send aborted', base, { cause: new AbortError() });
+  let done = 0;
   let failure: Error | undefined;
-  const ok = sock.write(data, (err) => {
-    if (err) failure = err;
-  });
+  let ok = true;
+  for (let off = 0; off < data.length; off += SEND_PIECE) {
+    const piece = off === 0 && data.length <= SEND_PIECE ? data : data.subarray(off, off + SEND_PIECE);
+    ok = sock.write(piece, (err) => {
+      if (err) failure ??= err;
+      else done += piece.length;
+    });
+  }
   if (ok && failure === undefined) return;
-  const flushed = (): number => base + Math.max(0, data.length - sock.writableLength);
-  const r = await waitDrain(sock, timeouts, signal);
+  const deadline: Deadline | null = timeouts.unlimited ? null : timeouts.start();
+  const r = await waitDrain(sock, deadline, signal);
   if (failure !== undefined || r instanceof Error) {
     const e = toNetError(failure ?? r);
-    throw new SendError(e.code === 'reset' || e.code === 'io' ? 'closed' : e.code, `send failed: ${e.message}`, flushed(), { cause: e });
+    throw new SendError(e.code === 'reset' || e.code === 'io' ? 'closed' : e.code, `send failed: ${e.message}`, base + done, { cause: e });
   }
-  if (r === 'timeout') throw new SendError('timeout', 'send timed out (peer not reading)', flushed());
-  if (r === 'aborted') throw new SendError('aborted', 'send aborted', flushed(), { cause: new AbortError() });
+  if (r === 'timeout') throw new SendError('timeout', 'send timed out (the peer is not reading)', base + done);
+  if (r === 'aborted') throw new SendError('aborted', 'send aborted', base + done, { cause: new AbortError() });
 }
 
-function waitDrain(sock: Socket, timeouts: Timeouts, signal?: AbortSignal): Promise<'drained' | 'timeout' | 'aborted' | Error> {
+function waitDrain(sock: Socket, deadline: Deadline | null, signal?: AbortSignal): Promise<'drained' | 'timeout' | 'aborted' | Error> {
   return new Promise((resolve) => {
-    const deadline = timeouts.unlimited ? null : timeouts.start();
     let timer: NodeJS.Timeout | undefined;
     const done = (r: 'drained' | 'timeout' | 'aborted' | Error): void => {
       if (timer !== undefined) clearTimeout(timer);
@@ -66,9 +76,7 @@ function waitDrain(sock: Socket, timeouts: Timeouts, signal?: AbortSignal): Prom
     const onAbort = (): void => done('aborted');
     sock.on('drain', onDrain).on('close', onClose).on('error', onError);
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (deadline !== null) {
-      // a drain-wait makes progress only when it completes, so block = total wait
-      timer = setTimeout(() => done('timeout'), deadline.waitMs(deadline.started)!);
-    }
+    // a drain wait makes progress only when it completes: the block timeout bounds the whole wait
+    if (deadline !== null) timer = setTimeout(() => done('timeout'), deadline.waitMs(performance.now())!);
   });
 }

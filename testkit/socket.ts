@@ -1,0 +1,83 @@
+/**
+ * Socket helpers for netkit's tests: connected pairs, raw Node peers, and a
+ * throw-away self-signed certificate. Not part of the package.
+ */
+import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bind, connect, type TcpClient, type TcpServer } from '../src/socket/index.js';
+
+/** A connected pair over loopback: `client` connected to `peer` (accepted by `server`). */
+export interface Pair {
+  server: TcpServer;
+  client: TcpClient;
+  peer: TcpClient;
+  close(): Promise<void>;
+}
+
+/** Makes a connected netkit pair on `host` (127.0.0.1 unless told). */
+export async function tcpPair(host = '127.0.0.1'): Promise<Pair> {
+  const server = await bind(host, 0);
+  const client = await connect(host, server.getSockName().port);
+  const peer = await server.accept();
+  return {
+    server,
+    client,
+    peer,
+    close: async () => {
+      await Promise.all([client.close(), peer.close(), server.close()]);
+    },
+  };
+}
+
+/** A plain Node server on 127.0.0.1:0 running `onConnection`; resolves to it and its port. */
+export async function nodeServer(onConnection: (sock: net.Socket) => void, host = '127.0.0.1'): Promise<{ server: net.Server; port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    onConnection(sock);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes `data` in pieces of the given sizes (cycled), each its own write with Nagle off. */
+export async function writeInPieces(sock: net.Socket, data: Buffer, sizes: number[]): Promise<void> {
+  sock.setNoDelay(true);
+  let i = 0;
+  for (let k = 0; i < data.length; k++) {
+    const n = sizes[k % sizes.length]!;
+    if (!sock.write(data.subarray(i, i + n))) await new Promise((r) => sock.once('drain', r));
+    i += n;
+    if (k % 16 === 0) await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A self-signed certificate for `localhost`/127.0.0.1 made with the `openssl` binary. */
+export function selfSignedCert(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
