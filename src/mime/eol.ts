@@ -1,0 +1,52 @@
+/**
+ * End-of-line normalisation, LuaSocket's `eol`: each CR, LF, CRLF or LFCR
+ * becomes one `marker`; CRCR and LFLF are two line breaks.
+ *
+ * @example
+ * ```ts
+ * assert.equal(transform('a\nb\r\nc\rd', normalize()).toString(), 'a\r\nb\r\nc\r\nd');
+ * ```
+ */
+import type { Filter } from '../ltn12/types.js';
+
+const CR = 13;
+const LF = 10;
+
+/**
+ * LuaSocket's `mime.eol(ctx, C, marker)`: `ctx` is the last byte seen if it
+ * was a CR or LF (else 0). Returns `[normalised, ctx]`.
+ */
+export function eol(ctx: number, c: Buffer | null, marker: string | Buffer = '\r\n'): [Buffer, number] {
+  if (c === null) return [Buffer.alloc(0), 0];
+  const m = typeof marker === 'string' ? Buffer.from(marker, 'latin1') : marker;
+  if (c.indexOf(CR) < 0 && c.indexOf(LF) < 0) return [c, 0];
+  const out = Buffer.allocUnsafe(c.length * Math.max(m.length, 1));
+  let o = 0;
+  let last = ctx;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i]!;
+    if (b === CR || b === LF) {
+      if (last !== 0 && last !== b) {
+        last = 0; // second half of a CRLF or LFCR pair
+        continue;
+      }
+      for (let k = 0; k < m.length; k++) out[o++] = m[k]!;
+      last = b;
+    } else {
+      out[o++] = b;
+      last = 0;
+    }
+  }
+  return [out.subarray(0, o), last];
+}
+
+/** A filter turning every line break into `marker` (default CRLF). */
+export function normalize(marker: string = '\r\n'): Filter {
+  const m = Buffer.from(marker, 'latin1');
+  let ctx = 0;
+  return (chunk) => {
+    const [out, next] = eol(ctx, chunk, m);
+    ctx = next;
+    return out;
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * netkit/mime: LuaSocket's mime module — base64, quoted-printable, line
+ * wrapping, end-of-line normalisation and SMTP dot-stuffing as chunk-safe
+ * ltn12 filters (`encode`, `decode`, `wrap`, `normalize`, `stuff`) and as the
+ * low-level functions LuaSocket exposes (`b64`, `unb64`, `qp`, `unqp`, `wrp`,
+ * `qpwrp`, `eol`, `dot`); RFC 5322 header parsing and RFC 2047 words.
+ *
+ * Decoders follow one of two documented rules per call: lenient (skip what
+ * does not belong, as LuaSocket and RFC 2045 do) or `{ strict: true }`
+ * (a DecodeError with the byte offset).
+ *
+ * @example
+ * ```ts
+ * import { ltn12, mime } from 'netkit';
+ * const b64 = ltn12.transform('hello', mime.encode('base64'), mime.wrap('base64'));
+ * assert.equal(ltn12.transform(b64, mime.decode('base64')).toString(), 'hello');
+ * ```
+ */
+export { encode, decode, wrap, type Encoding } from './filters.js';
+export { b64, unb64, encodeBase64, decodeBase64, type DecodeOptions } from './base64.js';
+export { qp, unqp, encodeQp, decodeQp, type QpMode } from './qp.js';
+export { wrp, qpwrp, wrapText, wrapQp } from './wrap.js';
+export { eol, normalize } from './eol.js';
+export { dot, stuff } from './dot.js';
+export { DecodeError } from './decode-error.js';
+export { parseHeaders, type HeaderField, type HeaderLimits, type ParsedHeaders } from './headers.js';
+export { encodeWord, decodeWords, encodeHeaderValue, foldHeader, type EncodeWordOptions } from './words.js';

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { transform } from '../ltn12/index.js';
+import { normalize, eol } from './eol.js';
+import { stuff, dot } from './dot.js';
+import { wrapText, wrp } from './wrap.js';
+
+test('normalize(): CR, LF, CRLF and LFCR each become one marker', () => {
+  const vectors: [string, string, string][] = [
+    ['a\nb\r\nc\rd\n\re', '\r\n', 'a\r\nb\r\nc\r\nd\r\ne'],
+    ['a\n\nb', '\r\n', 'a\r\n\r\nb'],
+    ['a\r\rb', '\n', 'a\n\nb'],
+    ['a\r\nb', '\n', 'a\nb'],
+  ];
+  for (const [input, marker, want] of vectors) assert.equal(transform(input, normalize(marker)).toString(), want, JSON.stringify(input));
+  const [out, ctx] = eol(0, Buffer.from('x\r'), '\n');
+  assert.equal(out.toString(), 'x\n');
+  assert.equal(ctx, 13);
+  assert.equal(eol(ctx, Buffer.from('\ny'), '\n')[0].toString(), 'y');
+});
+
+test('stuff(): a dot at any line start is doubled (CRLF, bare CR or LF, start of data)', () => {
+  const vectors: [string, string][] = [
+    ['.a\r\n.\r\nb.c\r\n..d', '..a\r\n..\r\nb.c\r\n...d'],
+    ['x\n.\ny', 'x\n..\ny'],
+    ['x\r.\ry', 'x\r..\ry'],
+    ['no dots', 'no dots'],
+  ];
+  for (const [input, want] of vectors) assert.equal(transform(input, stuff()).toString(), want, JSON.stringify(input));
+  assert.deepEqual(dot(0, Buffer.from('.x')).map(String), ['.x', '0']);
+});
+
+test('normalize() then stuff() leaves only CRLF and no lone-dot line (smuggling variants)', () => {
+  for (const evil of ['a\n.\nb', 'a\r.\rb', 'a\r\n.\nb', 'a\n.\r\nb', 'a\r\n.\rb', 'a\r\n.\r\nb']) {
+    const out = transform(evil, normalize(), stuff()).toString();
+    assert.ok(!/\r(?!\n)|(?<!\r)\n/.test(out), `bare line end in ${JSON.stringify(out)}`);
+    assert.ok(!out.includes('\r\n.\r\n'), `lone dot line in ${JSON.stringify(out)}`);
+  }
+});
+
+test('wrapText(): CRLF after width characters, LF becomes CRLF, CR dropped', () => {
+  assert.equal(transform('abcdefghij', wrapText(4)).toString(), 'abcd\r\nefgh\r\nij');
+  assert.equal(transform('ab\ncd\r\nef', wrapText(4)).toString(), 'ab\r\ncd\r\nef');
+  const [out, left] = wrp(2, Buffer.from('abc'), 4);
+  assert.equal(out.toString(), 'ab\r\nc');
+  assert.equal(left, 3);
+});

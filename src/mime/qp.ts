@@ -1,0 +1,232 @@
+/**
+ * Quoted-printable (RFC 2045 §6.7) as chunk-safe filters, plus LuaSocket's
+ * low-level `qp`/`unqp`.
+ *
+ * Encoding: printable ASCII other than `=` passes through; everything else
+ * becomes `=XX` (upper-case hex). A space or tab is encoded when it would
+ * end a line (before a hard line break or at the end of the data).
+ * In `'text'` mode (default) CRLF is a hard line break and is kept; a lone CR
+ * or LF is encoded, so decoding gives back the exact bytes. In `'binary'`
+ * mode CR and LF are always encoded. Line length is the job of
+ * `wrap('quoted-printable')`, which adds soft line breaks.
+ *
+ * Decoding: `=XX` (either case) gives the byte; `=` before a line break
+ * (optionally after transport-added spaces) is a soft break and vanishes;
+ * spaces and tabs at the end of a line are dropped (rule 3). Malformed input
+ * (`=` not followed by two hex digits, or by a line break) is kept as it is
+ * in the lenient mode (default), or throws {@link DecodeError} with
+ * `{ strict: true }`, which also refuses bytes that QP may not carry raw
+ * (controls other than TAB/CR/LF, and bytes ≥ 127).
+ *
+ * @example
+ * ```ts
+ * assert.equal(transform('café = ok \r\n', encodeQp()).toString(), 'caf=C3=A9 =3D ok=20\r\n');
+ * assert.equal(transform('caf=C3=A9 =\r\n=3D', decodeQp()).toString(), 'café =');
+ * ```
+ */
+import type { Filter } from '../ltn12/types.js';
+import type { DecodeOptions } from './base64.js';
+import { DecodeError } from './decode-error.js';
+
+const EMPTY = Buffer.alloc(0);
+const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+const CR = 13;
+const LF = 10;
+const SP = 32;
+const HT = 9;
+const EQ = 61;
+
+/** 1 for bytes that pass through literally. */
+const LITERAL = new Uint8Array(256);
+for (let b = 33; b <= 126; b++) LITERAL[b] = b === EQ ? 0 : 1;
+
+/** Hex digit values, -1 for anything else. */
+const HEXVAL = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEXVAL[48 + i] = i;
+for (let i = 0; i < 6; i++) HEXVAL[65 + i] = HEXVAL[97 + i] = 10 + i;
+
+/** QP encoding mode. */
+export type QpMode = 'text' | 'binary';
+
+/**
+ * Encodes `data[0, end)` into `out`, deciding each byte with the lookahead
+ * available in `data`. Returns the number of bytes written.
+ */
+function encodeInto(data: Buffer, end: number, text: boolean, final: boolean, out: Buffer): number {
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const b = data[i]!;
+    if (LITERAL[b] === 1) {
+      out[o++] = b;
+      continue;
+    }
+    if (b === SP || b === HT) {
+      const atEnd = i + 1 === data.length && final;
+      const beforeBreak = text && data[i + 1] === CR && data[i + 2] === LF;
+      if (!atEnd && !beforeBreak) {
+        out[o++] = b;
+        continue;
+      }
+    } else if (text && b === CR && data[i + 1] === LF) {
+      out[o++] = CR;
+      out[o++] = LF;
+      i++;
+      continue;
+    }
+    out[o++] = EQ;
+    out[o++] = HEX[b >> 4]!;
+    out[o++] = HEX[b & 15]!;
+  }
+  return o;
+}
+
+/**
+ * How many trailing bytes must wait for the next chunk: a final CR (text
+ * mode: is it half of CRLF?) and a space or tab before it (does it end a line?).
+ */
+function heldTail(data: Buffer, text: boolean): number {
+  let n = 0;
+  let end = data.length;
+  if (text && end > 0 && data[end - 1] === CR) {
+    n++;
+    end--;
+  }
+  if (end > 0 && (data[end - 1] === SP || data[end - 1] === HT)) n++;
+  return n;
+}
+
+/** A filter that QP-encodes in `mode` (see the module doc). */
+export function encodeQp(mode: QpMode = 'text'): Filter {
+  const text = mode === 'text';
+  let held: Buffer = EMPTY;
+  return (chunk) => {
+    const final = chunk === null;
+    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
+    const keep = final ? 0 : heldTail(data, text);
+    const end = data.length - keep;
+    const out = Buffer.allocUnsafe(end * 3);
+    const n = encodeInto(data, end, text, final, out);
+    held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
+    return out.subarray(0, n);
+  };
+}
+
+/**
+ * Decodes `data` into `out`; stops early (returning the stop index) where a
+ * decision needs bytes not yet seen, unless `final`.
+ */
+function decodeInto(data: Buffer, final: boolean, strict: boolean, base: number, out: Buffer): [number, number] {
+  const len = data.length;
+  let o = 0;
+  let i = 0;
+  while (i < len) {
+    const b = data[i]!;
+    if (LITERAL[b] === 1 || b === CR || b === LF) {
+      out[o++] = b;
+      i++;
+    } else if (b === SP || b === HT) {
+      let j = i + 1;
+      while (j < len && (data[j] === SP || data[j] === HT)) j++;
+      if (j === len && !final) break;
+      if (j === len || data[j] === LF || (data[j] === CR && (j + 1 < len ? data[j + 1] === LF : !final))) {
+        if (j + 1 === len && data[j] === CR && !final) break;
+        i = j; // trailing white space: dropped
+      } else {
+        while (i < j) out[o++] = data[i++]!;
+      }
+    } else if (b === EQ) {
+      const step = decodeEscape(data, i, final, strict, base, out, o);
+      if (step === 0) break;
+      if (step < 0) {
+        out[o++] = EQ;
+        i++;
+      } else {
+        if (step === 3 && HEXVAL[data[i + 1]!]! >= 0) o++;
+        i += step;
+      }
+    } else {
+      if (strict) throw new DecodeError(`byte 0x${b.toString(16).padStart(2, '0')} may not appear raw in quoted-printable`, base + i);
+      out[o++] = b;
+      i++;
+    }
+  }
+  return [o, i];
+}
+
+/**
+ * Handles the `=` at `data[i]`: writes a decoded byte at `out[o]` (the caller
+ * advances `o`) and returns how many input bytes it used; 0 to wait for more
+ * input; -1 for a malformed escape in lenient mode (the `=` is kept).
+ */
+function decodeEscape(data: Buffer, i: number, final: boolean, strict: boolean, base: number, out: Buffer, o: number): number {
+  const len = data.length;
+  if (i + 1 >= len) {
+    if (!final) return 0;
+    if (strict) throw new DecodeError("'=' at the end of the data", base + i);
+    return 1; // a dangling '=' at the very end: a soft break
+  }
+  const hi = HEXVAL[data[i + 1]!]!;
+  if (hi >= 0) {
+    if (i + 2 >= len && !final) return 0;
+    const lo = i + 2 < len ? HEXVAL[data[i + 2]!]! : -1;
+    if (lo >= 0) {
+      out[o] = (hi << 4) | lo;
+      return 3;
+    }
+  } else {
+    // a soft line break: '=' [spaces] (CRLF | LF)
+    let k = i + 1;
+    while (k < len && (data[k] === SP || data[k] === HT)) k++;
+    if (k < len && data[k] === LF) return k + 1 - i;
+    if (k + 1 < len && data[k] === CR && data[k + 1] === LF) return k + 2 - i;
+    if (!final && (k === len || (k + 1 === len && data[k] === CR))) return 0;
+  }
+  if (strict) throw new DecodeError("'=' not followed by two hex digits or a line break", base + i);
+  return -1;
+}
+
+/** A filter that QP-decodes under the rule chosen by `opts` (see the module doc). */
+export function decodeQp(opts: DecodeOptions = {}): Filter {
+  const strict = opts.strict === true;
+  let held: Buffer = EMPTY;
+  let offset = 0;
+  return (chunk) => {
+    const final = chunk === null;
+    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
+    const out = Buffer.allocUnsafe(data.length);
+    const [n, used] = decodeInto(data, final, strict, offset, out);
+    offset += used;
+    held = used < data.length ? Buffer.from(data.subarray(used)) : EMPTY;
+    return out.subarray(0, n);
+  };
+}
+
+/**
+ * LuaSocket's `mime.qp(C, D, marker)`: encodes C..D as far as it can decide
+ * and returns `[encoded, rest]`; without D encodes everything and returns
+ * `[encoded, null]`. `marker` is the hard line break to emit for CRLF
+ * (default CRLF).
+ */
+export function qp(c: Buffer | null, d?: Buffer | null, marker = '\r\n'): [Buffer | null, Buffer | null] {
+  if (c === null) return [null, null];
+  const data = d === undefined || d === null ? c : Buffer.concat([c, d]);
+  const final = d === undefined || d === null;
+  const keep = final ? 0 : heldTail(data, true);
+  const out = Buffer.allocUnsafe((data.length - keep) * 3);
+  let encoded = out.subarray(0, encodeInto(data, data.length - keep, true, final, out));
+  if (marker !== '\r\n') encoded = Buffer.from(encoded.toString('latin1').split('\r\n').join(marker), 'latin1');
+  return [encoded, final ? null : data.subarray(data.length - keep)];
+}
+
+/**
+ * LuaSocket's `mime.unqp(C, D)`: decodes C..D (leniently) as far as it can
+ * decide and returns `[decoded, rest]`; without D decodes everything.
+ */
+export function unqp(c: Buffer | null, d?: Buffer | null): [Buffer | null, Buffer | null] {
+  if (c === null) return [null, null];
+  const final = d === undefined || d === null;
+  const data = final ? c : Buffer.concat([c, d]);
+  const out = Buffer.allocUnsafe(data.length);
+  const [n, used] = decodeInto(data, final, false, 0, out);
+  return [out.subarray(0, n), final ? null : data.subarray(used)];
+}

@@ -1,0 +1,99 @@
+/**
+ * Line wrapping, LuaSocket's `wrp` and `qpwrp`.
+ *
+ * `wrapText(width)` (for text and base64): CR is dropped, LF becomes CRLF,
+ * and a CRLF is inserted after every `width` characters of a line.
+ * `wrapQp(width)`: soft line breaks (`=\r\n`) keep every encoded line at
+ * most `width` characters including the `=`, and never split an `=XX`
+ * escape; hard breaks (LF, CR dropped) become CRLF and restart the count.
+ *
+ * @example
+ * ```ts
+ * assert.equal(transform('abcdef', wrapText(4)).toString(), 'abcd\r\nef');
+ * ```
+ */
+import type { Filter } from '../ltn12/types.js';
+
+const CR = 13;
+const LF = 10;
+const EQ = 61;
+
+/** A filter that breaks lines after `width` characters. */
+export function wrapText(width = 76): Filter {
+  let left = width;
+  return (chunk) => {
+    if (chunk === null) return Buffer.alloc(0);
+    const [out, next] = wrp(left, chunk, width);
+    left = next;
+    return out;
+  };
+}
+
+/** A filter that adds quoted-printable soft line breaks. */
+export function wrapQp(width = 76): Filter {
+  let left = width;
+  return (chunk) => {
+    if (chunk === null) return Buffer.alloc(0);
+    const [out, next] = qpwrp(left, chunk, width);
+    left = next;
+    return out;
+  };
+}
+
+/**
+ * LuaSocket's `mime.wrp(left, C, length)`: wraps C given `left` characters
+ * still allowed on the current line; returns `[wrapped, left]`.
+ */
+export function wrp(left: number, c: Buffer, length = 76): [Buffer, number] {
+  // Fast path: no line break inside and the chunk fits: nothing to do.
+  if (c.length < left && c.indexOf(LF) < 0 && c.indexOf(CR) < 0) return [c, left - c.length];
+  const out = Buffer.allocUnsafe(c.length * 2 + Math.ceil(c.length / Math.max(length, 1)) * 2 + 2);
+  let o = 0;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i]!;
+    if (b === CR) continue;
+    if (b === LF) {
+      out[o++] = CR;
+      out[o++] = LF;
+      left = length;
+      continue;
+    }
+    if (left <= 0) {
+      out[o++] = CR;
+      out[o++] = LF;
+      left = length;
+    }
+    out[o++] = b;
+    left--;
+  }
+  return [out.subarray(0, o), left];
+}
+
+/**
+ * LuaSocket's `mime.qpwrp(left, C, length)`: adds soft line breaks to
+ * QP-encoded C; returns `[wrapped, left]`.
+ */
+export function qpwrp(left: number, c: Buffer, length = 76): [Buffer, number] {
+  const out = Buffer.allocUnsafe(c.length * 2 + Math.ceil(c.length / Math.max(length - 3, 1)) * 3 + 3);
+  let o = 0;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i]!;
+    if (b === CR) continue;
+    if (b === LF) {
+      out[o++] = CR;
+      out[o++] = LF;
+      left = length;
+      continue;
+    }
+    if (left <= (b === EQ ? 3 : 1)) {
+      out[o++] = EQ;
+      out[o++] = CR;
+      out[o++] = LF;
+      left = length;
+    }
+    out[o++] = b;
+    left--;
+  }
+  return [out.subarray(0, o), left];
+}
+
