@@ -27,4 +27,5 @@ export { PumpError } from './pump-error.js';
 export { toTransform, toTransformStream, toReadable, toReadableStream, transform } from './adapters.js';
 export type { Source, Sink, Filter } from './types.js';
 export type { RewindSource } from './source.js';
+export type { ToWritableOptions } from './sink.js';
 export type { LowLevel } from './filter.js';

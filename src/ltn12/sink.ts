@@ -77,11 +77,18 @@ export function file(path: string | FileHandle): Sink {
   };
 }
 
+/** Options of {@link toWritable}. */
+export interface ToWritableOptions {
+  /** End the stream at the end of the data; false leaves it open (process.stdout). @default true */
+  end?: boolean;
+}
+
 /**
  * Writes to a Node Writable, waiting for 'drain' when `write()` asks to;
- * at the end calls `end()` and waits for 'finish'.
+ * at the end calls `end()` and waits for 'finish', or with `{ end: false }`
+ * just waits until what was written is flushed.
  */
-export function toWritable(writable: Writable): Sink {
+export function toWritable(writable: Writable, opts: ToWritableOptions = {}): Sink {
   let failure: unknown;
   writable.on('error', (err) => (failure ??= err));
   const wait = (event: 'drain' | 'finish') =>
@@ -101,7 +108,9 @@ export function toWritable(writable: Writable): Sink {
     });
   return async (chunk) => {
     if (failure !== undefined) throw failure;
-    if (chunk === null) {
+    if (chunk === null && opts.end === false) {
+      await new Promise<void>((resolve, reject) => writable.write('', (err) => (err ? reject(err) : resolve())));
+    } else if (chunk === null) {
       const finished = writable.writableFinished ? Promise.resolve() : wait('finish');
       writable.end();
       await finished;

@@ -154,7 +154,6 @@ export function fromReadable(readable: Readable): Source {
   let failure: unknown;
   readable.once('end', () => (ended = true));
   readable.once('error', (err) => (failure = err));
-  readable.pause();
   return async function pull(): Promise<Buffer | null> {
     for (;;) {
       if (failure !== undefined) throw failure;
