@@ -1,0 +1,43 @@
+/**
+ * A tiny side-by-side benchmark harness: each contender runs the same job
+ * in alternating rounds, the median of the rounds is reported, and ratios
+ * are printed against a named baseline. Output is a markdown table.
+ */
+
+export interface Contender {
+  name: string;
+  /** Runs the job once; resolves to the amount of work done (bytes, lines, requests). */
+  run(): Promise<number> | number;
+}
+
+export interface Row {
+  name: string;
+  /** Median rate, work units per second. */
+  rate: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+/** Runs every contender `rounds` times, interleaved, and returns median rates. */
+export async function compare(contenders: Contender[], rounds = 5): Promise<Row[]> {
+  const rates: number[][] = contenders.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const t = performance.now();
+      const work = await contenders[i]!.run();
+      rates[i]!.push(work / ((performance.now() - t) / 1000));
+    }
+  }
+  return contenders.map((c, i) => ({ name: c.name, rate: median(rates[i]!) }));
+}
+
+/** Formats rows as markdown, with each row's ratio to `baseline`. */
+export function table(title: string, unit: string, rows: Row[], baseline: string, scale = 1, scaleUnit = unit): string {
+  const base = rows.find((r) => r.name === baseline)?.rate ?? NaN;
+  const lines = [`### ${title}`, '', `| contender | ${scaleUnit} (median) | ratio to ${baseline} |`, '|---|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${(r.rate / scale).toFixed(1)} | ${(r.rate / base).toFixed(2)}× |`);
+  return lines.join('\n');
+}
