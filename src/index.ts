@@ -11,3 +11,4 @@ export * as socket from './socket/index.js';
 export * as ltn12 from './ltn12/index.js';
 export * as url from './url/index.js';
 export * as mime from './mime/index.js';
+export * as servers from './servers/index.js';

@@ -1,0 +1,11 @@
+/**
+ * netkit/servers: servers built on netkit's sockets — `serve`, the
+ * one-handler-per-connection dispatcher the others stand on.
+ *
+ * @example
+ * ```ts
+ * import { servers } from 'netkit';
+ * const echo = await servers.serve({ port: 7007 }, async (c) => { for (;;) await c.send(`${await c.receive()}\n`); });
+ * ```
+ */
+export { serve, type ServeOptions, type Served, type Handler } from './serve.js';
