@@ -6,6 +6,7 @@ import type { Command } from './command.js';
 
 export const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demo,
+  dns: async () => (await import('./commands/dns.js')).dnsCommand,
   encode: async () => (await import('./commands/codec.js')).encodeCommand,
   decode: async () => (await import('./commands/codec.js')).decodeCommand,
   url: async () => (await import('./commands/url.js')).url,

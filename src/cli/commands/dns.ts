@@ -1,0 +1,24 @@
+/**
+ * `netkit dns <name|address>`: the address, canonical name, aliases and
+ * every A and AAAA record of a name, or the name of an address.
+ */
+import { isIP } from 'node:net';
+import { dns } from '../../socket/index.js';
+import { UsageError, parseOptions, type Command } from '../command.js';
+
+export const dnsCommand: Command = {
+  summary: 'resolve a name to its addresses, or an address to its name',
+  usage: 'usage: netkit dns <name|address> [--timeout ms]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { timeout: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('expected one name or address');
+    const target = positionals[0]!;
+    const timeout = values.timeout === undefined ? 5000 : Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout takes milliseconds');
+    const info = isIP(target) !== 0 ? await dns.toHostname(target, { timeout }) : await dns.toIp(target, { timeout });
+    const records = await dns.getAddrInfo(target, { timeout });
+    io.stdout.write(`address: ${info.address}\nname: ${info.name}\naliases: ${info.aliases.join(' ') || '(none)'}\n`);
+    for (const r of records) io.stdout.write(`${r.family === 'inet6' ? 'AAAA' : 'A'}: ${r.addr}\n`);
+    return 0;
+  },
+};
