@@ -1,0 +1,27 @@
+/**
+ * A throwaway self-signed certificate for TLS tests (localhost, 127.0.0.1,
+ * ::1), made once per process with the `openssl` command line.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let cached: { key: string; cert: string } | undefined;
+
+/** `{ key, cert }` in PEM; `cert` doubles as the CA that verifies it. */
+export function selfSigned(): { key: string; cert: string } {
+  if (cached) return cached;
+  const dir = mkdtempSync(join(tmpdir(), 'nk-cert-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    cached = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    return cached;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
