@@ -12,3 +12,4 @@ export * as ltn12 from './ltn12/index.js';
 export * as url from './url/index.js';
 export * as mime from './mime/index.js';
 export * as servers from './servers/index.js';
+export * as tp from './protocols/tp/index.js';
