@@ -13,3 +13,4 @@ export * as url from './url/index.js';
 export * as mime from './mime/index.js';
 export * as servers from './servers/index.js';
 export * as tp from './protocols/tp/index.js';
+export * as smtp from './protocols/smtp/index.js';

@@ -1,0 +1,196 @@
+/**
+ * `SmtpSession`: the low-level SMTP client (LuaSocket's `smtp.open` and its
+ * `greet`, `auth`, `mail`, `rcpt`, `data`, `quit`), on a tp connection.
+ *
+ * - `greet(domain)`: reads the 220, says EHLO (HELO if EHLO is refused) and
+ *   remembers the extensions; `startTls()` upgrades and greets again.
+ * - `auth(user, password)`: CRAM-MD5, PLAIN or LOGIN, whichever the server
+ *   offers first in that order. Refused with code 'tls' on a connection that
+ *   is not encrypted unless the session was opened with `allowPlainAuth`.
+ * - `send(envelope, source)`: MAIL (with BODY=8BITMIME when offered), every
+ *   RCPT (pipelined when the server offers PIPELINING), DATA with the message
+ *   normalised and dot-stuffed. Recipients the server refuses are reported,
+ *   not thrown, unless it refuses them all.
+ *
+ * @example
+ * ```ts
+ * const s = await open({ server: '127.0.0.1', port: 2525 });
+ * await s.greet('client.example');
+ * const r = await s.send({ from: 'a@x', rcpt: ['b@y'] }, message({ headers, body }));
+ * await s.quit();
+ * ```
+ */
+import { createHmac } from 'node:crypto';
+import type tls from 'node:tls';
+import { ArgumentError, NetError, ReplyError } from '../../core/errors.js';
+import { pump, type Source } from '../../ltn12/index.js';
+import { TextConn, connect as tpConnect, dotSink, type Reply } from '../tp/index.js';
+
+/** Options of {@link open}. */
+export interface OpenOptions {
+  server: string;
+  /** @default 25, or 465 with tls 'implicit' */
+  port?: number;
+  /** 'implicit' (SMTPS from the first byte); STARTTLS is `startTls()` or `send`'s `tls` policy. */
+  tls?: 'implicit' | 'starttls' | 'none';
+  /** TLS options (ca, servername, rejectUnauthorized …). Certificates are verified by default. */
+  tlsOptions?: tls.ConnectionOptions;
+  /** Per-reply wait, ms. @default 60000 */
+  timeout?: number;
+  /** Allow AUTH over an unencrypted connection. @default false */
+  allowPlainAuth?: boolean;
+  /** LuaSocket's `create`: a ready TextConn to use instead of connecting. */
+  create?: () => Promise<TextConn>;
+}
+
+/** One recipient's fate. */
+export interface RcptResult {
+  rcpt: string;
+  code: number;
+  reply: string;
+}
+
+/** What `send` reports. */
+export interface SendResult {
+  accepted: string[];
+  rejected: RcptResult[];
+  /** The server's reply to the end of the data. */
+  reply: string;
+}
+
+/** `<addr>`, refusing CR, LF, NUL and angle brackets inside. */
+export function angle(address: string): string {
+  const a = address.trim().replace(/^<(.*)>$/, '$1');
+  if (/[\r\n\0<>]/.test(a) || a.length > 256) throw new ArgumentError(`bad address ${JSON.stringify(address)}`);
+  return `<${a}>`;
+}
+
+export class SmtpSession {
+  readonly conn: TextConn;
+  #ext = new Map<string, string>();
+  #encrypted: boolean;
+  readonly #opts: OpenOptions;
+
+  constructor(conn: TextConn, opts: OpenOptions, encrypted: boolean) {
+    this.conn = conn;
+    this.#opts = opts;
+    this.#encrypted = encrypted;
+  }
+
+  /** The extensions the server announced (upper-case keyword → parameters). */
+  get extensions(): ReadonlyMap<string, string> {
+    return this.#ext;
+  }
+
+  get encrypted(): boolean {
+    return this.#encrypted;
+  }
+
+  /** Reads the greeting (first time only) and says EHLO, or HELO when EHLO is refused. */
+  async greet(domain = 'localhost', first = true): Promise<Reply> {
+    if (first) await this.conn.check('2..');
+    await this.conn.command('EHLO', domain);
+    const reply = await this.conn.getReply();
+    if (reply.code >= 200 && reply.code < 300) {
+      this.#ext = new Map(reply.lines.slice(1).map((l) => l.slice(4)).map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
+      return reply;
+    }
+    this.#ext = new Map();
+    await this.conn.command('HELO', domain);
+    return this.conn.check('2..');
+  }
+
+  /** STARTTLS, then EHLO again (what the server said before TLS is forgotten). */
+  async startTls(domain = 'localhost'): Promise<void> {
+    if (!this.#ext.has('STARTTLS')) throw new NetError('tls', 'the server does not offer STARTTLS');
+    await this.conn.command('STARTTLS');
+    await this.conn.check('220');
+    await this.conn.socket.startTls({ servername: this.#opts.server, ...this.#opts.tlsOptions });
+    this.#encrypted = true;
+    await this.greet(domain, false);
+  }
+
+  /** Authenticates with the best mechanism offered (see the module doc). */
+  async auth(user: string, password: string): Promise<void> {
+    if (!this.#encrypted && !this.#opts.allowPlainAuth) throw new NetError('tls', 'refusing to send credentials over an unencrypted connection (allowPlainAuth to override)');
+    const offered = (this.#ext.get('AUTH') ?? '').toUpperCase().split(/\s+/);
+    if (offered.includes('CRAM-MD5')) {
+      await this.conn.command('AUTH', 'CRAM-MD5');
+      const challenge = Buffer.from((await this.conn.check(334)).message, 'base64').toString('latin1');
+      const digest = createHmac('md5', password).update(challenge, 'latin1').digest('hex');
+      await this.conn.send(`${Buffer.from(`${user} ${digest}`).toString('base64')}\r\n`);
+    } else if (offered.includes('PLAIN')) {
+      await this.conn.command('AUTH', `PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`);
+    } else if (offered.includes('LOGIN')) {
+      await this.conn.command('AUTH', 'LOGIN');
+      await this.conn.check(334);
+      await this.conn.send(`${Buffer.from(user).toString('base64')}\r\n`);
+      await this.conn.check(334);
+      await this.conn.send(`${Buffer.from(password).toString('base64')}\r\n`);
+    } else {
+      throw new NetError('unsupported', `no AUTH mechanism netkit knows is offered (${offered.join(' ') || 'none'})`);
+    }
+    await this.conn.check(235);
+  }
+
+  /** Sends one message to every recipient the server accepts. */
+  async send(envelope: { from: string; rcpt: string | readonly string[] }, src: Source): Promise<SendResult> {
+    const rcpts = typeof envelope.rcpt === 'string' ? [envelope.rcpt] : [...envelope.rcpt];
+    if (rcpts.length === 0) throw new ArgumentError('no recipients');
+    const mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
+    const commands: [string, string][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
+    let replies: Reply[];
+    if (this.#ext.has('PIPELINING')) {
+      replies = await this.conn.pipeline(commands);
+    } else {
+      replies = [];
+      for (const [c, a] of commands) {
+        await this.conn.command(c, a);
+        replies.push(await this.conn.getReply());
+        if (replies.length === 1 && replies[0]!.code >= 300) break;
+      }
+    }
+    const mail = replies[0]!;
+    if (mail.code >= 300) throw new ReplyError(mail.code, mail.text);
+    const accepted: string[] = [];
+    const rejected: RcptResult[] = [];
+    rcpts.forEach((r, i) => {
+      const rep = replies[i + 1]!;
+      if (rep.code >= 200 && rep.code < 300) accepted.push(r);
+      else rejected.push({ rcpt: r, code: rep.code, reply: rep.text });
+    });
+    if (accepted.length === 0) {
+      await this.conn.command('RSET');
+      await this.conn.getReply();
+      throw new ReplyError(rejected[0]!.code, rejected[0]!.reply, `every recipient was refused: ${rejected[0]!.reply}`);
+    }
+    await this.conn.command('DATA');
+    await this.conn.check(354);
+    await pump.all(src, dotSink(this.conn));
+    const done = await this.conn.check('2..');
+    return { accepted, rejected, reply: done.text };
+  }
+
+  /** QUIT and close. */
+  async quit(): Promise<void> {
+    try {
+      await this.conn.command('QUIT');
+      await this.conn.getReply();
+    } finally {
+      await this.conn.close();
+    }
+  }
+}
+
+/** Opens a connection to the server (not yet greeted). */
+export async function open(opts: OpenOptions): Promise<SmtpSession> {
+  if (opts.create) return new SmtpSession(await opts.create(), opts, false);
+  const implicit = opts.tls === 'implicit';
+  const port = opts.port ?? (implicit ? 465 : 25);
+  const conn = await tpConnect(opts.server, port, {
+    timeout: opts.timeout ?? 60_000,
+    idleTimeout: opts.timeout ?? 60_000,
+    tls: implicit ? { servername: opts.server, ...opts.tlsOptions } : undefined,
+  });
+  return new SmtpSession(conn, opts, implicit);
+}
