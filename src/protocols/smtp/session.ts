@@ -139,9 +139,11 @@ export class SmtpSession {
     if (rcpts.length === 0) throw new ArgumentError('no recipients');
     const mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
     const commands: [string, string][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
+    const pipelining = this.#ext.has('PIPELINING');
     let replies: Reply[];
-    if (this.#ext.has('PIPELINING')) {
-      replies = await this.conn.pipeline(commands);
+    if (pipelining) {
+      // RFC 2920: DATA may close the group, so one round trip covers the envelope.
+      replies = await this.conn.pipeline([...commands, ['DATA']]);
     } else {
       replies = [];
       for (const [c, a] of commands) {
@@ -150,8 +152,12 @@ export class SmtpSession {
         if (replies.length === 1 && replies[0]!.code >= 300) break;
       }
     }
+    const dataReply = pipelining ? replies[commands.length]! : undefined;
     const mail = replies[0]!;
-    if (mail.code >= 300) throw new ReplyError(mail.code, mail.text);
+    if (mail.code >= 300) {
+      if (dataReply?.code === 354) await this.#abortData();
+      throw new ReplyError(mail.code, mail.text);
+    }
     const accepted: string[] = [];
     const rejected: RcptResult[] = [];
     rcpts.forEach((r, i) => {
@@ -160,15 +166,26 @@ export class SmtpSession {
       else rejected.push({ rcpt: r, code: rep.code, reply: rep.text });
     });
     if (accepted.length === 0) {
+      if (dataReply?.code === 354) await this.#abortData();
       await this.conn.command('RSET');
       await this.conn.getReply();
       throw new ReplyError(rejected[0]!.code, rejected[0]!.reply, `every recipient was refused: ${rejected[0]!.reply}`);
     }
-    await this.conn.command('DATA');
-    await this.conn.check(354);
+    if (dataReply) {
+      if (dataReply.code !== 354) throw new ReplyError(dataReply.code, dataReply.text);
+    } else {
+      await this.conn.command('DATA');
+      await this.conn.check(354);
+    }
     await pump.all(src, dotSink(this.conn));
     const done = await this.conn.check('2..');
     return { accepted, rejected, reply: done.text };
+  }
+
+  /** Ends a DATA the server opened although nothing may be sent: an empty message it will refuse. */
+  async #abortData(): Promise<void> {
+    await this.conn.send('.\r\n');
+    await this.conn.getReply();
   }
 
   /** QUIT and close. */

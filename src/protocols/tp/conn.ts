@@ -38,6 +38,9 @@ export class TextConn {
     this.socket = socket;
     this.#maxReplyLines = opts.maxReplyLines ?? 1000;
     socket.setLineLimit(opts.maxLineBytes ?? 8192);
+    // Commands and replies are small and each waits for the other: Nagle's
+    // algorithm would hold the last segment of every exchange for a delayed ACK.
+    socket.setOption('tcp-nodelay', true);
     if (opts.idleTimeout !== undefined) socket.setTimeout(opts.idleTimeout, 'b');
   }
 

@@ -40,25 +40,37 @@ export function dotSource(conn: TextConn): Source {
   };
 }
 
+/** Bytes a dot sink gathers before writing, so small chunks do not become small packets. */
+const BATCH = 16 * 1024;
+
 /** A sink writing one dot-terminated block to `conn` (see the module doc). */
 export function dotSink(conn: TextConn): Sink {
   const f = filter.chain(normalize('\r\n'), stuff());
   let lastTwo: Buffer = Buffer.from('\r\n'); // the data starts at a line start
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   const remember = (out: Buffer) => {
     if (out.length >= 2) lastTwo = out.subarray(out.length - 2);
     else if (out.length === 1) lastTwo = Buffer.from([lastTwo[1]!, out[0]!]);
+  };
+  const flush = async (extra: Buffer[] = []) => {
+    const all = [...pending, ...extra];
+    pending = [];
+    pendingBytes = 0;
+    if (all.length > 0) await conn.send(all.length === 1 ? all[0]! : Buffer.concat(all));
   };
   return async (chunk) => {
     if (chunk === null) {
       const rest = f(null);
       remember(rest);
-      const tail = lastTwo.equals(CRLF) ? [rest, END] : [rest, CRLF, END];
-      await conn.send(Buffer.concat(tail));
+      await flush(lastTwo.equals(CRLF) ? [rest, END] : [rest, CRLF, END]);
       return;
     }
     const out = f(chunk);
     if (out.length === 0) return;
     remember(out);
-    await conn.send(out);
+    pending.push(out);
+    pendingBytes += out.length;
+    if (pendingBytes >= BATCH) await flush();
   };
 }
