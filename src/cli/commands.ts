@@ -9,5 +9,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
   encode: async () => (await import('./commands/codec.js')).encodeCommand,
   decode: async () => (await import('./commands/codec.js')).decodeCommand,
+  'mail send': async () => (await import('./commands/mail-send.js')).mailSend,
   url: async () => (await import('./commands/url.js')).url,
 };

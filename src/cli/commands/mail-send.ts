@@ -1,0 +1,81 @@
+/**
+ * `netkit mail send`: builds a message from options and stdin and sends it.
+ *
+ * Settings come from, in order: the options; a JSON file (`--config FILE`,
+ * data only, never code); the environment (`NETKIT_SMTP_SERVER`,
+ * `NETKIT_SMTP_PORT`, `NETKIT_SMTP_USER`, `NETKIT_SMTP_TLS`, `NETKIT_MAIL_FROM`).
+ * The password is never an option: it comes from `NETKIT_SMTP_PASSWORD` or
+ * the config file. The body is read from stdin, or from `--body-file`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { buffer as bufferSink } from '../../ltn12/sink.js';
+import { fromReadable } from '../../ltn12/source.js';
+import { pump } from '../../ltn12/index.js';
+import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
+import { UsageError, parseOptions, parsePort, type Command, type Io } from '../command.js';
+
+interface MailConfig {
+  server?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  tls?: 'starttls' | 'implicit' | 'none';
+  from?: string;
+}
+
+async function loadConfig(path: string | undefined): Promise<MailConfig> {
+  if (path === undefined) return {};
+  const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${path}: expected a JSON object`);
+  return parsed as MailConfig;
+}
+
+async function readBody(io: Io, file: string | undefined): Promise<Buffer> {
+  if (file !== undefined) return readFile(file);
+  const [snk, all] = bufferSink();
+  await pump.all(fromReadable(io.stdin as Readable), snk);
+  return all();
+}
+
+export const mailSend: Command = {
+  summary: 'send a message over SMTP (body from stdin)',
+  usage: [
+    'usage: netkit mail send --from ADDR --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…]',
+    '                        [--subject TEXT] [--attach FILE…] [--server HOST[:PORT]] [--user NAME]',
+    '                        [--tls starttls|implicit|none] [--config FILE.json] [--body-file FILE] [--allow-plain-auth]',
+    'password: NETKIT_SMTP_PASSWORD or the config file; never on the command line',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseOptions(args, {
+      from: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true }, bcc: { type: 'string', multiple: true },
+      subject: { type: 'string' }, attach: { type: 'string', multiple: true }, server: { type: 'string' }, user: { type: 'string' },
+      tls: { type: 'string' }, config: { type: 'string' }, 'body-file': { type: 'string' }, 'allow-plain-auth': { type: 'boolean' },
+    });
+    const cfg = await loadConfig(values.config);
+    const env = io.env;
+    const from = values.from ?? cfg.from ?? env.NETKIT_MAIL_FROM;
+    const to = values.to ?? [];
+    if (!from || to.length === 0) throw new UsageError('--from and at least one --to are needed');
+    const [host, portText] = (values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1').split(/:(?=\d+$)/);
+    const tls = (values.tls ?? cfg.tls ?? env.NETKIT_SMTP_TLS) as MailConfig['tls'];
+    if (tls !== undefined && !['starttls', 'implicit', 'none'].includes(tls)) throw new UsageError('--tls takes starttls, implicit or none');
+    const port = parsePort(portText ?? (cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port)), tls === 'implicit' ? 465 : 25);
+    const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
+    const password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
+    if (user !== undefined && password === undefined) throw new UsageError('set NETKIT_SMTP_PASSWORD (or "password" in the config file) for --user');
+    const headers: [string, string][] = [['From', from], ['To', to.join(', ')]];
+    if (values.cc?.length) headers.push(['Cc', values.cc.join(', ')]);
+    headers.push(['Subject', values.subject ?? '']);
+    const text = await readBody(io, values['body-file']);
+    const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
+    const result = await send({
+      server: host!, port, tls, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
+      rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
+      source: message({ headers, body }),
+    });
+    for (const a of result.accepted) io.stdout.write(`accepted ${a}\n`);
+    for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${r.reply}\n`);
+    return result.rejected.length === 0 ? 0 : 1;
+  },
+};
