@@ -1,0 +1,94 @@
+/**
+ * `connect`: opens a POP3 session and logs in.
+ *
+ * TLS: `'implicit'` (POP3S, port 995), `'stls'` (STLS required), `'none'`, or
+ * by default STLS when CAPA offers it. Certificates are verified unless the
+ * caller's `tlsOptions` say otherwise. Login: APOP when `apop` is set (the
+ * password never crosses the wire), AUTH PLAIN when `auth: 'plain'`, else
+ * USER/PASS. Sending a password over an unencrypted connection is refused
+ * (code 'tls') unless `allowPlainAuth` is set; APOP is allowed either way.
+ *
+ * @example
+ * ```ts
+ * const s = await connect({ server: 'localhost', port: 110, user: 'alice', password: 'secret', tls: 'stls', tlsOptions: { ca } });
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import type tls from 'node:tls';
+import { NetError, ProtocolError } from '../../core/errors.js';
+import { pump, sink as sinks } from '../../ltn12/index.js';
+import { connect as tpConnect, dotSource, formatCommand, type TextConn } from '../tp/index.js';
+import { command, readStatus, Pop3Session } from './session.js';
+
+/** Options of {@link connect}. */
+export interface Pop3Options {
+  server: string;
+  /** @default 110, or 995 with tls 'implicit' */
+  port?: number;
+  user: string;
+  password: string;
+  tls?: 'implicit' | 'stls' | 'none';
+  tlsOptions?: tls.ConnectionOptions;
+  /** Log in with APOP. */
+  apop?: boolean;
+  /** Log in with AUTH PLAIN instead of USER/PASS. */
+  auth?: 'plain';
+  /** Allow a password over an unencrypted connection. @default false */
+  allowPlainAuth?: boolean;
+  /** Per-reply wait, ms. @default 60000 */
+  timeout?: number;
+}
+
+async function capa(conn: TextConn): Promise<Map<string, string>> {
+  await conn.send(formatCommand('CAPA'));
+  try {
+    await readStatus(conn);
+  } catch (err) {
+    if ((err as NetError).code === 'reply') return new Map();
+    throw err;
+  }
+  const [collect, all] = sinks.buffer();
+  await pump.all(dotSource(conn), collect);
+  const lines = all().toString('latin1').split('\r\n').filter(Boolean);
+  return new Map(lines.map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
+}
+
+export async function connect(opts: Pop3Options): Promise<Pop3Session> {
+  const implicit = opts.tls === 'implicit';
+  const conn = await tpConnect(opts.server, opts.port ?? (implicit ? 995 : 110), {
+    timeout: opts.timeout ?? 60_000,
+    idleTimeout: opts.timeout ?? 60_000,
+    maxLineBytes: 4096,
+    tls: implicit ? { servername: opts.server, ...opts.tlsOptions } : undefined,
+  });
+  try {
+    const greeting = await readStatus(conn);
+    let encrypted = implicit;
+    let caps = await capa(conn);
+    if (!encrypted && opts.tls !== 'none' && (opts.tls === 'stls' || caps.has('STLS'))) {
+      if (!caps.has('STLS')) throw new NetError('tls', 'the server does not offer STLS and tls is required');
+      await command(conn, 'STLS');
+      await conn.socket.startTls({ servername: opts.server, ...opts.tlsOptions });
+      encrypted = true;
+      caps = await capa(conn);
+    }
+    if (opts.apop) {
+      const stamp = /<[^<>]+>/.exec(greeting)?.[0];
+      if (!stamp) throw new ProtocolError('APOP needs a timestamp in the greeting', greeting);
+      const digest = createHash('md5').update(stamp + opts.password).digest('hex');
+      await command(conn, 'APOP', `${opts.user} ${digest}`);
+    } else {
+      if (!encrypted && !opts.allowPlainAuth) throw new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)');
+      if (opts.auth === 'plain') {
+        await command(conn, 'AUTH', `PLAIN ${Buffer.from(`\0${opts.user}\0${opts.password}`).toString('base64')}`);
+      } else {
+        await command(conn, 'USER', opts.user);
+        await command(conn, 'PASS', opts.password);
+      }
+    }
+    return new Pop3Session(conn, caps);
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+}

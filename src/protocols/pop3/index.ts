@@ -1,0 +1,14 @@
+/**
+ * netkit/pop3: LuaSocket-style POP3 client — `connect` logs in and gives a
+ * session with `stat`, `list`, `uidl`, `top`, `retrieve`, `delete`, `reset`,
+ * `noop`, `quit`; `listHeaders` summarises the mailbox.
+ *
+ * @example
+ * ```ts
+ * import { pop3 } from 'netkit';
+ * const s = await pop3.connect({ server: 'localhost', user, password, tls: 'stls' });
+ * ```
+ */
+export { connect, type Pop3Options } from './connect.js';
+export { Pop3Session, readStatus } from './session.js';
+export { listHeaders, type MessageSummary } from './headers.js';

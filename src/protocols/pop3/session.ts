@@ -1,0 +1,132 @@
+/**
+ * POP3 (RFC 1939, RFC 2449, RFC 2595): a session after login, with LuaSocket's
+ * vocabulary in camelCase — `stat`, `list`, `uidl`, `top`, `retrieve`,
+ * `delete`, `reset`, `noop`, `quit`.
+ *
+ * Replies are `+OK` or `-ERR`; `-ERR` is a ReplyError with `replyCode` 0 and
+ * the server's text. Multi-line answers are dot-terminated blocks read with
+ * the strict CRLF reader; `retrieve` streams the message into a sink,
+ * un-stuffed and byte-exact, or returns it as a Buffer.
+ *
+ * @example
+ * ```ts
+ * const s = await connect({ server: '127.0.0.1', port: 1100, user: 'alice', password: 'secret', allowPlainAuth: true });
+ * const { count } = await s.stat();
+ * const first = await s.retrieve(1);
+ * await s.quit();
+ * ```
+ */
+import { ProtocolError, ReplyError } from '../../core/errors.js';
+import { pump, sink as sinks, type Sink } from '../../ltn12/index.js';
+import { dotSource, formatCommand, type TextConn } from '../tp/index.js';
+
+/** One `+OK` line's text. */
+export async function readStatus(conn: TextConn): Promise<string> {
+  const line = await conn.socket.receiveLine({ strict: true });
+  if (line.startsWith('+OK')) return line.slice(3).trimStart();
+  if (line.startsWith('-ERR')) throw new ReplyError(0, line);
+  throw new ProtocolError('a POP3 reply starts with +OK or -ERR', line.slice(0, 200));
+}
+
+/** Sends a command (CR/LF/NUL refused) and reads its status. */
+export async function command(conn: TextConn, cmd: string, arg?: string): Promise<string> {
+  await conn.send(formatCommand(cmd, arg));
+  return readStatus(conn);
+}
+
+/** Reads a dot-terminated block into one Buffer. */
+async function block(conn: TextConn, into?: Sink): Promise<Buffer> {
+  const [collect, all] = sinks.buffer();
+  await pump.all(dotSource(conn), into ?? collect);
+  return into ? Buffer.alloc(0) : all();
+}
+
+function numbers(line: string, what: string): number[] {
+  const parts = line.trim().split(/\s+/);
+  const nums = parts.slice(0, 2).map(Number);
+  if (nums.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new ProtocolError(`malformed ${what} line`, line);
+  return nums;
+}
+
+const checkN = (n: number) => {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`message number must be a positive integer, got ${n}`);
+  return String(n);
+};
+
+export class Pop3Session {
+  readonly conn: TextConn;
+  /** The capabilities from CAPA (upper-case keyword → arguments), empty if CAPA failed. */
+  readonly capabilities: ReadonlyMap<string, string>;
+
+  constructor(conn: TextConn, capabilities: ReadonlyMap<string, string>) {
+    this.conn = conn;
+    this.capabilities = capabilities;
+  }
+
+  /** Message count and total size in octets. */
+  async stat(): Promise<{ count: number; size: number }> {
+    const [count, size] = numbers(await command(this.conn, 'STAT'), 'STAT');
+    return { count: count!, size: size! };
+  }
+
+  /** Every message's number and size (or one message's, given `n`). */
+  async list(n?: number): Promise<{ n: number; size: number }[]> {
+    if (n !== undefined) {
+      const [num, size] = numbers(await command(this.conn, 'LIST', checkN(n)), 'LIST');
+      return [{ n: num!, size: size! }];
+    }
+    await command(this.conn, 'LIST');
+    return (await block(this.conn)).toString('latin1').split('\r\n').filter(Boolean).map((l) => {
+      const [num, size] = numbers(l, 'LIST');
+      return { n: num!, size: size! };
+    });
+  }
+
+  /** Every message's unique id (or one message's). */
+  async uidl(n?: number): Promise<{ n: number; uid: string }[]> {
+    const parse = (l: string) => {
+      const m = /^(\d+) ([\x21-\x7e]{1,70})$/.exec(l.trim());
+      if (!m) throw new ProtocolError('malformed UIDL line', l);
+      return { n: Number(m[1]), uid: m[2]! };
+    };
+    if (n !== undefined) return [parse(await command(this.conn, 'UIDL', checkN(n)))];
+    await command(this.conn, 'UIDL');
+    return (await block(this.conn)).toString('latin1').split('\r\n').filter(Boolean).map(parse);
+  }
+
+  /** The header and the first `lines` lines of the body of message `n`. */
+  async top(n: number, lines = 0): Promise<Buffer> {
+    if (!Number.isSafeInteger(lines) || lines < 0) throw new RangeError('lines must be an integer ≥ 0');
+    await command(this.conn, 'TOP', `${checkN(n)} ${lines}`);
+    return block(this.conn);
+  }
+
+  /** Message `n`: streamed into `sink` when given (resolves to an empty Buffer), else returned whole. */
+  async retrieve(n: number, sink?: Sink): Promise<Buffer> {
+    await command(this.conn, 'RETR', checkN(n));
+    return block(this.conn, sink);
+  }
+
+  /** Marks message `n` for deletion at QUIT. */
+  async delete(n: number): Promise<void> {
+    await command(this.conn, 'DELE', checkN(n));
+  }
+
+  /** Unmarks every message marked for deletion. */
+  async reset(): Promise<void> {
+    await command(this.conn, 'RSET');
+  }
+
+  async noop(): Promise<void> {
+    await command(this.conn, 'NOOP');
+  }
+
+  /** QUIT (deletions take effect) and close. */
+  async quit(): Promise<void> {
+    try {
+      await command(this.conn, 'QUIT');
+    } finally {
+      await this.conn.close();
+    }
+  }
+}
