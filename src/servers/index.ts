@@ -9,3 +9,5 @@
  * ```
  */
 export { serve, type ServeOptions, type Served, type Handler } from './serve.js';
+export { mailbox, type MailboxOptions, type Mailbox } from './mailbox/mailbox.js';
+export { MaildirStore, MemoryStore, type MailStore, type StoredMessage } from './mailbox/store.js';

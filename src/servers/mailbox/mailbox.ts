@@ -1,0 +1,80 @@
+/**
+ * `servers.mailbox`: a development mail server — SMTP in, POP3 out — like
+ * Mailpit or MailHog for the command line. Binds to 127.0.0.1 unless told
+ * otherwise. Users are `{ name: password }` or a JSON file holding that
+ * object; mail for anyone else is refused at RCPT. Mail is kept in a Maildir
+ * under `dir` (default) or in memory (`store: 'memory'`).
+ *
+ * @example
+ * ```ts
+ * const box = await servers.mailbox({ smtpPort: 2525, pop3Port: 1100, users: { alice: 'secret' }, store: 'memory' });
+ * // … send with smtp.send, read with pop3.connect …
+ * await box.close();
+ * ```
+ */
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type Served } from '../serve.js';
+import { MaildirStore, MemoryStore, type MailStore } from './store.js';
+import { smtpSession } from './smtp-in.js';
+import { pop3Session } from './pop3-out.js';
+
+export interface MailboxOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 2525 */
+  smtpPort?: number;
+  /** 0 picks a free port. @default 1100 */
+  pop3Port?: number;
+  /** Maildir root. @default a 'netkit-mailbox' folder in the temp directory */
+  dir?: string;
+  /** `{ user: password }`, or the path of a JSON file holding it. */
+  users: Record<string, string> | string;
+  /** @default 'maildir' */
+  store?: 'maildir' | 'memory' | MailStore;
+  /** Require SMTP AUTH before MAIL. @default false */
+  requireAuth?: boolean;
+  /** @default 10 MiB */
+  maxMessageBytes?: number;
+  /** Name in greetings. @default 'localhost' */
+  hostname?: string;
+}
+
+export interface Mailbox {
+  smtp: Served;
+  pop3: Served;
+  store: MailStore;
+  close(): Promise<void>;
+}
+
+async function loadUsers(users: MailboxOptions['users']): Promise<Map<string, string>> {
+  const obj: unknown = typeof users === 'string' ? JSON.parse(await readFile(users, 'utf8')) : users;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new TypeError('users must be an object of user → password');
+  const map = new Map<string, string>();
+  for (const [u, p] of Object.entries(obj)) {
+    if (typeof p !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(u)) throw new TypeError(`bad user entry ${JSON.stringify(u)}`);
+    map.set(u, p);
+  }
+  return map;
+}
+
+export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
+  const users = await loadUsers(opts.users);
+  const store: MailStore =
+    opts.store === 'memory' ? new MemoryStore() : typeof opts.store === 'object' ? opts.store : new MaildirStore(opts.dir ?? join(tmpdir(), 'netkit-mailbox'));
+  const hostname = opts.hostname ?? 'localhost';
+  const host = opts.host ?? '127.0.0.1';
+  const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000 }, (c) =>
+    smtpSession(c, { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes: opts.maxMessageBytes ?? 10 * 1024 * 1024 }),
+  );
+  const locks = new Set<string>();
+  let pop3: Served;
+  try {
+    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000 }, (c) => pop3Session(c, { users, store, locks, hostname }));
+  } catch (e) {
+    await smtp.close();
+    throw e;
+  }
+  return { smtp, pop3, store, close: async () => void (await Promise.all([smtp.close(), pop3.close()])) };
+}

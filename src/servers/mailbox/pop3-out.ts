@@ -1,0 +1,150 @@
+/**
+ * The POP3 side of the development mail server (RFC 1939): USER/PASS and
+ * APOP, CAPA, STAT, LIST, UIDL, TOP, RETR, DELE, RSET, NOOP, QUIT. A maildrop
+ * is locked while a session holds it (a second login gets `-ERR [IN-USE]`);
+ * deletions take effect only at QUIT, and a dropped connection deletes nothing.
+ *
+ * @example
+ * ```ts
+ * const locks = new Set<string>();
+ * await serve({ port: 1100 }, (client) => pop3Session(client, { users, store, locks, hostname: 'localhost' }));
+ * ```
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { LimitError, ProtocolError } from '../../core/errors.js';
+import type { TcpClient } from '../../socket/index.js';
+import type { MailStore, StoredMessage } from './store.js';
+
+export interface Pop3OutOptions {
+  users: ReadonlyMap<string, string>;
+  store: MailStore;
+  locks: Set<string>;
+  hostname: string;
+}
+
+interface Drop {
+  user: string;
+  messages: StoredMessage[];
+  deleted: Set<number>;
+}
+
+const ok = (c: TcpClient, text = '') => c.send(`+OK${text ? ` ${text}` : ''}\r\n`);
+const err = (c: TcpClient, text: string) => c.send(`-ERR ${text}\r\n`);
+
+/** A message as a dot-stuffed block, ending with CRLF "." CRLF. */
+function stuffed(data: Buffer): Buffer {
+  const text = data.toString('latin1');
+  const body = text.replace(/(^|\r\n)\./g, '$1..');
+  return Buffer.from(`${body}${body.endsWith('\r\n') || body === '' ? '' : '\r\n'}.\r\n`, 'latin1');
+}
+
+export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
+  client.setLineLimit(512);
+  const stamp = `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`;
+  await ok(client, `netkit mailbox POP3 ready ${stamp}`);
+  let pendingUser: string | undefined;
+  let drop: Drop | undefined;
+  try {
+    for (;;) {
+      let line: string;
+      try {
+        line = await client.receiveLine({ strict: true });
+      } catch (e) {
+        if (e instanceof ProtocolError || e instanceof LimitError) return void (await err(client, 'line must end with CRLF and fit in 512 octets'));
+        throw e;
+      }
+      const [verbRaw = '', ...args] = line.split(' ');
+      const verb = verbRaw.toUpperCase();
+      if (verb === 'QUIT') {
+        if (drop) await opts.store.remove(drop.user, [...drop.deleted].map((i) => drop!.messages[i]!.uid));
+        await ok(client, 'bye');
+        return;
+      }
+      if (verb === 'CAPA') {
+        await client.send('+OK capabilities\r\nUSER\r\nUIDL\r\nTOP\r\nPIPELINING\r\n.\r\n');
+        continue;
+      }
+      if (!drop) {
+        const login = async (user: string) => {
+          if (opts.locks.has(user)) return void (await err(client, '[IN-USE] maildrop locked'));
+          opts.locks.add(user);
+          drop = { user, messages: await opts.store.list(user), deleted: new Set() };
+          await ok(client, `${drop.messages.length} messages`);
+        };
+        if (verb === 'USER' && args.length === 1) {
+          pendingUser = args[0];
+          await ok(client);
+        } else if (verb === 'PASS' && pendingUser !== undefined) {
+          const user = pendingUser;
+          pendingUser = undefined;
+          if (opts.users.get(user) === args.join(' ')) await login(user);
+          else await err(client, 'authentication failed');
+        } else if (verb === 'APOP' && args.length === 2) {
+          const pw = opts.users.get(args[0]!);
+          if (pw !== undefined && createHash('md5').update(stamp + pw).digest('hex') === args[1]) await login(args[0]!);
+          else await err(client, 'authentication failed');
+        } else {
+          await err(client, 'log in first (USER/PASS or APOP)');
+        }
+        continue;
+      }
+      await transaction(client, opts, drop, verb, args);
+    }
+  } finally {
+    if (drop) opts.locks.delete(drop.user);
+  }
+}
+
+async function transaction(client: TcpClient, opts: Pop3OutOptions, drop: Drop, verb: string, args: string[]): Promise<void> {
+  const live = () => drop.messages.map((m, i) => ({ m, i })).filter(({ i }) => !drop.deleted.has(i));
+  const pick = () => {
+    const n = Number(args[0]);
+    const i = n - 1;
+    return Number.isSafeInteger(n) && n >= 1 && i < drop.messages.length && !drop.deleted.has(i) ? i : -1;
+  };
+  switch (verb) {
+    case 'STAT': {
+      const l = live();
+      return void (await ok(client, `${l.length} ${l.reduce((s, { m }) => s + m.size, 0)}`));
+    }
+    case 'LIST':
+    case 'UIDL': {
+      const show = (i: number) => `${i + 1} ${verb === 'LIST' ? drop.messages[i]!.size : drop.messages[i]!.uid}`;
+      if (args.length > 0) {
+        const i = pick();
+        return void (i < 0 ? await err(client, 'no such message') : await ok(client, show(i)));
+      }
+      return void (await client.send(`+OK\r\n${live().map(({ i }) => `${show(i)}\r\n`).join('')}.\r\n`));
+    }
+    case 'RETR':
+    case 'TOP': {
+      const i = pick();
+      if (i < 0) return void (await err(client, 'no such message'));
+      let data = await opts.store.read(drop.user, drop.messages[i]!.uid);
+      if (verb === 'TOP') {
+        const lines = Number(args[1]);
+        if (!Number.isSafeInteger(lines) || lines < 0) return void (await err(client, 'TOP needs a line count'));
+        const text = data.toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        const head = end < 0 ? text : text.slice(0, end + 4);
+        const body = end < 0 ? [] : text.slice(end + 4).split('\r\n').slice(0, lines);
+        data = Buffer.from(head + body.map((l) => `${l}\r\n`).join(''), 'latin1');
+      }
+      await client.send(Buffer.concat([Buffer.from(`+OK ${data.length} octets\r\n`), stuffed(data)]));
+      return;
+    }
+    case 'DELE': {
+      const i = pick();
+      if (i < 0) return void (await err(client, 'no such message'));
+      drop.deleted.add(i);
+      return void (await ok(client, `message ${i + 1} deleted`));
+    }
+    case 'RSET':
+      drop.deleted.clear();
+      return void (await ok(client));
+    case 'NOOP':
+      return void (await ok(client));
+    default:
+      await err(client, 'unknown command');
+  }
+}
