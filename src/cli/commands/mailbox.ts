@@ -1,0 +1,40 @@
+/**
+ * `netkit mailbox`: runs the development mail server until interrupted.
+ * Users come from `--users FILE.json` (`{ "alice": "secret" }`) or
+ * `NETKIT_MAILBOX_USERS` (the same JSON); with neither, one user `dev` whose
+ * password is printed at start.
+ */
+import { randomBytes } from 'node:crypto';
+import { mailbox } from '../../servers/index.js';
+import { UsageError, parseOptions, parsePort, type Command } from '../command.js';
+
+export const mailboxCommand: Command = {
+  summary: 'run a development mail server: SMTP in, POP3 out',
+  usage: 'usage: netkit mailbox [--dir DIR | --memory] [--smtp-port 2525] [--pop3-port 1100] [--host 127.0.0.1] [--users FILE.json] [--require-auth]',
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      dir: { type: 'string' }, memory: { type: 'boolean' }, 'smtp-port': { type: 'string' }, 'pop3-port': { type: 'string' },
+      host: { type: 'string' }, users: { type: 'string' }, 'require-auth': { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError('unexpected arguments');
+    let users: Record<string, string> | string;
+    if (values.users) users = values.users;
+    else if (io.env.NETKIT_MAILBOX_USERS) users = JSON.parse(io.env.NETKIT_MAILBOX_USERS) as Record<string, string>;
+    else {
+      users = { dev: randomBytes(6).toString('hex') };
+      io.stdout.write(`user dev, password ${users.dev}\n`);
+    }
+    const box = await mailbox({
+      host: values.host, dir: values.dir, store: values.memory ? 'memory' : 'maildir', users, requireAuth: values['require-auth'] === true,
+      smtpPort: parsePort(values['smtp-port'], 2525, '--smtp-port'), pop3Port: parsePort(values['pop3-port'], 1100, '--pop3-port'),
+    });
+    io.stdout.write(`mailbox: SMTP on ${box.smtp.address}:${box.smtp.port}, POP3 on ${box.pop3.address}:${box.pop3.port}\n`);
+    await new Promise<void>((resolve) => {
+      if (!io.signal || io.signal.aborted) return resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await box.close();
+    io.stdout.write('mailbox: stopped\n');
+    return 0;
+  },
+};
