@@ -40,6 +40,7 @@ function stuffed(data: Buffer): Buffer {
 
 export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
   client.setLineLimit(512);
+  client.setOption('tcp-nodelay', true);
   const stamp = `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`;
   await ok(client, `netkit mailbox POP3 ready ${stamp}`);
   let pendingUser: string | undefined;

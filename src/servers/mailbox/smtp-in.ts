@@ -41,6 +41,7 @@ function address(arg: string, prefix: string): string | undefined {
 
 export async function smtpSession(client: TcpClient, opts: SmtpInOptions): Promise<void> {
   client.setLineLimit(64 * 1024);
+  client.setOption('tcp-nodelay', true); // replies are small and each one is awaited
   await reply(client, `220 ${opts.hostname} netkit mailbox ESMTP ready`);
   const st: State = { rcpt: [] };
   for (;;) {
