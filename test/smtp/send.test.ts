@@ -153,3 +153,25 @@ test('one session sends several messages (connection reuse)', { timeout: 30000 }
     await srv.close();
   }
 });
+
+test('AUTH CRAM-MD5 when offered; SIZE declared, and a message over the limit refused before sending', { timeout: 30000 }, async () => {
+  const srv = await startServer({
+    authMethods: ['CRAM-MD5', 'PLAIN'],
+    allowInsecureAuth: true,
+    size: 1000,
+    onAuth(auth, _s, cb) {
+      if (auth.method === 'CRAM-MD5' && auth.validatePassword!('pass')) cb(null, { user: auth.username });
+      else cb(new Error('bad'));
+    },
+  });
+  try {
+    const base = { server: '127.0.0.1', port: srv.port, tls: 'none' as const, from: 'a@x.test', rcpt: 'b@x.test', user: 'u', password: 'pass', allowPlainAuth: true };
+    const r = await send({ ...base, size: 200, source: message({ body: 'small' }) });
+    assert.deepEqual(r.accepted, ['b@x.test']);
+    assert.equal(srv.got[0]!.user, 'u');
+    await assert.rejects(send({ ...base, size: 5000, source: message({ body: 'x'.repeat(5000) }) }), { code: 'too large' });
+    assert.equal(srv.got.length, 1);
+  } finally {
+    await srv.close();
+  }
+});

@@ -24,6 +24,8 @@ export interface SendOptions extends OpenOptions {
   source: Source;
   user?: string;
   password?: string;
+  /** The message size in octets, when known: declared with SIZE (RFC 1870). */
+  size?: number;
   /** The name said in EHLO. @default 'localhost' */
   domain?: string;
 }
@@ -37,7 +39,7 @@ export async function send(opts: SendOptions): Promise<SendResult> {
       else if (opts.tls === 'starttls') throw new NetError('tls', 'the server does not offer STARTTLS and tls is required');
     }
     if (opts.user !== undefined) await session.auth(opts.user, opts.password ?? '');
-    const result = await session.send({ from: opts.from, rcpt: opts.rcpt }, opts.source);
+    const result = await session.send({ from: opts.from, rcpt: opts.rcpt, size: opts.size }, opts.source);
     await session.quit();
     return result;
   } catch (err) {

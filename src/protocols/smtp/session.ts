@@ -7,7 +7,9 @@
  * - `auth(user, password)`: CRAM-MD5, PLAIN or LOGIN, whichever the server
  *   offers first in that order. Refused with code 'tls' on a connection that
  *   is not encrypted unless the session was opened with `allowPlainAuth`.
- * - `send(envelope, source)`: MAIL (with BODY=8BITMIME when offered), every
+ * - `send(envelope, source)`: MAIL (with BODY=8BITMIME when offered, and
+ *   SIZE=n when the envelope gives a size and the server offers SIZE — a
+ *   message over the server's limit is refused before it is sent), every
  *   RCPT (pipelined when the server offers PIPELINING), DATA with the message
  *   normalised and dot-stuffed. Recipients the server refuses are reported,
  *   not thrown, unless it refuses them all.
@@ -22,7 +24,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type tls from 'node:tls';
-import { ArgumentError, NetError, ReplyError } from '../../core/errors.js';
+import { ArgumentError, LimitError, NetError, ReplyError } from '../../core/errors.js';
 import { pump, type Source } from '../../ltn12/index.js';
 import { TextConn, connect as tpConnect, dotSink, type Reply } from '../tp/index.js';
 
@@ -134,10 +136,16 @@ export class SmtpSession {
   }
 
   /** Sends one message to every recipient the server accepts. */
-  async send(envelope: { from: string; rcpt: string | readonly string[] }, src: Source): Promise<SendResult> {
+  async send(envelope: { from: string; rcpt: string | readonly string[]; size?: number }, src: Source): Promise<SendResult> {
     const rcpts = typeof envelope.rcpt === 'string' ? [envelope.rcpt] : [...envelope.rcpt];
     if (rcpts.length === 0) throw new ArgumentError('no recipients');
-    const mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
+    let mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
+    if (envelope.size !== undefined && this.#ext.has('SIZE')) {
+      // RFC 1870: declare the size, and do not even try what the server says it cannot take.
+      const max = Number(this.#ext.get('SIZE'));
+      if (max > 0 && envelope.size > max) throw new LimitError('message', max, undefined, `message of ${envelope.size} bytes exceeds the server's SIZE ${max}`);
+      mailArg += ` SIZE=${envelope.size}`;
+    }
     const commands: [string, string][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
     const pipelining = this.#ext.has('PIPELINING');
     let replies: Reply[];
