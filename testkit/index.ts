@@ -42,3 +42,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 2000
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
+
+/** Runs the built `netkit` CLI with `args`, a clean environment plus `env`, and `input` on stdin. */
+export async function runCli(args: string[], env: Record<string, string> = {}, input = ''): Promise<{ code: number | null; out: string; err: string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli/main.js'), ...args], { env: { PATH: process.env.PATH, ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+}

@@ -1,21 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { repoRoot } from '../../testkit/index.js';
+import { runCli } from '../../testkit/index.js';
 
-function run(args: string[], env: Record<string, string>, input: string): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli/main.js'), 'mail', 'send', ...args], { env: { PATH: process.env.PATH, ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  child.stdin.end(input);
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
+const run = (args: string[], env: Record<string, string>, input: string) => runCli(['mail', 'send', ...args], env, input);
 
 test('netkit mail send: body from stdin, password from the environment, per-recipient result', { timeout: 30000 }, async () => {
   const got: { user?: string; rcpt: string[]; data: string }[] = [];

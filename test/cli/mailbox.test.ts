@@ -4,19 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../testkit/index.js';
+import { repoRoot, runCli } from '../../testkit/index.js';
 
 const bin = join(repoRoot(), 'dist/src/cli/main.js');
 
-function run(args: string[], env: Record<string, string> = {}, input = ''): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  child.stdin.end(input);
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
+const run = runCli;
 
 test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM stops it', { timeout: 60000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nk-cli-box-'));
