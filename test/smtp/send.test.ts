@@ -175,3 +175,27 @@ test('AUTH CRAM-MD5 when offered; SIZE declared, and a message over the limit re
     await srv.close();
   }
 });
+
+test('sendMany() pipelines messages back to back; a refused one does not stop the rest', { timeout: 30000 }, async () => {
+  const srv = await startServer();
+  try {
+    const s = await open({ server: '127.0.0.1', port: srv.port });
+    await s.greet('client.test');
+    const envelopes = [
+      { from: 'a@x.test', rcpt: ['r0@x.test'] },
+      { from: 'a@x.test', rcpt: ['bad@x.test'] },
+      { from: 'spammer@x.test', rcpt: ['r2@x.test'] },
+      { from: 'a@x.test', rcpt: ['r3@x.test', 'bad2@x.test'] },
+      { from: 'a@x.test', rcpt: ['r4@x.test'] },
+    ];
+    const results = await s.sendMany(envelopes.map((envelope, i) => ({ envelope, source: message({ headers: { Subject: `m${i}` }, body: `.body ${i}` }) })));
+    await s.quit();
+    assert.ok(results[1] instanceof ReplyError && results[1].replyCode === 550);
+    assert.ok(results[2] instanceof ReplyError && results[2].replyCode === 554);
+    assert.deepEqual((results[3] as { rejected: { rcpt: string }[] }).rejected.map((r) => r.rcpt), ['bad2@x.test']);
+    assert.deepEqual(srv.got.map((m) => parseHeaders(m.data).get('subject')), ['m0', 'm3', 'm4']);
+    assert.ok(srv.got.every((m, k) => m.data.endsWith(`\r\n\r\n.body ${[0, 3, 4][k]}\r\n`)));
+  } finally {
+    await srv.close();
+  }
+});

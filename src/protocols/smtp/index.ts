@@ -10,5 +10,5 @@
  * ```
  */
 export { message, attachment, chooseEncoding, type Part, type Multipart, type Headers } from './message.js';
-export { open, SmtpSession, angle, type OpenOptions, type SendResult, type RcptResult } from './session.js';
+export { open, SmtpSession, angle, type OpenOptions, type SendResult, type RcptResult, type Envelope } from './session.js';
 export { send, type SendOptions } from './send.js';

@@ -26,7 +26,7 @@ import { createHmac } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, LimitError, NetError, ReplyError } from '../../core/errors.js';
 import { pump, type Source } from '../../ltn12/index.js';
-import { TextConn, connect as tpConnect, dotSink, type Reply } from '../tp/index.js';
+import { TextConn, connect as tpConnect, dotSink, formatCommand, type Reply } from '../tp/index.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions {
@@ -58,6 +58,19 @@ export interface SendResult {
   rejected: RcptResult[];
   /** The server's reply to the end of the data. */
   reply: string;
+}
+
+/** Who sends and who receives (the envelope), and the size when known. */
+export interface Envelope {
+  from: string;
+  rcpt: string | readonly string[];
+  size?: number;
+}
+
+interface Plan {
+  rcpts: string[];
+  commands: [string, string?][];
+  group: string;
 }
 
 /** `<addr>`, refusing CR, LF, NUL and angle brackets inside. */
@@ -136,7 +149,59 @@ export class SmtpSession {
   }
 
   /** Sends one message to every recipient the server accepts. */
-  async send(envelope: { from: string; rcpt: string | readonly string[]; size?: number }, src: Source): Promise<SendResult> {
+  async send(envelope: Envelope, src: Source): Promise<SendResult> {
+    const plan = this.#plan(envelope);
+    if (!this.#ext.has('PIPELINING')) return this.#sendStepByStep(plan, src);
+    // RFC 2920: DATA may close the group, so one round trip covers the envelope.
+    await this.conn.send(plan.group);
+    const verdict = await this.#readGroup(plan);
+    await pump.all(src, dotSink(this.conn));
+    return { ...verdict, reply: (await this.conn.check('2..')).text };
+  }
+
+  /**
+   * Sends several messages back to back: with PIPELINING, each message's
+   * envelope leaves right behind the previous message's final dot (RFC 2920),
+   * so a message costs about one round trip. Each message gets its own
+   * result, or the error that stopped it; one refusal does not stop the rest.
+   */
+  async sendMany(items: readonly { envelope: Envelope; source: Source }[]): Promise<(SendResult | NetError)[]> {
+    const results: (SendResult | NetError)[] = [];
+    if (!this.#ext.has('PIPELINING')) {
+      for (const it of items) results.push(await this.send(it.envelope, it.source).catch((e: NetError) => e));
+      return results;
+    }
+    const plans = items.map((it) => this.#plan(it.envelope));
+    let pending: { index: number; verdict: Omit<SendResult, 'reply'> } | null = null;
+    if (plans.length > 0) await this.conn.send(plans[0]!.group);
+    for (let i = 0; i < plans.length; i++) {
+      if (pending) results[pending.index] = await this.#final(pending.verdict);
+      pending = null;
+      try {
+        const verdict = await this.#readGroup(plans[i]!);
+        await pump.all(items[i]!.source, dotSink(this.conn));
+        pending = { index: i, verdict };
+      } catch (err) {
+        if (!(err instanceof ReplyError)) throw err;
+        results[i] = err;
+      }
+      if (i + 1 < plans.length) await this.conn.send(plans[i + 1]!.group);
+    }
+    if (pending) results[pending.index] = await this.#final(pending.verdict);
+    return results;
+  }
+
+  async #final(verdict: Omit<SendResult, 'reply'>): Promise<SendResult | NetError> {
+    try {
+      return { ...verdict, reply: (await this.conn.check('2..')).text };
+    } catch (err) {
+      if (err instanceof ReplyError) return err;
+      throw err;
+    }
+  }
+
+  /** The commands of one envelope, checked, and the pipelined group they make. */
+  #plan(envelope: Envelope): Plan {
     const rcpts = typeof envelope.rcpt === 'string' ? [envelope.rcpt] : [...envelope.rcpt];
     if (rcpts.length === 0) throw new ArgumentError('no recipients');
     let mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
@@ -146,21 +211,22 @@ export class SmtpSession {
       if (max > 0 && envelope.size > max) throw new LimitError('message', max, undefined, `message of ${envelope.size} bytes exceeds the server's SIZE ${max}`);
       mailArg += ` SIZE=${envelope.size}`;
     }
-    const commands: [string, string][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
-    const pipelining = this.#ext.has('PIPELINING');
-    let replies: Reply[];
-    if (pipelining) {
-      // RFC 2920: DATA may close the group, so one round trip covers the envelope.
-      replies = await this.conn.pipeline([...commands, ['DATA']]);
-    } else {
-      replies = [];
-      for (const [c, a] of commands) {
-        await this.conn.command(c, a);
-        replies.push(await this.conn.getReply());
-        if (replies.length === 1 && replies[0]!.code >= 300) break;
-      }
-    }
-    const dataReply = pipelining ? replies[commands.length]! : undefined;
+    const commands: [string, string?][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
+    return { rcpts, commands, group: [...commands, ['DATA']].map(([c, a]) => formatCommand(c!, a)).join('') };
+  }
+
+  /** Reads the replies to a pipelined group and judges them (see `#judge`). */
+  async #readGroup(plan: Plan): Promise<Omit<SendResult, 'reply'>> {
+    const replies: Reply[] = [];
+    for (let i = 0; i <= plan.commands.length; i++) replies.push(await this.conn.getReply());
+    return this.#judge(plan, replies, replies[plan.commands.length]!);
+  }
+
+  /**
+   * MAIL refused, or every RCPT refused: ReplyError (after closing a DATA the
+   * server opened anyway, and RSET). Otherwise who was accepted and who not.
+   */
+  async #judge(plan: Plan, replies: Reply[], dataReply: Reply | undefined): Promise<Omit<SendResult, 'reply'>> {
     const mail = replies[0]!;
     if (mail.code >= 300) {
       if (dataReply?.code === 354) await this.#abortData();
@@ -168,7 +234,7 @@ export class SmtpSession {
     }
     const accepted: string[] = [];
     const rejected: RcptResult[] = [];
-    rcpts.forEach((r, i) => {
+    plan.rcpts.forEach((r, i) => {
       const rep = replies[i + 1]!;
       if (rep.code >= 200 && rep.code < 300) accepted.push(r);
       else rejected.push({ rcpt: r, code: rep.code, reply: rep.text });
@@ -179,15 +245,22 @@ export class SmtpSession {
       await this.conn.getReply();
       throw new ReplyError(rejected[0]!.code, rejected[0]!.reply, `every recipient was refused: ${rejected[0]!.reply}`);
     }
-    if (dataReply) {
-      if (dataReply.code !== 354) throw new ReplyError(dataReply.code, dataReply.text);
-    } else {
-      await this.conn.command('DATA');
-      await this.conn.check(354);
+    if (dataReply && dataReply.code !== 354) throw new ReplyError(dataReply.code, dataReply.text);
+    return { accepted, rejected };
+  }
+
+  async #sendStepByStep(plan: Plan, src: Source): Promise<SendResult> {
+    const replies: Reply[] = [];
+    for (const [c, a] of plan.commands) {
+      await this.conn.command(c, a);
+      replies.push(await this.conn.getReply());
+      if (replies.length === 1 && replies[0]!.code >= 300) break;
     }
+    const verdict = await this.#judge(plan, replies, undefined);
+    await this.conn.command('DATA');
+    await this.conn.check(354);
     await pump.all(src, dotSink(this.conn));
-    const done = await this.conn.check('2..');
-    return { accepted, rejected, reply: done.text };
+    return { ...verdict, reply: (await this.conn.check('2..')).text };
   }
 
   /** Ends a DATA the server opened although nothing may be sent: an empty message it will refuse. */
