@@ -48,3 +48,42 @@ test('netkit mail send: body from stdin, password from the environment, per-reci
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('netkit mail send asks for the password on a terminal, without echo', { timeout: 30000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { repoRoot } = await import('../../testkit/index.js');
+  const users: string[] = [];
+  const server = new SMTPServer({
+    disableReverseLookup: true,
+    logger: false,
+    authMethods: ['PLAIN'],
+    allowInsecureAuth: true,
+    onAuth: (a, _s, cb) => (a.password === 'typed-secret' ? (users.push(a.username ?? ''), cb(null, { user: a.username })) : cb(new Error('bad'))),
+    onData(stream, _s, done) {
+      stream.resume();
+      stream.on('end', () => done());
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'nk-prompt-'));
+  try {
+    writeFileSync(join(dir, 'body.txt'), 'hello\n');
+    const cmd = [process.execPath, join(repoRoot(), 'dist/src/cli/main.js'), 'mail', 'send', '--server', `127.0.0.1:${port}`, '--tls', 'none', '--allow-plain-auth',
+      '--user', 'me', '--from', 'me@x.test', '--to', 'you@x.test', '--body-file', join(dir, 'body.txt')].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH } });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (/Password for me: $/.test(out)) child.stdin.write('typed-secret\r');
+    });
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 0, out);
+    assert.deepEqual(users, ['me']);
+    assert.ok(!out.includes('typed-secret'), 'the password is not echoed');
+    assert.match(out, /accepted you@x.test/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

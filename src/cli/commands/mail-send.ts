@@ -4,8 +4,9 @@
  * Settings come from, in order: the options; a JSON file (`--config FILE`,
  * data only, never code); the environment (`NETKIT_SMTP_SERVER`,
  * `NETKIT_SMTP_PORT`, `NETKIT_SMTP_USER`, `NETKIT_SMTP_TLS`, `NETKIT_MAIL_FROM`).
- * The password is never an option: it comes from `NETKIT_SMTP_PASSWORD` or
- * the config file. The body is read from stdin, or from `--body-file`.
+ * The password is never an option: it comes from `NETKIT_SMTP_PASSWORD`, the
+ * config file, or — when stdin is a terminal — a prompt that does not echo.
+ * The body is read from stdin (after the prompt), or from `--body-file`.
  */
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -14,6 +15,7 @@ import { fromReadable } from '../../ltn12/source.js';
 import { pump } from '../../ltn12/index.js';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
 import { UsageError, parseOptions, parsePort, type Command, type Io } from '../command.js';
+import { promptSecret } from '../prompt.js';
 
 interface MailConfig {
   server?: string;
@@ -44,7 +46,7 @@ export const mailSend: Command = {
     'usage: netkit mail send --from ADDR --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…]',
     '                        [--subject TEXT] [--attach FILE…] [--server HOST[:PORT]] [--user NAME]',
     '                        [--tls starttls|implicit|none] [--config FILE.json] [--body-file FILE] [--allow-plain-auth]',
-    'password: NETKIT_SMTP_PASSWORD or the config file; never on the command line',
+    'password: NETKIT_SMTP_PASSWORD, the config file, or a prompt on a terminal; never on the command line',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {
@@ -62,8 +64,11 @@ export const mailSend: Command = {
     if (tls !== undefined && !['starttls', 'implicit', 'none'].includes(tls)) throw new UsageError('--tls takes starttls, implicit or none');
     const port = parsePort(portText ?? (cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port)), tls === 'implicit' ? 465 : 25);
     const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
-    const password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
-    if (user !== undefined && password === undefined) throw new UsageError('set NETKIT_SMTP_PASSWORD (or "password" in the config file) for --user');
+    let password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
+    if (user !== undefined && password === undefined) {
+      if (!io.stdin.isTTY) throw new UsageError('set NETKIT_SMTP_PASSWORD (or "password" in the config file) for --user');
+      password = await promptSecret(io.stdin, io.stderr, `Password for ${user}: `);
+    }
     const headers: [string, string][] = [['From', from], ['To', to.join(', ')]];
     if (values.cc?.length) headers.push(['Cc', values.cc.join(', ')]);
     headers.push(['Subject', values.subject ?? '']);
