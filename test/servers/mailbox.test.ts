@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { mailbox } from '../../src/servers/index.js';
 import { smtp, pop3 } from '../../src/index.js';
-import { source, transform } from '../../src/ltn12/index.js';
+import { pump, sink, source, transform } from '../../src/ltn12/index.js';
 import { normalize } from '../../src/mime/index.js';
 
 const users = { alice: 'secret', bob: 'hunter2' };
@@ -18,6 +18,13 @@ function normalised(raw: Buffer): Buffer {
   return n.length === 0 || n.subarray(-2).toString() === '\r\n' ? n : Buffer.concat([n, Buffer.from('\r\n')]);
 }
 
+/** Every tenth message is a multipart with a binary attachment, built by smtp.message. */
+async function withAttachment(i: number, file: string): Promise<Buffer> {
+  const [snk, all] = sink.buffer();
+  await pump.all(smtp.message({ headers: { Subject: `attachment ${i}` }, body: { parts: [{ body: `.text part ${i}\n` }, smtp.attachment(file)] } }), snk);
+  return all();
+}
+
 function randomMessage(i: number): Buffer {
   const lines = [`Subject: message ${i}`, 'From: sender@x.test', '', `.starts with a dot ${i}`, '..two dots', '.', `${'x'.repeat(996)}`, `8-bit: caf\xe9 \xff\x80`, 'bare\rcr and bare\nlf', 'end'];
   return Buffer.from(lines.join(i % 2 ? '\n' : '\r\n'), 'latin1');
@@ -25,15 +32,17 @@ function randomMessage(i: number): Buffer {
 
 for (const storeKind of ['memory', 'maildir'] as const) {
   const COUNT = storeKind === 'memory' ? 1000 : 300;
-  test(`round trip through the mailbox (${storeKind}): ${COUNT} hostile messages identical after normalisation`, { timeout: 120000 }, async () => {
+  test(`round trip through the mailbox (${storeKind}): ${COUNT} hostile messages (dots, bare CR/LF, 998-byte lines, 8-bit, attachments) identical after normalisation`, { timeout: 120000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nk-box-'));
     const box = await mailbox({ smtpPort: 0, pop3Port: 0, users, store: storeKind, dir });
     try {
       const session = await smtp.open({ server: '127.0.0.1', port: box.smtp.port });
       await session.greet('test.client');
       const sent: Buffer[] = [];
+      const file = join(dir, 'attachment.bin');
+      writeFileSync(file, Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7) & 255)));
       for (let i = 0; i < COUNT; i++) {
-        const raw = randomMessage(i);
+        const raw = i % 10 === 0 ? await withAttachment(i, file) : randomMessage(i);
         sent.push(normalised(raw));
         const r = await session.send({ from: 'sender@x.test', rcpt: ['alice@x.test', 'nobody@x.test'] }, source.string(raw, 97));
         assert.deepEqual(r.accepted, ['alice@x.test']);
