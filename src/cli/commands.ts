@@ -9,6 +9,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
   encode: async () => (await import('./commands/codec.js')).encodeCommand,
   decode: async () => (await import('./commands/codec.js')).decodeCommand,
+  inetd: async () => (await import('./commands/inetd.js')).inetdCommand,
   mailbox: async () => (await import('./commands/mailbox.js')).mailboxCommand,
   'mail list': async () => (await import('./commands/mail-read.js')).mailList,
   'mail read': async () => (await import('./commands/mail-read.js')).mailRead,
