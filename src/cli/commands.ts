@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 
 export const commands: Record<string, () => Promise<Command>> = {
+  connect: async () => (await import('./commands/connect.js')).connectCommand,
   demo: async () => (await import('./commands/demo.js')).demo,
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
   encode: async () => (await import('./commands/codec.js')).encodeCommand,
