@@ -1,18 +1,74 @@
 /**
- * `netkit demo`: what `npm start` runs. Until the full tour lands it lists
- * the modules and commands that are here.
+ * `netkit demo` (what `npm start` runs): starts, on loopback, the
+ * development mailbox (SMTP 2525, POP3 1100), a line echo service under the
+ * super-server (23032) and the chapter's select-based unique-characters
+ * server (23033) — each on its default port when that port is free, else on
+ * one the system picks — then takes a tour through netkit against them and
+ * prints each step. It keeps serving until interrupted; `--once` runs the
+ * tour, stops everything and exits 0 only if every step passed.
  */
-import type { Command } from '../command.js';
-import { commands } from '../commands.js';
+import net from 'node:net';
+import { mailbox } from '../../servers/index.js';
+import { inetd } from '../../servers/inetd.js';
+import { UsageError, parseOptions, type Command, type Io } from '../command.js';
+import { startUniqueServer } from '../demo/unique-server.js';
+import { tour } from '../demo/tour.js';
+
+/** The default port if nothing listens on it now, else 0 (the system picks). */
+async function portOrAny(port: number): Promise<number> {
+  const probe = net.createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (free) await new Promise((r) => probe.close(r));
+  return free ? port : 0;
+}
 
 export const demo: Command = {
   summary: 'start the demo servers and run a tour of netkit (what npm start runs)',
   usage: 'usage: netkit demo [--once]',
-  async run(_args, io) {
-    io.stdout.write('netkit: LuaSocket for TypeScript\n\ncommands available:\n');
-    for (const [name, load] of Object.entries(commands)) {
-      io.stdout.write(`  netkit ${name.padEnd(12)} ${(await load()).summary}\n`);
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { once: { type: 'boolean' } });
+    if (positionals.length > 0) throw new UsageError('unexpected arguments');
+    const say = (line: string) => io.stdout.write(`${line}\n`);
+    say('netkit: LuaSocket for TypeScript — demo\n');
+    const box = await mailbox({ smtpPort: await portOrAny(2525), pop3Port: await portOrAny(1100), users: { demo: 'demo' }, store: 'memory' });
+    const echo = await inetd({
+      port: await portOrAny(23032), command: process.execPath, args: ['-e', "process.stdin.on('data', (d) => process.stdout.write(d))"],
+      timeLimit: 60_000, onLog: () => {},
+    });
+    const unique = await startUniqueServer(await portOrAny(23033));
+    say(`servers: mailbox SMTP 127.0.0.1:${box.smtp.port}, POP3 127.0.0.1:${box.pop3.port}; echo under inetd 127.0.0.1:${echo.port}; select server 127.0.0.1:${unique.port}\n`);
+    let ok = false;
+    try {
+      ok = await tour({ smtpPort: box.smtp.port, pop3Port: box.pop3.port, echoPort: echo.port, uniquePort: unique.port }, say);
+      if (!values.once) {
+        say(followUps(box.smtp.port, box.pop3.port, echo.port));
+        await untilInterrupted(io);
+      }
+    } finally {
+      await Promise.all([box.close(), echo.close(), unique.close()]);
     }
-    return 0;
+    return ok ? 0 : 1;
   },
 };
+
+function followUps(smtp: number, pop3: number, echo: number): string {
+  return [
+    '\nstill serving; try, in another terminal (Ctrl-C here to stop):',
+    `  echo "hi there" | npx netkit mail send --server 127.0.0.1:${smtp} --tls none --from you@example.test --to demo@example.test --subject hello`,
+    `  NETKIT_POP3_PASSWORD=demo npx netkit mail list --server 127.0.0.1:${pop3} --user demo --tls none --allow-plain-auth`,
+    `  npx netkit connect 127.0.0.1 ${echo}`,
+    '  npx netkit dns localhost',
+    "  npx netkit url parse 'http://user@[::1]:8080/a/b;p?q#f'",
+    '  echo "text hydraulics" | npx netkit encode base64',
+  ].join('\n');
+}
+
+function untilInterrupted(io: Io): Promise<void> {
+  return new Promise((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

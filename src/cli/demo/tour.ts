@@ -1,0 +1,83 @@
+/**
+ * The demo's tour: each step uses netkit against the demo servers and prints
+ * `✓ name: result` or `✗ name: error`. Resolves to true when every step passed.
+ */
+import { connect, dns } from '../../socket/index.js';
+import { parse, absolute } from '../../url/index.js';
+import { transform } from '../../ltn12/index.js';
+import { decode, encode } from '../../mime/index.js';
+import { message, send } from '../../protocols/smtp/index.js';
+import { connect as pop3Connect } from '../../protocols/pop3/index.js';
+
+export interface TourPorts {
+  smtpPort: number;
+  pop3Port: number;
+  echoPort: number;
+  uniquePort: number;
+}
+
+type Step = [name: string, run: () => Promise<string>];
+
+export async function tour(ports: TourPorts, say: (line: string) => void): Promise<boolean> {
+  const steps: Step[] = [
+    ['dns', async () => {
+      const info = await dns.toIp('localhost');
+      return `localhost is ${info.addresses.join(', ')}`;
+    }],
+    ['url', async () => {
+      const u = parse('http://user@[::1]:8080/docs/index.html;type=a?lang=en#top');
+      return `host ${u.host}, port ${u.port}, path ${u.path}; '../api' resolves to ${absolute(u.url!, '../api')}`;
+    }],
+    ['mime', async () => {
+      const text = 'Ação: "hydraulics" = ok';
+      const b64 = transform(text, encode('base64'));
+      const qp = transform(text, encode('quoted-printable'));
+      const back = [transform(b64, decode('base64')), transform(qp, decode('quoted-printable'))].map(String);
+      if (back.some((b) => b !== text)) throw new Error('round trip changed the text');
+      return `base64 ${b64} | quoted-printable ${qp} | both decode back`;
+    }],
+    ['smtp + pop3', async () => {
+      const body = `sent at ${new Date().toISOString()}\n.a line with a leading dot\n`;
+      const r = await send({ server: '127.0.0.1', port: ports.smtpPort, tls: 'none', from: 'tour@example.test', rcpt: 'demo@example.test', source: message({ headers: { Subject: 'Grüße from the tour' }, body }) });
+      const s = await pop3Connect({ server: '127.0.0.1', port: ports.pop3Port, user: 'demo', password: 'demo', apop: true });
+      const { count } = await s.stat();
+      const got = (await s.retrieve(count)).toString('utf8');
+      await s.delete(count);
+      await s.quit();
+      if (!got.endsWith(body.replace(/\n/g, '\r\n'))) throw new Error('the message came back different');
+      return `sent to ${r.accepted.join(', ')}, read back byte-exact over POP3 (APOP)`;
+    }],
+    ['inetd echo', async () => {
+      const c = await connect('127.0.0.1', ports.echoPort);
+      c.setTimeout(5000);
+      await c.send('hello through a program per connection\n');
+      const line = await c.receive('*l');
+      await c.close();
+      return `echoed "${line}"`;
+    }],
+    ['select server', async () => {
+      const talk = async (text: string) => {
+        const c = await connect('127.0.0.1', ports.uniquePort);
+        c.setTimeout(5000);
+        await c.send(`${text}\n`);
+        const reply = await c.receive('*l');
+        await c.send('.quit\n');
+        await c.close();
+        return reply;
+      };
+      const [a, b] = await Promise.all([talk('mississippi'), talk('hello world')]);
+      return `two clients at once: "${a}" and "${b}"`;
+    }],
+  ];
+  let ok = true;
+  for (const [name, run] of steps) {
+    try {
+      say(`✓ ${name}: ${await run()}`);
+    } catch (err) {
+      ok = false;
+      say(`✗ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  say(ok ? '\nevery step passed' : '\nsome steps failed');
+  return ok;
+}

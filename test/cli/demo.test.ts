@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot, runCli } from '../../testkit/index.js';
+
+test('netkit demo --once (npm start -- --once) runs the whole tour and exits 0 within 30 s', { timeout: 60000 }, async () => {
+  const t = performance.now();
+  const r = await runCli(['demo', '--once']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.ok(performance.now() - t < 30_000);
+  for (const step of ['dns', 'url', 'mime', 'smtp + pop3', 'inetd echo', 'select server']) assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
+  assert.match(r.out, /every step passed/);
+});
+
+test('netkit demo keeps serving until interrupted', { timeout: 60000 }, async () => {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli/main.js'), 'demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  await new Promise<void>((resolve) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('still serving')) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  assert.equal(await new Promise((r) => child.on('exit', r)), 0);
+  assert.match(out, /netkit mail send --server 127\.0\.0\.1:\d+/);
+});
