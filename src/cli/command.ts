@@ -60,3 +60,11 @@ export function write(stream: NodeJS.WritableStream, text: string | Uint8Array):
     stream.write(text, (err) => (err ? reject(err) : resolve()));
   });
 }
+
+/** Resolves when `io.signal` aborts (Ctrl-C, SIGTERM), or at once when there is none: servers wait on it. */
+export function untilInterrupted(io: Io): Promise<void> {
+  return new Promise((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

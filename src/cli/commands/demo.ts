@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { mailbox } from '../../servers/index.js';
 import { inetd } from '../../servers/inetd.js';
-import { UsageError, parseOptions, type Command, type Io } from '../command.js';
+import { UsageError, parseOptions, untilInterrupted, type Command } from '../command.js';
 import { startUniqueServer } from '../demo/unique-server.js';
 import { tour } from '../demo/tour.js';
 
@@ -64,11 +64,4 @@ function followUps(smtp: number, pop3: number, echo: number): string {
     "  npx netkit url parse 'http://user@[::1]:8080/a/b;p?q#f'",
     '  echo "text hydraulics" | npx netkit encode base64',
   ].join('\n');
-}
-
-function untilInterrupted(io: Io): Promise<void> {
-  return new Promise((resolve) => {
-    if (!io.signal || io.signal.aborted) return resolve();
-    io.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }

@@ -4,7 +4,7 @@
  * stdout, until interrupted. No shell is involved: ARGS go to PROGRAM as given.
  */
 import { inetd } from '../../servers/index.js';
-import { UsageError, parseOptions, parsePort, type Command } from '../command.js';
+import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } from '../command.js';
 
 export const inetdCommand: Command = {
   summary: 'run a program per connection, stdin/stdout on the socket (a super-server)',
@@ -30,10 +30,7 @@ export const inetdCommand: Command = {
       onLog: (line) => io.stderr.write(`${line}\n`),
     });
     io.stdout.write(`inetd: ${command} on ${srv.address}:${srv.port}\n`);
-    await new Promise<void>((resolve) => {
-      if (!io.signal || io.signal.aborted) return resolve();
-      io.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilInterrupted(io);
     await srv.close();
     return 0;
   },

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mailbox } from '../../servers/index.js';
-import { UsageError, parseOptions, parsePort, type Command } from '../command.js';
+import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } from '../command.js';
 
 export const mailboxCommand: Command = {
   summary: 'run a development mail server: SMTP in, POP3 out',
@@ -29,10 +29,7 @@ export const mailboxCommand: Command = {
       smtpPort: parsePort(values['smtp-port'], 2525, '--smtp-port'), pop3Port: parsePort(values['pop3-port'], 1100, '--pop3-port'),
     });
     io.stdout.write(`mailbox: SMTP on ${box.smtp.address}:${box.smtp.port}, POP3 on ${box.pop3.address}:${box.pop3.port}\n`);
-    await new Promise<void>((resolve) => {
-      if (!io.signal || io.signal.aborted) return resolve();
-      io.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilInterrupted(io);
     await box.close();
     io.stdout.write('mailbox: stopped\n');
     return 0;
