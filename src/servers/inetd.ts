@@ -132,7 +132,9 @@ export async function inetd(opts: InetdOptions): Promise<Inetd> {
       return refused;
     },
     async close() {
-      await new Promise<void>((r) => server.close(() => r()));
+      // Stop accepting at once; close()'s callback would also wait for sockets whose
+      // descriptors now belong to programs, so it is not awaited.
+      server.close();
       for (const child of children.keys()) killGroup(child, 'SIGTERM');
       const hard = setTimeout(() => {
         for (const child of children.keys()) killGroup(child, 'SIGKILL');
