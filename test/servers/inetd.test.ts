@@ -63,7 +63,7 @@ test('500 connections with a cap of 20: each echoed or politely refused; no zomb
 });
 
 test('programs that ignore EOF are killed with their group at the time limit', { timeout: 30000 }, async () => {
-  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 1000 & sleep 1000'], timeLimit: 500, onLog: () => {} });
+  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 1000 & sleep 1000'], timeLimit: 500, perHostLimit: 20, onLog: () => {} });
   try {
     const t = performance.now();
     const clients = await Promise.all(Array.from({ length: 20 }, () => connect('127.0.0.1', srv.port)));
