@@ -15,4 +15,5 @@ export * as servers from './servers/index.js';
 export * as tp from './protocols/tp/index.js';
 export * as smtp from './protocols/smtp/index.js';
 export * as pop3 from './protocols/pop3/index.js';
+export * as ftp from './protocols/ftp/index.js';
 export * as data from './data/index.js';

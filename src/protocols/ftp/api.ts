@@ -1,0 +1,129 @@
+/**
+ * The one-call forms, LuaSocket's `ftp.get`, `ftp.put` and `ftp.command`,
+ * plus `list` and `download` (for `netkit get`). Each opens a session, does
+ * one thing, says QUIT, and closes — also when it fails.
+ *
+ * - `get(url)` → Buffer; `get({ url | host…, path, sink })` streams into
+ *   `sink`. `;type=a` transfers text (line ends → LF), `;type=d` lists names (NLST).
+ * - `put(url, data)` uploads a Buffer or string; `put({ …, source })` streams.
+ * - `command({ …, command, argument, check })` sends one command after login.
+ * - `list(url)` → parsed entries (MLSD when offered, else LIST).
+ *
+ * @example
+ * ```ts
+ * import { ftp, ltn12 } from 'netkit';
+ * const readme = await ftp.get('ftp://127.0.0.1:2121/README');
+ * await ftp.put('ftp://user:pass@127.0.0.1:2121/up.txt', 'hello\n');
+ * await ftp.get({ url: 'ftp://127.0.0.1:2121/big.iso', sink: ltn12.sink.file('big.iso') });
+ * ```
+ */
+import { ArgumentError, ReplyError } from '../../core/errors.js';
+import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
+import type { Expected, Reply } from '../tp/index.js';
+import type { Entry } from './listing.js';
+import { normalize, type FtpRequest, type Normalized } from './request.js';
+import { connect, type FtpSession } from './session.js';
+import type { TransferOptions, TransferResult } from './transfer.js';
+
+async function withSession<T>(req: Normalized, fn: (s: FtpSession) => Promise<T>): Promise<T> {
+  const s = await connect(req);
+  let result: T;
+  try {
+    result = await fn(s);
+  } catch (err) {
+    await s.close();
+    throw err;
+  }
+  await s.quit().catch(() => s.close());
+  return result;
+}
+
+async function fetchInto(s: FtpSession, r: Normalized, snk: Sink, t: TransferOptions): Promise<TransferResult> {
+  if (r.type === 'd') return s.receiveCommand(r.command ?? 'NLST', r.argument ?? (r.path || undefined), snk, t);
+  if (r.type === 'a') await s.type('a');
+  if (r.command !== undefined && r.command.toUpperCase() !== 'RETR') return s.receiveCommand(r.command, r.argument ?? (r.path || undefined), snk, t);
+  const path = r.argument ?? r.path;
+  if (path === '') throw new ArgumentError('nothing to get: the request has no path');
+  return s.retrieve(path, snk, { ...t, offset: r.offset });
+}
+
+/** Downloads: `get(url)` → Buffer; `get(request)` → Buffer, or a TransferResult when the request has a `sink`. */
+export function get(req: string): Promise<Buffer>;
+export function get(req: FtpRequest & { sink: Sink }): Promise<TransferResult>;
+export function get(req: FtpRequest): Promise<Buffer>;
+export async function get(req: string | FtpRequest): Promise<Buffer | TransferResult> {
+  const r = normalize(req);
+  const given = typeof req === 'string' ? undefined : req.sink;
+  const [collect, all] = sinks.buffer();
+  const result = await withSession(r, (s) => fetchInto(s, r, given ?? collect, { step: r.step }));
+  return given ? result : all();
+}
+
+/** Uploads: `put(url, data)` or `put({ url | host…, path, source })`. Resolves when the server confirmed (226). */
+export async function put(req: string | FtpRequest, data?: Uint8Array | string | Source): Promise<TransferResult> {
+  const r = normalize(req);
+  const src = data ?? (typeof req === 'string' ? undefined : req.source);
+  if (src === undefined) throw new ArgumentError('put needs data or a source');
+  const path = r.argument ?? r.path;
+  if (path === '' && r.command?.toUpperCase() !== 'STOU') throw new ArgumentError('nothing to put to: the request has no path');
+  return withSession(r, async (s) => {
+    if (r.type === 'a') await s.type('a');
+    const t: TransferOptions = { step: r.step };
+    const cmd = (r.command ?? 'STOR').toUpperCase();
+    if (cmd === 'STOR' || cmd === 'APPE') return s.store(path, src, { ...t, append: cmd === 'APPE', offset: r.offset });
+    return s.sendCommand(cmd, path || undefined, typeof src === 'function' ? src : sources.string(src), t);
+  });
+}
+
+/** Sends one command after login and returns its reply (checked against `check`, default 2xx). */
+export async function command(req: FtpRequest & { command: string; check?: Expected }): Promise<Reply> {
+  const r = normalize(req);
+  if (!r.command) throw new ArgumentError('ftp.command needs a command');
+  return withSession(r, (s) => s.command(r.command!, r.argument, req.check ?? '2..'));
+}
+
+/** Lists a directory as parsed entries. */
+export async function list(req: string | FtpRequest): Promise<Entry[]> {
+  const r = normalize(req);
+  return withSession(r, (s) => s.list(r.argument ?? (r.path || undefined)));
+}
+
+/** Progress of {@link download}. */
+export interface DownloadOptions {
+  /** Called once when the transfer starts, with the size when the server tells it (SIZE or the 150 reply). */
+  onStart?: (size: number | undefined) => void;
+  /** Called after every chunk with the bytes received so far. */
+  onProgress?: (bytes: number) => void;
+  step?: TransferOptions['step'];
+  signal?: AbortSignal;
+}
+
+/**
+ * Downloads a URL into `sink`, reporting its size when known (SIZE) and the
+ * progress; for the `netkit get` command. Fewer bytes than SIZE announced
+ * is a ClosedError.
+ *
+ * @example
+ * ```ts
+ * const { bytes, size } = await download('ftp://127.0.0.1:2121/big.iso', ltn12.sink.file('big.iso'), {
+ *   onStart: (size) => bar.start(size), onProgress: (n) => bar.update(n),
+ * });
+ * ```
+ */
+export async function download(req: string | FtpRequest, sink: Sink, opts: DownloadOptions = {}): Promise<{ bytes: number; size: number | undefined }> {
+  const r = normalize(req);
+  if (opts.signal) r.signal = opts.signal;
+  return withSession(r, async (s) => {
+    let size: number | undefined;
+    if (r.type !== 'a' && r.type !== 'd' && r.path !== '') {
+      size = await s.size(r.path).catch((err: unknown) => {
+        if (err instanceof ReplyError) return undefined;
+        throw err;
+      });
+    }
+    let announced: number | undefined;
+    const t: TransferOptions = { step: opts.step, onProgress: opts.onProgress, onStart: (n) => opts.onStart?.((announced = n)), expectedBytes: size };
+    const { bytes } = await fetchInto(s, r, sink, t);
+    return { bytes, size: size ?? announced };
+  });
+}

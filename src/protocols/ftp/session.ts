@@ -1,0 +1,271 @@
+/**
+ * `connect` and the FTP session: several commands and transfers on one
+ * control connection, with LuaSocket's verbs and the usual file commands.
+ *
+ * Transfers default to TYPE I (binary, byte-exact); `type('a')` switches to
+ * TYPE A, where line ends become LF locally and CRLF on the wire.
+ * `retrieve` and `store` take an `offset` to resume with REST. Paths and
+ * arguments holding CR, LF or NUL are refused before anything is sent.
+ * A transfer that fails other than by a clean reply (reset, timeout, abort)
+ * leaves the control connection in an unknown state: the session closes it.
+ *
+ * @example
+ * ```ts
+ * const s = await connect({ host: '127.0.0.1', port: 2121, user: 'user', password: 'pass' });
+ * await s.store('up.bin', source.file('local.bin'));
+ * const size = await s.size('up.bin');
+ * const again = await s.retrieve('up.bin');            // a Buffer
+ * await s.retrieve('up.bin', sink.file('copy.bin'), { offset: 1000 });  // resume
+ * await s.quit();
+ * ```
+ */
+import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError } from '../../core/errors.js';
+import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
+import type { Reply } from '../tp/index.js';
+import { fromNetAscii, toNetAscii } from './ascii.js';
+import { exchange, openControl, DEFAULT_TIMEOUT, type Control } from './control.js';
+import type { DataState } from './data.js';
+import { parseList, parseMlsd, parseTimeVal, type Entry } from './listing.js';
+import { checkText, type ConnectOptions } from './request.js';
+import { receive, send, type TransferOptions, type TransferResult } from './transfer.js';
+
+/** Options of `retrieve`/`store`. */
+export interface SessionTransferOptions extends TransferOptions {
+  /** Resume from this byte (REST). */
+  offset?: number;
+}
+
+/** Largest listing `list()` collects, bytes. */
+export const MAX_LISTING_BYTES = 16 * 1024 * 1024;
+
+function limitedSink(limit: number): [Sink, () => Buffer] {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const snk: Sink = async (chunk) => {
+    if (chunk === null) return;
+    size += chunk.length;
+    if (size > limit) throw new LimitError('listing', limit);
+    chunks.push(chunk);
+  };
+  return [snk, () => Buffer.concat(chunks)];
+}
+
+function checkOffset(offset: number | undefined): void {
+  if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0)) throw new ArgumentError(`offset must be an integer ≥ 0, got ${offset}`);
+}
+
+export class FtpSession {
+  readonly #control: Control;
+  readonly #opts: ConnectOptions;
+  readonly #state: DataState = {};
+  #type: 'a' | 'i' | undefined;
+  #closed = false;
+
+  constructor(control: Control, opts: ConnectOptions) {
+    this.#control = control;
+    this.#opts = opts;
+  }
+
+  /** The server's FEAT features (upper-case keyword → parameters). */
+  get features(): ReadonlyMap<string, string> {
+    return this.#control.features;
+  }
+
+  /** The greeting reply. */
+  get greeting(): Reply {
+    return this.#control.greeting;
+  }
+
+  /** True once the session was closed (quit, close, or a broken transfer). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The control connection's socket (for inspection: TLS, addresses). */
+  get socket() {
+    return this.#control.tp.socket;
+  }
+
+  #live(): Control {
+    if (this.#closed) throw new ClosedError('closed: the FTP session is closed');
+    return this.#control;
+  }
+
+  /** Sends any command and returns its reply, checked against `expected` (default 2xx). */
+  async command(cmd: string, arg?: string, expected: Parameters<typeof exchange>[3] = '2..'): Promise<Reply> {
+    if (arg !== undefined) checkText(arg, 'argument');
+    return this.#guard(() => exchange(this.#live().tp, cmd.toUpperCase(), arg, expected, this.#opts.signal));
+  }
+
+  /** Runs `fn`; a failure other than a ReplyError closes the session (its state is unknown). */
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ReplyError)) await this.close();
+      throw err;
+    }
+  }
+
+  /** Sets the transfer type: `'i'` binary, `'a'` ASCII. */
+  async type(t: 'a' | 'i'): Promise<void> {
+    if (t !== 'a' && t !== 'i') throw new ArgumentError(`type must be 'a' or 'i', got ${String(t)}`);
+    if (this.#type === t) return;
+    await this.command('TYPE', t.toUpperCase());
+    this.#type = t;
+  }
+
+  async #binaryUnlessAscii(): Promise<'a' | 'i'> {
+    if (this.#type === undefined) await this.type('i');
+    return this.#type!;
+  }
+
+  cwd(path: string): Promise<Reply> {
+    return this.command('CWD', path);
+  }
+
+  cdup(): Promise<Reply> {
+    return this.command('CDUP');
+  }
+
+  /** The current directory (from the quoted name in the 257 reply). */
+  async pwd(): Promise<string> {
+    const r = await this.command('PWD', undefined, 257);
+    const m = /"((?:[^"]|"")*)"/.exec(r.message);
+    if (!m) throw new ProtocolError('PWD reply without a quoted directory name', r.text);
+    return m[1]!.replace(/""/g, '"');
+  }
+
+  /** The size of a file in bytes (SIZE, RFC 3659; in the current TYPE). */
+  async size(path: string): Promise<number> {
+    await this.#binaryUnlessAscii();
+    const r = await this.command('SIZE', path, 213);
+    const n = r.message.trim();
+    if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new ProtocolError('malformed SIZE reply', r.text);
+    return Number(n);
+  }
+
+  /** The modification time of a file (MDTM, RFC 3659). */
+  async mdtm(path: string): Promise<Date> {
+    const r = await this.command('MDTM', path, 213);
+    const d = parseTimeVal(r.message.trim());
+    if (!d) throw new ProtocolError('malformed MDTM reply', r.text);
+    return d;
+  }
+
+  /** Creates a directory; returns the name the server reports (257) or `path`. */
+  async mkd(path: string): Promise<string> {
+    const r = await this.command('MKD', path, 257);
+    return /"((?:[^"]|"")*)"/.exec(r.message)?.[1]?.replace(/""/g, '"') ?? path;
+  }
+
+  rmd(path: string): Promise<Reply> {
+    return this.command('RMD', path);
+  }
+
+  dele(path: string): Promise<Reply> {
+    return this.command('DELE', path);
+  }
+
+  /** Renames `from` to `to` (RNFR 350, RNTO 250). */
+  async rename(from: string, to: string): Promise<Reply> {
+    checkText(to, 'argument');
+    await this.command('RNFR', from, 350);
+    return this.command('RNTO', to);
+  }
+
+  /**
+   * Downloads `path` into `sink`, or returns it as a Buffer when no sink is
+   * given. `offset` resumes with REST; the sink then gets the rest only.
+   */
+  retrieve(path: string, sink?: undefined, opts?: SessionTransferOptions): Promise<Buffer>;
+  retrieve(path: string, sink: Sink, opts?: SessionTransferOptions): Promise<TransferResult>;
+  async retrieve(path: string, sink?: Sink, opts: SessionTransferOptions = {}): Promise<Buffer | TransferResult> {
+    checkText(path, 'path');
+    checkOffset(opts.offset);
+    const [collect, all] = sinks.buffer();
+    const type = await this.#binaryUnlessAscii();
+    let target = sink ?? collect;
+    if (type === 'a') target = sinks.chain(fromNetAscii(), target);
+    const result = await this.#transfer(async (control) => {
+      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
+      const expectedBytes = type === 'i' && opts.expectedBytes !== undefined ? opts.expectedBytes - (opts.offset ?? 0) : undefined;
+      return receive(control, this.#opts, this.#state, 'RETR', path, target, { ...opts, expectedBytes }, type === 'i' && !opts.offset);
+    });
+    return sink ? result : all();
+  }
+
+  /**
+   * Uploads `source` (or a Buffer/string) to `path`. `offset` resumes with
+   * REST (the source must then start at that byte); `append` uses APPE;
+   * `unique` uses STOU.
+   */
+  async store(path: string, data: Source | Uint8Array | string, opts: SessionTransferOptions & { append?: boolean } = {}): Promise<TransferResult> {
+    checkText(path, 'path');
+    checkOffset(opts.offset);
+    const type = await this.#binaryUnlessAscii();
+    let src = typeof data === 'function' ? data : sources.string(data);
+    if (type === 'a') src = sources.chain(src, toNetAscii());
+    return this.#transfer(async (control) => {
+      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
+      return send(control, this.#opts, this.#state, opts.append ? 'APPE' : 'STOR', path, src, opts);
+    });
+  }
+
+  /** Runs a transfer command of the caller's choice (e.g. `'NLST'`) into `sink`. */
+  receiveCommand(cmd: string, arg: string | undefined, sink: Sink, opts: TransferOptions = {}): Promise<TransferResult> {
+    if (arg !== undefined) checkText(arg, 'argument');
+    return this.#transfer((control) => receive(control, this.#opts, this.#state, cmd.toUpperCase(), arg, sink, opts, false));
+  }
+
+  /** Runs an upload command of the caller's choice (STOR, APPE, STOU) from `source`. */
+  sendCommand(cmd: string, arg: string | undefined, source: Source, opts: TransferOptions = {}): Promise<TransferResult> {
+    if (arg !== undefined) checkText(arg, 'argument');
+    return this.#transfer((control) => send(control, this.#opts, this.#state, cmd.toUpperCase(), arg, source, opts));
+  }
+
+  async #transfer<T>(fn: (control: Control) => Promise<T>): Promise<T> {
+    return this.#guard(() => fn(this.#live()));
+  }
+
+  /** Lists a directory: MLSD when the server offers MLST, else LIST (Unix or DOS lines). */
+  async list(path?: string, opts: TransferOptions = {}): Promise<Entry[]> {
+    if (path !== undefined) checkText(path, 'path');
+    const mlsd = this.features.has('MLST');
+    const [snk, all] = limitedSink(MAX_LISTING_BYTES);
+    await this.#transfer((control) => receive(control, this.#opts, this.#state, mlsd ? 'MLSD' : 'LIST', path || undefined, snk, opts, false));
+    return mlsd ? parseMlsd(all()) : parseList(all());
+  }
+
+  /** Names in a directory (NLST). */
+  async nlst(path?: string, opts: TransferOptions = {}): Promise<string[]> {
+    const [snk, all] = limitedSink(MAX_LISTING_BYTES);
+    await this.receiveCommand('NLST', path || undefined, snk, opts);
+    return all().toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+  }
+
+  /** Says QUIT (waiting for the 221) and closes. */
+  async quit(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await exchange(this.#control.tp, 'QUIT', undefined, '2..', this.#opts.signal);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Closes the control connection without QUIT. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#control.tp.close();
+  }
+}
+
+/** Connects, logs in (anonymous by default), and gives a session. See {@link ConnectOptions}. */
+export async function connect(opts: ConnectOptions): Promise<FtpSession> {
+  if (/[\0\r\n\s]/.test(opts.host ?? '')) throw new ArgumentError(`invalid host ${JSON.stringify(opts.host)}`);
+  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkText(v, what);
+  const port = opts.port ?? (opts.tls === 'implicit' ? 990 : 21);
+  const settings = { ...opts, port, timeout: opts.timeout ?? DEFAULT_TIMEOUT };
+  return new FtpSession(await openControl(settings), settings);
+}
