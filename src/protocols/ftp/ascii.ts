@@ -22,6 +22,7 @@ export function fromNetAscii(): Filter {
       pendingCr = false;
       return out;
     }
+    if (chunk.length === 0) return chunk;
     const out = Buffer.allocUnsafe(chunk.length + 1);
     let o = 0;
     let i = 0;
