@@ -20,7 +20,7 @@
  * const { bytes } = await receive(control, opts, state, 'RETR', 'big.iso', sink.file('big.iso'), {});
  * ```
  */
-import { ClosedError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
+import { AbortError, ClosedError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { pump, PumpError, type Sink, type Source } from '../../ltn12/index.js';
 import type { TcpClient } from '../../socket/index.js';
 import type { Reply } from '../tp/index.js';
@@ -108,6 +108,7 @@ export function receive(control: Control, opts: ConnectOptions, state: DataState
     let bytes = 0;
     const signal = t.signal ?? opts.signal;
     const src: Source = async () => {
+      if (signal?.aborted) throw new AbortError('aborted', undefined, { cause: signal.reason });
       const chunk = await sock.receivePartial(CHUNK, { signal });
       if (chunk !== null) {
         bytes += chunk.length;
