@@ -1,0 +1,107 @@
+/**
+ * Starting the shared FTP peer recipes for the interop suite: pyftpdlib
+ * (`ftpd.py`, plain FTP with MLSD, REST, IPv6) and vsftpd (`vsftpd.sh`,
+ * explicit and implicit FTPS with TLS session reuse required), on free
+ * ports, in throwaway directories, stopped by PID.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { peersDir } from './peers.js';
+
+const run = promisify(execFile);
+
+/** The Debian python (pyftpdlib is a Debian package, not on other pythons' paths). */
+export const PYTHON = '/usr/bin/python3';
+
+async function freePortOn(host: string): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, host, r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitPort(host: string, port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, host);
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${host} ${port}`);
+}
+
+/** True when pyftpdlib imports under the Debian python. */
+export async function hasPyftpdlib(): Promise<boolean> {
+  try {
+    await run(PYTHON, ['-c', 'import pyftpdlib'], { timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Pyftpd {
+  host: string;
+  port: number;
+  /** The served directory: `user`/`pass` may write, anonymous may read. */
+  root: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `ftpd.py` on `host` (127.0.0.1 or ::1), serving `root` (a fresh directory by default). */
+export async function startPyftpd(host = '127.0.0.1', root = mkdtempSync(join(tmpdir(), 'nk-pyftpd-'))): Promise<Pyftpd> {
+  const port = await freePortOn(host);
+  const log = openSync(join(tmpdir(), `nk-pyftpd-${port}.log`), 'w');
+  const child = spawn(PYTHON, [join(peersDir()!, 'ftpd.py'), root, String(port), '--host', host], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(join(tmpdir(), `nk-pyftpd-${port}.log`), { force: true });
+  };
+  try {
+    await waitPort(host, port);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { host, port, root, stop };
+}
+
+export interface Vsftpd {
+  /** Plain FTP with optional AUTH TLS. */
+  port: number;
+  /** Implicit FTPS. */
+  iport: number;
+  root: string;
+  cert: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the two vsftpd instances of `vsftpd.sh` (anonymous only; uploads go to `pub/`). */
+export async function startVsftpd(): Promise<Vsftpd> {
+  const dir = mkdtempSync(join(tmpdir(), 'nk-vsftpd-'));
+  const [port, iport] = [await freePortOn('127.0.0.1'), await freePortOn('127.0.0.1')];
+  const env = { ...process.env, DIR: dir, PORT: String(port), IPORT: String(iport) };
+  const script = join(peersDir()!, 'vsftpd.sh');
+  const stop = async () => void (await run('sh', [script, 'stop'], { env, timeout: 60_000 }));
+  try {
+    await run('sh', [script, 'start'], { env, timeout: 60_000 });
+    await waitPort('127.0.0.1', port);
+    await waitPort('127.0.0.1', iport);
+  } catch (err) {
+    await stop().catch(() => rmSync(dir, { recursive: true, force: true }));
+    throw err;
+  }
+  return { port, iport, root: join(dir, 'root'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), stop };
+}
