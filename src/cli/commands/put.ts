@@ -1,0 +1,78 @@
+/**
+ * `netkit put <file> ftp://…`: uploads a file (or stdin, `-`) over FTP or
+ * FTPS, with a progress bar on a terminal.
+ *
+ * The URL carries host, port, user and path (`ftp://user@host:2121/dir/`;
+ * a path ending in `/` gets the file's name). The password comes from the
+ * URL, from `NETKIT_FTP_PASSWORD`, or — on a terminal — a prompt that does
+ * not echo; without a user the login is anonymous.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { fromReadable, file as fileSource } from '../../ltn12/source.js';
+import { normalize, put, type FtpRequest } from '../../protocols/ftp/index.js';
+import { parse } from '../../url/index.js';
+import { UsageError, parseOptions, write, type Command } from '../command.js';
+import { promptSecret } from '../prompt.js';
+import { progressBar } from '../transfer-progress.js';
+
+export const putCommand: Command = {
+  summary: 'upload a file over FTP/FTPS',
+  usage: [
+    'usage: netkit put [options] <file|-> ftp://[user@]host[:port]/path',
+    '  --active            active mode (EPRT/PORT) instead of passive (EPSV/PASV)',
+    '  --tls MODE          explicit (AUTH TLS) or implicit; ftps:// means implicit',
+    '  --ca FILE           trust this CA certificate (PEM) for FTPS',
+    '  --ascii             TYPE A: line ends become CRLF on the wire',
+    '  --append            append to the remote file (APPE)',
+    '  --timeout MS        every wait, in milliseconds (default 60000)',
+    'password: in the URL, NETKIT_FTP_PASSWORD, or a prompt on a terminal',
+  ].join('\n'),
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      active: { type: 'boolean' }, tls: { type: 'string' }, ca: { type: 'string' }, ascii: { type: 'boolean' },
+      append: { type: 'boolean' }, timeout: { type: 'string' },
+    });
+    if (positionals.length !== 2) throw new UsageError('a file and an ftp:// URL are needed');
+    const [file, url] = positionals as [string, string];
+    if (!/^ftps?:\/\//i.test(url)) throw new UsageError(`not an ftp:// URL: ${url}`);
+    if (values.tls !== undefined && values.tls !== 'explicit' && values.tls !== 'implicit') throw new UsageError('--tls takes explicit or implicit');
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) throw new UsageError('--timeout takes a number of milliseconds');
+    let path = normalize(url).path;
+    if (path === '' || path.endsWith('/')) {
+      if (file === '-') throw new UsageError('uploading stdin needs a file name in the URL');
+      path += basename(file);
+    }
+    const parts = parse(url);
+    let password = parts.password === undefined ? io.env.NETKIT_FTP_PASSWORD : undefined;
+    if (parts.user !== undefined && parts.user !== 'anonymous' && parts.password === undefined && password === undefined) {
+      if (!io.stdin.isTTY) throw new UsageError('set NETKIT_FTP_PASSWORD or put the password in the URL');
+      password = await promptSecret(io.stdin, io.stderr, `Password for ${parts.user}: `);
+    }
+    const size = file === '-' ? undefined : (await stat(file)).size;
+    const bar = progressBar(io.stderr);
+    bar.start(size);
+    const req: FtpRequest = {
+      url, path, password, timeout, signal: io.signal, passive: !values.active,
+      tls: (values.tls as FtpRequest['tls']) ?? undefined,
+      tlsOptions: values.ca ? { ca: readFileSync(values.ca) } : undefined,
+      type: values.ascii ? 'a' : undefined,
+      command: values.append ? 'APPE' : undefined,
+      source: file === '-' ? fromReadable(io.stdin as Readable) : fileSource(file),
+    };
+    let sent = 0;
+    const counting = req.source!;
+    req.source = async () => {
+      const chunk = await counting();
+      if (chunk) bar.update((sent += chunk.length));
+      return chunk;
+    };
+    const result = await put(req);
+    bar.done();
+    await write(io.stdout, `sent ${result.bytes} bytes to ${path}: ${result.reply.text.split('\n').pop()}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,65 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../testkit/index.js';
+import { startFtpSrv, type FtpSrvPeer } from '../../testkit/ftp-srv.js';
+import { progressBar, renderProgress } from '../../src/cli/transfer-progress.js';
+
+let srv: FtpSrvPeer;
+let dir: string;
+before(async () => {
+  srv = await startFtpSrv();
+  dir = mkdtempSync(join(tmpdir(), 'nk-put-'));
+});
+after(async () => {
+  await srv?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('netkit put <file> ftp://…/dir/ uploads under the file name; no progress bar when stderr is not a terminal', { timeout: 30_000 }, async () => {
+  const data = randomBytes(2 << 20);
+  const file = join(dir, 'up.bin');
+  writeFileSync(file, data);
+  const r = await runCli(['put', file, `ftp://user@127.0.0.1:${srv.port}/`], { NETKIT_FTP_PASSWORD: 'pass' });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^sent 2097152 bytes to up\.bin: 2\d\d /);
+  assert.equal(r.err, '');
+  assert.ok(readFileSync(join(srv.root, 'up.bin')).equals(data));
+});
+
+test('netkit put - reads stdin; --ascii sends CRLF line ends; errors exit 1 and bad usage 2', { timeout: 30_000 }, async () => {
+  const r = await runCli(['put', '--ascii', '-', `ftp://127.0.0.1:${srv.port}/stdin.txt`], {}, 'a\nb\n');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(readFileSync(join(srv.root, 'stdin.txt'), 'utf8'), 'a\r\nb\r\n');
+  const bad = await runCli(['put', join(dir, 'missing'), `ftp://127.0.0.1:${srv.port}/x`]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /^netkit put: .*ENOENT/);
+  const refused = await runCli(['put', '-', `ftp://user:wrong@127.0.0.1:${srv.port}/x`], {}, 'x');
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /530/);
+  for (const args of [['put', 'only-one'], ['put', 'f', 'http://x/'], ['put', '--tls', 'maybe', 'f', 'ftp://h/'], ['put', '-', 'ftp://h/dir/']]) {
+    assert.equal((await runCli(args)).code, 2, args.join(' '));
+  }
+  const noPassword = await runCli(['put', '-', `ftp://user@127.0.0.1:${srv.port}/x`], {}, 'x');
+  assert.equal(noPassword.code, 2, 'no password and no terminal to ask on');
+});
+
+test('the progress bar draws only on a terminal, with percent, sizes and rate', () => {
+  assert.equal(renderProgress(50 * 1048576, 100 * 1048576, 1000), '[##########..........]  50%  50.0 MiB of 100.0 MiB  50.0 MiB/s');
+  assert.equal(renderProgress(2048, undefined, 1000), '2.0 KiB  2.0 KiB/s');
+  const out: string[] = [];
+  const tty = { isTTY: true, write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream & { isTTY: boolean };
+  const bar = progressBar(tty);
+  bar.start(10);
+  bar.update(10);
+  bar.done();
+  assert.match(out.join(''), /^\r\[\.{20}\]   0%.*\r\[#{20}\] 100% .*\n$/s);
+  const pipe = { isTTY: false, write: () => assert.fail('drew on a pipe') } as unknown as NodeJS.WritableStream;
+  const silent = progressBar(pipe);
+  silent.start(10);
+  silent.update(5);
+  silent.done();
+});
