@@ -87,8 +87,8 @@ export async function scriptedFtp(script: FtpScript): Promise<ScriptedFtp> {
   };
 }
 
-/** A one-shot data listener: each connection gets `payload` (then FIN, unless `hold`). Counts connections. */
-export async function dataServer(payload: Buffer | string, opts: { host?: string; port?: number; hold?: boolean } = {}): Promise<{ port: number; count: () => number; received: () => Buffer; close(): Promise<void> }> {
+/** A data listener: each connection gets `payload` then FIN (`hold`: nothing; `reset`: RST after 20 ms). Counts connections. */
+export async function dataServer(payload: Buffer | string, opts: { host?: string; port?: number; hold?: boolean; reset?: boolean } = {}): Promise<{ port: number; count: () => number; received: () => Buffer; close(): Promise<void> }> {
   let count = 0;
   const chunks: Buffer[] = [];
   const sockets = new Set<net.Socket>();
@@ -97,6 +97,7 @@ export async function dataServer(payload: Buffer | string, opts: { host?: string
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock)).on('error', () => {});
     sock.on('data', (d) => chunks.push(d));
+    if (opts.reset) return void setTimeout(() => sock.resetAndDestroy(), 20);
     if (opts.hold) return;
     sock.end(Buffer.from(payload));
   });

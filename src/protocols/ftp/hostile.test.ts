@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError, TimeoutError } from '../../core/errors.js';
-import { sink as sinks } from '../../ltn12/index.js';
+import { ArgumentError, ClosedError, LimitError, NetError, ProtocolError, ReplyError, TimeoutError } from '../../core/errors.js';
+import { sink as sinks, source as sources } from '../../ltn12/index.js';
 import { dataServer, pasvNumbers, scriptedFtp, type FtpScript } from '../../../testkit/ftp-scripted.js';
-import { connect, download, get, list, parseListLine, parseMlsdLine, isSafeName } from './index.js';
+import { connect, download, get, list, put, parseListLine, parseMlsdLine, isSafeName } from './index.js';
 
 type ErrorClass = new (...args: never[]) => Error;
 
@@ -181,6 +181,24 @@ const vectors: Vector[] = [
     error: ProtocolError,
   },
   {
+    id: 'FC-08', what: 'upload: the server resets the data connection, then 426',
+    script: async () => {
+      const d = await dataServer('', { reset: true });
+      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, STOR: (_a, c) => (setTimeout(() => c.write('426 aborted\r\n'), 100), '150 go\r\n') }, cleanup: d.close };
+    },
+    run: (port) => put({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T, source: sources.string(Buffer.alloc(16 << 20)) }),
+    error: ReplyError,
+  },
+  {
+    id: 'FC-08', what: 'upload: the server resets the data connection and says nothing',
+    script: async () => {
+      const d = await dataServer('', { reset: true });
+      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, STOR: '150 go\r\n' }, cleanup: d.close };
+    },
+    run: (port) => put({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T, source: sources.string(Buffer.alloc(16 << 20)) }),
+    error: NetError,
+  },
+  {
     id: 'FC-09', what: 'LIST line with a bare CR in the name',
     script: pasvTo('-rw-r--r-- 1 u g 5 Jan  1 12:00 evil\rname\r\n'),
     run: (port) => list({ host: '127.0.0.1', port, extended: false, timeout: T }),
@@ -215,6 +233,7 @@ for (const byteByByte of [false, true]) {
       try {
         await assert.rejects(v.run(srv.port), (err: unknown) => {
           assert.ok(err instanceof v.error, `expected ${v.error.name}, got ${String(err)}`);
+          if (v.error === NetError) assert.notEqual((err as NetError).code, 'reply');
           return true;
         });
         assert.ok(performance.now() - started < (byteByByte ? 20_000 : 2000), 'each vector ends in under 2 s (written whole)');
