@@ -26,6 +26,7 @@ import { bind, connect as socketConnect, type TcpClient, type TcpServer } from '
 import { exchange, tlsConnectOptions, type Control } from './control.js';
 import { formatEprt, formatPort, parseEpsv, parsePasv, sameHost } from './address.js';
 import type { ConnectOptions } from './request.js';
+import { clientDataSocket, connectBulk, type DataSocket } from './bulk-socket.js';
 
 /** What a session remembers about the server's data commands. */
 export interface DataState {
@@ -36,7 +37,7 @@ export interface DataState {
 /** A data connection being set up. */
 export interface PendingData {
   /** The connected (and, with PROT P, TLS-protected) data socket. Call after the 1xx reply. */
-  ready(): Promise<TcpClient>;
+  ready(): Promise<DataSocket>;
   /** Releases everything (listener, socket). Idempotent. */
   close(): Promise<void>;
 }
@@ -44,10 +45,9 @@ export interface PendingData {
 /** Replies meaning "this command is not implemented or not allowed here". */
 const UNSUPPORTED = [500, 501, 502, 504, 522];
 
-async function protect(sock: TcpClient, control: Control, opts: ConnectOptions): Promise<TcpClient> {
-  if (!control.protectData) return sock;
-  await sock.startTls({ ...tlsConnectOptions(opts), session: control.tlsSession(), signal: opts.signal });
-  return sock;
+async function protect(sock: TcpClient, control: Control, opts: ConnectOptions): Promise<DataSocket> {
+  if (control.protectData) await sock.startTls({ ...tlsConnectOptions(opts), session: control.tlsSession(), signal: opts.signal });
+  return clientDataSocket(sock);
 }
 
 async function passiveTarget(control: Control, opts: ConnectOptions, state: DataState): Promise<{ host: string; port: number }> {
@@ -70,6 +70,10 @@ async function passiveTarget(control: Control, opts: ConnectOptions, state: Data
 async function openPassive(control: Control, opts: ConnectOptions, state: DataState): Promise<PendingData> {
   const { host, port } = await passiveTarget(control, opts, state);
   const timeout = opts.timeout ?? 60_000;
+  if (!control.protectData && opts.create === undefined) {
+    const bulk = await connectBulk(host, port, { timeout, signal: opts.signal });
+    return { ready: async () => bulk, close: () => bulk.close() };
+  }
   const sock = await (opts.create ?? socketConnect)(host, port, { timeout, signal: opts.signal });
   sock.setTimeout(timeout, 'b');
   return { ready: () => protect(sock, control, opts), close: () => sock.close() };

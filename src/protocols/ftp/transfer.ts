@@ -22,7 +22,7 @@
  */
 import { AbortError, ClosedError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { pump, PumpError, type Sink, type Source } from '../../ltn12/index.js';
-import type { TcpClient } from '../../socket/index.js';
+import type { DataSocket } from './bulk-socket.js';
 import type { Reply } from '../tp/index.js';
 import { finalReply, type Control } from './control.js';
 import { openData, type DataState } from './data.js';
@@ -47,8 +47,6 @@ export interface TransferResult {
   reply: Reply;
 }
 
-/** Largest chunk read from a data connection. */
-const CHUNK = 256 * 1024;
 /** Longest wait for an explaining reply after a data connection failed, ms. */
 const EXPLAIN_WAIT = 5000;
 
@@ -71,7 +69,7 @@ async function explain(control: Control, err: unknown, timeout: number): Promise
 
 async function run(
   control: Control, opts: ConnectOptions, state: DataState, cmd: string, arg: string | undefined,
-  move: (sock: TcpClient) => Promise<number>, t: TransferOptions, announced: boolean,
+  move: (sock: DataSocket) => Promise<number>, t: TransferOptions, announced: boolean,
 ): Promise<TransferResult> {
   const signal = t.signal ?? opts.signal;
   const data = await openData(control, { ...opts, signal }, state);
@@ -109,7 +107,7 @@ export function receive(control: Control, opts: ConnectOptions, state: DataState
     const signal = t.signal ?? opts.signal;
     const src: Source = async () => {
       if (signal?.aborted) throw new AbortError('aborted', undefined, { cause: signal.reason });
-      const chunk = await sock.receivePartial(CHUNK, { signal });
+      const chunk = await sock.receive(signal);
       if (chunk !== null) {
         bytes += chunk.length;
         t.onProgress?.(bytes);
@@ -132,7 +130,7 @@ export function send(control: Control, opts: ConnectOptions, state: DataState, c
     const signal = t.signal ?? opts.signal;
     const snk: Sink = async (chunk) => {
       if (chunk === null || chunk.length === 0) return;
-      await sock.send(chunk, undefined, undefined, { signal });
+      await sock.send(chunk, signal);
       bytes += chunk.length;
       t.onProgress?.(bytes);
     };
@@ -143,8 +141,8 @@ export function send(control: Control, opts: ConnectOptions, state: DataState, c
     }
     // FIN (and TLS close_notify), then wait for the server to close its side:
     // only then has it seen every byte.
-    sock.shutdown('send');
-    while ((await sock.receivePartial(CHUNK, { signal })) !== null);
+    sock.shutdown();
+    while ((await sock.receive(signal)) !== null);
     return bytes;
   }, t, false);
 }
