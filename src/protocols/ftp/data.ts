@@ -9,6 +9,9 @@
  * connection's own local address, and a data connection from any other host
  * is closed and not used (RFC 2577). Every wait is bounded by the timeout.
  *
+ * Plain passive connections use the bulk reader of `bulk-socket.ts`; TLS,
+ * active-mode and caller-created (`create`) ones wrap a TcpClient.
+ *
  * The TLS handshake on the data connection starts after the transfer
  * command's 1xx reply, as Python's ftplib does: that order works with
  * vsftpd and with pyftpdlib (which resets handshakes that come earlier).
