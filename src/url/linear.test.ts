@@ -30,7 +30,8 @@ test('parse, absolute and build take < 100 ms on 1 MiB pathological inputs, and 
       const tBig = best(() => fn(big));
       const tSmall = best(() => fn(small));
       assert.ok(tBig < 100, `${name} on ${pat}×: ${tBig.toFixed(1)} ms`);
-      assert.ok(tBig / Math.max(tSmall, 1) < 15, `${name} on ${pat}×: ${tBig.toFixed(1)} vs ${tSmall.toFixed(1)} ms`);
+      // 10× the input: linear gives ~10×, quadratic ~100×; 40 leaves room for a noisy machine.
+      assert.ok(tBig / Math.max(tSmall, 1) < 40, `${name} on ${pat}×: ${tBig.toFixed(1)} vs ${tSmall.toFixed(1)} ms`);
     }
   }
 });
