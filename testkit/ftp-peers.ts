@@ -56,8 +56,9 @@ export interface Pyftpd {
   stop(): Promise<void>;
 }
 
-/** Starts `ftpd.py` on `host` (127.0.0.1 or ::1), serving `root` (a fresh directory by default). */
-export async function startPyftpd(host = '127.0.0.1', root = mkdtempSync(join(tmpdir(), 'nk-pyftpd-'))): Promise<Pyftpd> {
+/** Starts `ftpd.py` on `host` (127.0.0.1 or ::1), serving `root` (a fresh directory by default, removed by `stop`). */
+export async function startPyftpd(host = '127.0.0.1', given?: string): Promise<Pyftpd> {
+  const root = given ?? mkdtempSync(join(tmpdir(), 'nk-pyftpd-'));
   const port = await freePortOn(host);
   const log = openSync(join(tmpdir(), `nk-pyftpd-${port}.log`), 'w');
   const child = spawn(PYTHON, [join(peersDir()!, 'ftpd.py'), root, String(port), '--host', host], { stdio: ['ignore', log, log] });
@@ -68,6 +69,7 @@ export async function startPyftpd(host = '127.0.0.1', root = mkdtempSync(join(tm
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(join(tmpdir(), `nk-pyftpd-${port}.log`), { force: true });
+    if (given === undefined) rmSync(root, { recursive: true, force: true });
   };
   try {
     await waitPort(host, port);
