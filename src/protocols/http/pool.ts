@@ -35,6 +35,8 @@ export class Pool {
   readonly maxIdlePerKey: number;
   readonly idleTimeout: number;
   readonly #idle = new Map<string, Idle[]>();
+  /** Requests that found an idle connection to reuse. */
+  hits = 0;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(opts: PoolOptions = {}) {
@@ -58,6 +60,7 @@ export class Pool {
       idle.sock[selectHooks].unwatchReadable(idle.evict);
       if (usable(idle.sock) && performance.now() - idle.since < this.idleTimeout) {
         ref(idle.sock, true);
+        this.hits++;
         return idle.sock;
       }
       void idle.sock.close();
