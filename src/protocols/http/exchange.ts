@@ -71,7 +71,14 @@ export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoi
       if (reused && retryable && isStale(err)) continue;
       throw err;
     }
-    return finish(ctx, sock, out, response, await plan(response));
+    let body: BodyPlan;
+    try {
+      body = await plan(response);
+    } catch (err) {
+      await sock.close();
+      throw err;
+    }
+    return finish(ctx, sock, out, response, body);
   }
 }
 

@@ -331,3 +331,24 @@ test('a pooled connection the server dropped is retried once for idempotent requ
   assert.equal(drop.connections, 1);
   await pool.close();
 });
+
+test('a redirect with a large body is followed without reading it; a caller Host never goes to another origin', async () => {
+  const other = await serve((req, sock) => void sock.write(ok(`host ${req.headers.host}`)));
+  const s = await serve((req, sock) => {
+    if (req.target === '/big-chunked') sock.write(`HTTP/1.1 302 Found\r\nLocation: /done\r\nTransfer-Encoding: chunked\r\n\r\n${`10000\r\n${'a'.repeat(65536)}\r\n`.repeat(3)}0\r\n\r\n`);
+    else if (req.target === '/big-length') sock.write(`HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 200000\r\n\r\n${'a'.repeat(200000)}`);
+    else if (req.target === '/away') sock.write(ok('', { Location: `${other.url}/` }, '307 Temporary'));
+    else sock.write(ok(`done ${req.method} ${req.headers['content-length'] ?? '-'}`));
+  });
+  assert.equal((await get(`${s.url}/big-chunked`)).body, 'done GET -');
+  assert.equal((await get(`${s.url}/big-length`)).body, 'done GET -');
+  assert.equal((await get(`${s.url}/away`, { headers: { Host: 'named.test' } })).body, `host ${other.url.slice(7)}`);
+  assert.equal((await get(`${s.url}/x`, { method: 'POST' })).body, 'done POST 0', 'a POST without a body says Content-Length: 0');
+});
+
+test('a throwing onResponse closes the connection and rejects', async () => {
+  const pool = new Pool();
+  const s = await answer(ok('body'));
+  await assert.rejects(get(s.url, { pool, onResponse: () => { throw new Error('no thanks'); } }), /no thanks/);
+  assert.equal(pool.size, 0);
+});

@@ -9,7 +9,8 @@
  *   and body, but only when the body can be sent again (a Buffer, not a
  *   source that was already drained);
  * - to another origin (scheme, host or port), `Authorization`, `Cookie`
- *   and `Proxy-Authorization` given by the caller are dropped;
+ *   and `Proxy-Authorization` given by the caller are dropped (and a
+ *   caller's `Host`, which named the old origin);
  * - a `Location` with spaces or control characters, or longer than
  *   8 KiB, is a ProtocolError.
  *
@@ -34,7 +35,7 @@ export interface Hop {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization', 'host']);
 const BODY_FIELDS = new Set(['content-length', 'content-type', 'transfer-encoding', 'content-encoding']);
 /** Longest `Location` followed. */
 export const MAX_LOCATION = 8 * 1024;

@@ -29,6 +29,7 @@ import { ArgumentError, LimitError } from '../../core/errors.js';
 import { sink as sinks, type Sink, type Source } from '../../ltn12/index.js';
 import { defaults } from './defaults.js';
 import { codings, decodingSink, limitSink } from './decode.js';
+import type { BodyResult } from './body-reader.js';
 import { exchange, type BodyPlan, type ExchangeContext } from './exchange.js';
 import { Pool } from './pool.js';
 import { planRedirect, type Hop } from './redirect.js';
@@ -149,7 +150,13 @@ async function generic(opts: RequestOptions): Promise<Response> {
       return { sink: finalSink, maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
     };
     const ctx = context(opts, target, proxy, tlsOpts);
-    const { body: got } = await exchange(ctx, target, outgoing(hop, target, proxy, opts), plan);
+    let got: BodyResult | null = null;
+    try {
+      got = (await exchange(ctx, target, outgoing(hop, target, proxy, opts), plan)).body;
+    } catch (err) {
+      // A redirect's body over 64 KiB is not worth reading: its connection is closed instead.
+      if (!(next !== null && err instanceof LimitError && err.what === 'body')) throw err;
+    }
     if (next !== null) {
       if (redirects >= maxRedirects) throw new LimitError('redirects', maxRedirects, undefined, `more than ${maxRedirects} redirects (last to ${(next as Hop).url.slice(0, 200)})`);
       hop = next;
@@ -202,6 +209,7 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   if (opts.decode && !has('accept-encoding')) fields.push(['Accept-Encoding', 'gzip, deflate']);
   let length: number | undefined;
   if (hop.body !== undefined && !has('content-length')) fields.push(['Content-Length', String(hop.body.length)]);
+  else if (hop.body === undefined && hop.source === undefined && /^(POST|PUT|PATCH)$/i.test(hop.method) && !has('content-length')) fields.push(['Content-Length', '0']);
   if (hop.source !== undefined) {
     const cl = hop.headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1];
     if (cl !== undefined) {
