@@ -309,3 +309,17 @@ test('no descriptor is left behind once the pool is closed', async () => {
   await pool.close();
   assert.ok(await waitFor(() => fdCount() <= fds), `fds ${fdCount()} vs ${fds}`);
 });
+
+test('create: a caller-made connection carries the request (and is not pooled)', async () => {
+  const { connect } = await import('../../src/socket/index.js');
+  const made: string[] = [];
+  const create = async (host: string, port: number) => {
+    made.push(`${host}:${port}`);
+    return connect(host, port);
+  };
+  const pool = new Pool();
+  assert.equal((await get(`${base}/`, { create, pool })).body, 'hello');
+  assert.equal((await get(`${sbase}/`, { create, pool, ca: cert.cert })).body, 'hello', 'TLS is started on the created connection');
+  assert.deepEqual(made, [`127.0.0.1:${new URL(base).port}`, `localhost:${new URL(sbase).port}`]);
+  assert.equal(pool.size, 0);
+});
