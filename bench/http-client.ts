@@ -7,7 +7,8 @@
  *   2. a 1 GiB download into a sink that only counts bytes: netkit
  *      against undici `request` (body iterated).
  * Every contender reads the whole body. Medians over ROUNDS rounds and
- * ratios to undici.
+ * ratios to undici; for the download also the client's CPU time per GiB,
+ * steadier than the rate when other work shares the machine.
  *
  *     npm run build && node dist/bench/http-client.js      (REQUESTS=20000 MIB=1024 ROUNDS=3)
  */
@@ -74,18 +75,26 @@ try {
   console.log(table(`${requests} sequential GETs of a 1 KiB file from nginx, Node ${process.version}`, 'req/s', rowsSmall, 'undici request'));
   console.log();
 
-  const whole = (get: (url: string) => Promise<number>) => async () => {
+  // CPU time per run as well: on a shared machine it is steadier than the rate.
+  const cpu = new Map<string, number[]>();
+  const whole = (name: string, get: (url: string) => Promise<number>) => async () => {
+    const c0 = process.cpuUsage();
     counted(mib * 1024 * 1024, await get(big));
+    const c = process.cpuUsage(c0);
+    cpu.set(name, [...(cpu.get(name) ?? []), (c.user + c.system) / 1000]);
     return mib * 1024 * 1024;
   };
   const rowsBig = await compare(
     [
-      { name: 'undici request', run: whole(undiciGet) },
-      { name: 'netkit http.request', run: whole(netkitGet) },
+      { name: 'undici request', run: whole('undici request', undiciGet) },
+      { name: 'netkit http.request', run: whole('netkit http.request', netkitGet) },
     ],
     rounds,
   );
   console.log(table(`${mib} MiB download to a null sink from nginx, Node ${process.version}`, 'MB/s', rowsBig, 'undici request', 1e6, 'MB/s'));
+  console.log();
+  console.log('| contender | client CPU ms per GiB (median, user+system) |\n|---|---:|');
+  for (const [name, ms] of cpu) console.log(`| ${name} | ${(([...ms].sort((a, b) => a - b)[ms.length >> 1]! * 1024) / mib).toFixed(0)} |`);
   await pool.close();
   await dispatcher.close();
   agent.destroy();
