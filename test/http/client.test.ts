@@ -323,3 +323,21 @@ test('create: a caller-made connection carries the request (and is not pooled)',
   assert.deepEqual(made, [`127.0.0.1:${new URL(base).port}`, `localhost:${new URL(sbase).port}`]);
   assert.equal(pool.size, 0);
 });
+
+test('a slow sink slows the socket down: memory stays flat (R-07)', { timeout: 60_000 }, async () => {
+  global.gc?.();
+  const startRss = process.memoryUsage().rss;
+  let peak = 0;
+  let n = 0;
+  await request({
+    url: `${base}/big`,
+    sink: async (chunk) => {
+      if (!chunk) return;
+      n += chunk.length;
+      if (n % (8 * 1024 * 1024) < chunk.length) await new Promise((r) => setTimeout(r, 100)); // a 100 ms stall every 8 MiB
+      peak = Math.max(peak, process.memoryUsage().rss - startRss);
+    },
+  });
+  assert.equal(n, BIG_BLOCKS * BLOCK.length);
+  assert.ok(peak < 48 * 1024 * 1024, `RSS grew by ${(peak / 1048576).toFixed(1)} MiB while the sink stalled`);
+});
