@@ -109,6 +109,9 @@ export interface SimpleResponse {
   status: string;
 }
 
+/** Largest redirect body read (and dropped) to keep its connection; a larger one is skipped by closing. */
+const REDIRECT_BODY = 64 * 1024;
+
 /** The pool requests use unless told otherwise. */
 export const sharedPool = new Pool();
 
@@ -131,42 +134,53 @@ async function generic(opts: RequestOptions): Promise<Response> {
   const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? Buffer.from(opts.body) : Buffer.from(opts.body.buffer, opts.body.byteOffset, opts.body.byteLength);
   if (body !== undefined && opts.source !== undefined) throw new ArgumentError('give body or source, not both');
   const method = opts.method ?? (body !== undefined || opts.source !== undefined ? 'POST' : 'GET');
-  let hop: Hop = { url: opts.url, method, headers: headerPairs(opts.headers), body, source: opts.source };
   const maxRedirects = opts.maxRedirects ?? defaults.maxRedirects;
   const proxyUrl = opts.proxy === undefined ? defaults.proxy : opts.proxy;
-  const proxy = proxyUrl ? parseProxy(proxyUrl) : undefined;
-  const tlsOpts = tlsOptions(opts);
+  const route: Route = { proxy: proxyUrl ? parseProxy(proxyUrl) : undefined, tls: tlsOptions(opts) };
+  let hop: Hop = { url: opts.url, method, headers: headerPairs(opts.headers), body, source: opts.source };
   for (let redirects = 0; ; redirects++) {
-    const target = resolveTarget(hop.url);
-    let next: Hop | null = null;
-    let response: Response | undefined;
-    let finalSink: Sink | undefined;
-    const plan = async (head: ResponseHead): Promise<BodyPlan> => {
-      next = opts.redirect === false ? null : planRedirect(hop, head);
-      if (next !== null) return head.framing.kind === 'close' || (head.framing.kind === 'length' && head.framing.length > 65536) ? null : { sink: sinks.null(), maxBodyBytes: 65536 };
-      response = { code: head.code, headers: head.headers, status: head.status, rawHeaders: head.rawHeaders, trailers: [], url: hop.url, redirects };
-      await opts.onResponse?.(response);
-      finalSink = bodySink(opts, head);
-      return { sink: finalSink, maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
-    };
-    const ctx = context(opts, target, proxy, tlsOpts);
-    let got: BodyResult | null = null;
-    try {
-      got = (await exchange(ctx, target, outgoing(hop, target, proxy, opts), plan)).body;
-    } catch (err) {
-      // A redirect's body over 64 KiB is not worth reading: its connection is closed instead.
-      if (!(next !== null && err instanceof LimitError && err.what === 'body')) throw err;
-    }
-    if (next !== null) {
-      if (redirects >= maxRedirects) throw new LimitError('redirects', maxRedirects, undefined, `more than ${maxRedirects} redirects (last to ${(next as Hop).url.slice(0, 200)})`);
-      hop = next;
-      continue;
-    }
-    const res = response!;
-    res.trailers = got?.trailers ?? [];
-    await finalSink!(null);
-    return res;
+    const step = await oneHop(opts, route, hop, redirects);
+    if ('response' in step) return step.response;
+    if (redirects >= maxRedirects) throw new LimitError('redirects', maxRedirects, undefined, `more than ${maxRedirects} redirects (last to ${step.next.url.slice(0, 200)})`);
+    hop = step.next;
   }
+}
+
+/** The proxy and TLS settings every hop of a request shares. */
+interface Route {
+  proxy: Proxy | undefined;
+  tls: tls.ConnectionOptions | undefined;
+}
+
+/**
+ * One request of the redirect chain: either the redirect to follow (its
+ * small body read and dropped, a large one skipped by closing) or the final
+ * response, its body streamed into the caller's sink and ended with `null`.
+ */
+async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: number): Promise<{ next: Hop } | { response: Response }> {
+  const target = resolveTarget(hop.url);
+  let next: Hop | null = null;
+  let final: { response: Response; sink: Sink } | undefined;
+  const plan = async (head: ResponseHead): Promise<BodyPlan> => {
+    next = opts.redirect === false ? null : planRedirect(hop, head);
+    if (next !== null) return head.framing.kind === 'close' || (head.framing.kind === 'length' && head.framing.length > REDIRECT_BODY) ? null : { sink: sinks.null(), maxBodyBytes: REDIRECT_BODY };
+    const response: Response = { code: head.code, headers: head.headers, status: head.status, rawHeaders: head.rawHeaders, trailers: [], url: hop.url, redirects };
+    await opts.onResponse?.(response);
+    final = { response, sink: bodySink(opts, head) };
+    return { sink: final.sink, maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
+  };
+  let got: BodyResult | null = null;
+  try {
+    got = (await exchange(context(opts, target, route), target, outgoing(hop, target, route.proxy, opts), plan)).body;
+  } catch (err) {
+    // A redirect's body over the limit is not worth reading: its connection was closed instead.
+    if (!(next !== null && err instanceof LimitError && err.what === 'body')) throw err;
+  }
+  if (next !== null) return { next };
+  const { response, sink } = final!;
+  response.trailers = got?.trailers ?? [];
+  await sink(null);
+  return { response };
 }
 
 /** The sink the final body goes to: the caller's, behind the size limit and decoding when asked. */
@@ -178,7 +192,8 @@ function bodySink(opts: RequestOptions, head: ResponseHead): Sink {
   return list === null ? sink : decodingSink(list, sink);
 }
 
-function context(opts: RequestOptions, target: Target, proxy: Proxy | undefined, tlsOpts: tls.ConnectionOptions | undefined): ExchangeContext {
+function context(opts: RequestOptions, target: Target, route: Route): ExchangeContext {
+  const { proxy, tls: tlsOpts } = route;
   const pool = opts.create !== undefined || opts.pool === false ? null : (opts.pool ?? sharedPool);
   const via = proxy ? (target.scheme === 'http' ? `${proxy.origin}|http` : `${proxy.origin}>${target.origin}`) : target.origin;
   return {
