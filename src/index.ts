@@ -12,6 +12,7 @@ export * as ltn12 from './ltn12/index.js';
 export * as url from './url/index.js';
 export * as mime from './mime/index.js';
 export * as servers from './servers/index.js';
+export * as http from './protocols/http/index.js';
 export * as tp from './protocols/tp/index.js';
 export * as smtp from './protocols/smtp/index.js';
 export * as pop3 from './protocols/pop3/index.js';

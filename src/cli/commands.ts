@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   connect: async () => (await import('./commands/connect.js')).connectCommand,
   demo: async () => (await import('./commands/demo.js')).demo,
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
+  get: async () => (await import('./commands/get.js')).getCommand,
   encode: async () => (await import('./commands/codec.js')).encodeCommand,
   decode: async () => (await import('./commands/codec.js')).decodeCommand,
   inetd: async () => (await import('./commands/inetd.js')).inetdCommand,

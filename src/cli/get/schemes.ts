@@ -1,0 +1,48 @@
+/**
+ * The download schemes `netkit get` knows, as a table from URL scheme to a
+ * loader of its getter. Adding a protocol is one line here: a getter takes
+ * a {@link GetRequest} and streams the body into the sink that
+ * `req.open()` gives once the transfer is known to succeed.
+ *
+ * @example
+ * ```ts
+ * const getter = await schemes.http!();
+ * await getter({ url: 'http://127.0.0.1:8080/', headers: [], headOnly: false, insecure: false, open: () => sink });
+ * ```
+ */
+import type { Sink } from '../../ltn12/index.js';
+
+export interface GetRequest {
+  url: string;
+  /** Method for protocols that have one (`-X`). */
+  method?: string;
+  /** Extra header fields (`-H`). */
+  headers: [string, string][];
+  /** Data to send (`-d`): for HTTP, a form POST. */
+  data?: string;
+  proxy?: string;
+  /** Only the response head (`-I`). */
+  headOnly: boolean;
+  /** Skip TLS certificate verification. */
+  insecure: boolean;
+  timeout?: number;
+  signal?: AbortSignal;
+  /** Where the body goes; called once, when a body that counts as success is about to arrive. */
+  open(info: { total?: number }): Sink;
+}
+
+export interface GetResult {
+  /** False when the server answered with a failure (HTTP ≥ 400): nothing was written. */
+  ok: boolean;
+  /** A one-line summary of the answer (`HTTP/1.1 404 Not Found`). */
+  status: string;
+  /** The response head as text, for `-I`. */
+  head: string;
+}
+
+export type Getter = (req: GetRequest) => Promise<GetResult>;
+
+export const schemes: Record<string, () => Promise<Getter>> = {
+  http: async () => (await import('./http.js')).httpGet,
+  https: async () => (await import('./http.js')).httpGet,
+};
