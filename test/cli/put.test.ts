@@ -63,3 +63,26 @@ test('the progress bar draws only on a terminal, with percent, sizes and rate', 
   silent.update(5);
   silent.done();
 });
+
+test('netkit get ftp://… downloads byte-exact to a file or stdout; -I shows SIZE; a missing file exits 1 and writes nothing', { timeout: 30_000 }, async () => {
+  const data = randomBytes((1 << 20) + 3);
+  writeFileSync(join(srv.root, 'down.bin'), data);
+  const out = join(dir, 'down.bin');
+  const r = await runCli(['get', `ftp://user@127.0.0.1:${srv.port}/down.bin`, '-o', out], { NETKIT_FTP_PASSWORD: 'pass' });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '', 'no progress bar on a pipe');
+  assert.ok(readFileSync(out).equals(data));
+  writeFileSync(join(srv.root, 'small.txt'), 'hello ftp\n');
+  const toStdout = await runCli(['get', `ftp://127.0.0.1:${srv.port}/small.txt`]);
+  assert.equal(toStdout.code, 0, toStdout.err);
+  assert.equal(toStdout.out, 'hello ftp\n');
+  const head = await runCli(['get', '-I', `ftp://127.0.0.1:${srv.port}/down.bin`]);
+  assert.equal(head.code, 0, head.err);
+  assert.match(head.out, new RegExp(`^Content-Length: ${data.length}$`, 'm'));
+  const missingOut = join(dir, 'never.bin');
+  const missing = await runCli(['get', `ftp://127.0.0.1:${srv.port}/no-such-file`, '-o', missingOut]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /^netkit get: .*55\d/);
+  assert.throws(() => readFileSync(missingOut), /ENOENT/);
+  assert.equal((await runCli(['get', '-d', 'x=1', `ftp://127.0.0.1:${srv.port}/small.txt`])).code, 2);
+});

@@ -49,7 +49,7 @@ export const getCommand: Command = {
     const getter = await load();
     const result = await getter({
       url, method: values.request, headers, data, proxy: values.proxy, headOnly: values.head === true, insecure: values.insecure === true,
-      timeout, signal: io.signal,
+      timeout, signal: io.signal, env: io.env,
       open: ({ total }) => {
         const out = toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false });
         opened = io.stderr.isTTY ? progressSink(out, (line, final) => io.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`), total) : out;

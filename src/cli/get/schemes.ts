@@ -27,6 +27,8 @@ export interface GetRequest {
   insecure: boolean;
   timeout?: number;
   signal?: AbortSignal;
+  /** The command's environment (for credentials such as `NETKIT_FTP_PASSWORD`). */
+  env?: Record<string, string | undefined>;
   /** Where the body goes; called once, when a body that counts as success is about to arrive. */
   open(info: { total?: number }): Sink;
 }
@@ -45,4 +47,6 @@ export type Getter = (req: GetRequest) => Promise<GetResult>;
 export const schemes: Record<string, () => Promise<Getter>> = {
   http: async () => (await import('./http.js')).httpGet,
   https: async () => (await import('./http.js')).httpGet,
+  ftp: async () => (await import('./ftp.js')).ftpGet,
+  ftps: async () => (await import('./ftp.js')).ftpGet,
 };
