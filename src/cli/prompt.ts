@@ -13,8 +13,9 @@ import type { ReadStream } from 'node:tty';
 export function promptSecret(input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream, question: string): Promise<string> {
   const tty = input as ReadStream;
   if (!tty.isTTY || typeof tty.setRawMode !== 'function') return Promise.reject(new Error('no terminal to ask for the password on'));
-  output.write(question);
+  // Echo goes off before the question shows, so an answer typed the moment it appears is never echoed.
   tty.setRawMode(true);
+  output.write(question);
   tty.resume();
   return new Promise((resolve, reject) => {
     let secret = '';
