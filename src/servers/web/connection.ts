@@ -1,0 +1,168 @@
+/**
+ * One connection of the static server: read a request head, answer it,
+ * repeat while both sides keep the connection (HTTP/1.1 by default, 1.0
+ * with `Connection: keep-alive`), answering pipelined requests in order.
+ *
+ * Per request: a method other than GET or HEAD gets 405 with `Allow`; a
+ * body (`Content-Length`) is read and dropped up to `maxBodyBytes`, a bigger
+ * one gets 413 and the connection is closed unread, as is a chunked body or
+ * one behind `Expect: 100-continue`. A malformed head gets its 4xx/5xx with
+ * `Connection: close`, then the connection closes (hostile-inputs WS-30).
+ * Each request gives one access-log line.
+ *
+ * @example
+ * ```ts
+ * await servers.serve({ port: 0, idleTimeout: null }, (client) => serveConnection(client, context));
+ * ```
+ */
+import { LimitError, NetError, TimeoutError } from '../../core/errors.js';
+import { RequestError, requestErrorStatus, type RequestHead, type RequestLimits } from '../../protocols/http/request-parser.js';
+import type { TcpClient } from '../../socket/index.js';
+import { writeAccess, type AccessLog } from './access-log.js';
+import type { FileEntry, FileStore } from './file-store.js';
+import { HeadReader } from './head-reader.js';
+import { headText, sendFile, sendSimple, sendWhole, type Framing } from './respond.js';
+import { selectResponse, type Selected } from './select-response.js';
+import { directoryLocation, isRefused, parseTarget } from './target.js';
+
+/** What every connection of one server shares. */
+export interface WebContext {
+  store: FileStore;
+  limits: RequestLimits;
+  maxPathBytes: number;
+  idleTimeout: number;
+  headerTimeout: number;
+  sendTimeout: number;
+  maxBodyBytes: number;
+  maxRequests: number;
+  dotfiles: boolean;
+  log: AccessLog | null;
+  /** Set by `close()`: finish the current response, take no more. */
+  closing: boolean;
+  /** Connections waiting for their next request (closed at once by `close()`). */
+  idle: Set<TcpClient>;
+}
+
+/** Serves requests on `client` until either side ends the connection. */
+export async function serveConnection(client: TcpClient, ctx: WebContext): Promise<void> {
+  client.setOption('tcp-nodelay', true);
+  const remote = client.getPeerName().address;
+  const reader = new HeadReader(client, {
+    idleTimeout: ctx.idleTimeout,
+    headerTimeout: ctx.headerTimeout,
+    limits: ctx.limits,
+    onIdle: (idle) => (idle ? ctx.idle.add(client) : ctx.idle.delete(client)),
+  });
+  for (let served = 1; !ctx.closing; served++) {
+    let head: RequestHead | null;
+    try {
+      head = await reader.next();
+    } catch (err) {
+      await refuse(client, ctx, remote, err);
+      return;
+    }
+    if (head === null) return;
+    const started = performance.now();
+    let status = 500;
+    let bytes = 0;
+    let close = !head.keepAlive || ctx.closing || served >= ctx.maxRequests;
+    try {
+      const body = head.body;
+      if (body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes))) close = true;
+      const framing: Framing = { close, keepAlive10: head.version === '1.0' };
+      const isHead = head.method === 'HEAD';
+      if (body.kind === 'length' && body.length > ctx.maxBodyBytes) {
+        status = 413;
+        bytes = await sendSimple(client, status, { ...framing, head: isHead });
+      } else {
+        if (body.kind === 'length' && !close && !(await reader.skip(body.length, ctx.headerTimeout))) return;
+        client.setTimeout(null, 't');
+        client.setTimeout(ctx.sendTimeout, 'b');
+        [status, bytes] = await answer(client, ctx, head, framing);
+      }
+    } catch (err) {
+      if (err instanceof NetError) return; // the client went away, stopped reading, or the file shrank
+      throw err;
+    } finally {
+      if (ctx.log !== null) {
+        writeAccess(ctx.log, {
+          remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status, bytes,
+          referer: head.headers.referer, userAgent: head.headers['user-agent'], ms: performance.now() - started,
+        });
+      }
+    }
+    if (close) return;
+  }
+}
+
+/** Answers a request the reader could parse: resolves to [status, body bytes]. */
+async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing): Promise<[number, number]> {
+  const isHead = head.method === 'HEAD';
+  if (head.method !== 'GET' && !isHead) {
+    return [405, await sendSimple(client, 405, { ...framing, head: false, extra: 'Allow: GET, HEAD\r\n' })];
+  }
+  const path = parseTarget(head.target, ctx.maxPathBytes);
+  if (isRefused(path)) return [path.status, await sendSimple(client, path.status, { ...framing, head: isHead })];
+  if (path.dotfile && !ctx.dotfiles) return [404, await sendSimple(client, 404, { ...framing, head: isHead })];
+  const found = await ctx.store.lookup(path);
+  if (found.kind === 'missing') return [found.status, await sendSimple(client, found.status, { ...framing, head: isHead })];
+  if (found.kind === 'directory') {
+    return [301, await sendSimple(client, 301, { ...framing, head: isHead, extra: `Location: ${directoryLocation(path)}\r\n` })];
+  }
+  let file = found.file;
+  if (file.body !== null || isHead) return sendFromEntry(client, head, file, framing, selectResponse(head.method, head.headers, file));
+  const opened = await ctx.store.open(file);
+  if (opened === null) return [404, await sendSimple(client, 404, { ...framing, head: isHead })];
+  try {
+    file = opened.file;
+    const sel = selectResponse(head.method, head.headers, file);
+    if (sel.status !== 200 && sel.status !== 206) return await sendFromEntry(client, head, file, framing, sel);
+    const fields = sel.status === 206 ? `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : file.fields;
+    const text = headText(sel.status, `${fields}Content-Length: ${sel.end - sel.start}\r\n`, framing);
+    if (sel.end === sel.start) {
+      await sendWhole(client, text, null);
+      return [sel.status, 0];
+    }
+    return [sel.status, await sendFile(client, opened.fh, text, sel.start, sel.end)];
+  } finally {
+    await opened.fh.close();
+  }
+}
+
+/** Responds from the entry alone (cached body, HEAD, 304, 416): resolves to [status, body bytes]. */
+async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected): Promise<[number, number]> {
+  let fields: string;
+  let body: Buffer | null = null;
+  if (sel.status === 304) {
+    fields = `Server: netkit\r\nLast-Modified: ${file.lastModified}\r\nETag: ${file.etag}\r\n`;
+  } else if (sel.status === 416) {
+    fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
+  } else {
+    const range = sel.status === 206 ? `Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : '';
+    fields = `${file.fields}${range}Content-Length: ${sel.end - sel.start}\r\n`;
+    if (head.method !== 'HEAD' && file.body !== null) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
+  }
+  await sendWhole(client, headText(sel.status, fields, framing), body);
+  return [sel.status, body === null ? 0 : body.length];
+}
+
+/** Answers a head that could not be read (4xx/5xx, or 408 at the header deadline), logs it, and lets the connection close. */
+async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: unknown): Promise<void> {
+  let status: number;
+  if (err instanceof RequestError || err instanceof LimitError) status = requestErrorStatus(err);
+  else if (err instanceof TimeoutError) status = 408;
+  else return;
+  const started = performance.now();
+  let bytes = 0;
+  try {
+    client.setTimeout(null, 't');
+    client.setTimeout(ctx.sendTimeout, 'b');
+    bytes = await sendSimple(client, status, { close: true, head: false });
+  } catch {
+    // the client is gone: nothing more to do
+  }
+  if (ctx.log !== null) {
+    const line = err instanceof RequestError ? err.line : err instanceof NetError ? err.message : '';
+    writeAccess(ctx.log, { remote, request: line.slice(0, 200), status, bytes, ms: performance.now() - started });
+  }
+}
