@@ -63,74 +63,79 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
     }
     if (head === null) return;
     const started = performance.now();
-    let status = 500;
-    let bytes = 0;
-    let close = !head.keepAlive || ctx.closing || served >= ctx.maxRequests;
+    const out: Outcome = { status: 0, bytes: 0 };
+    const body = head.body;
+    const framing: Framing = {
+      close: !head.keepAlive || ctx.closing || served >= ctx.maxRequests || body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes)),
+      keepAlive10: head.version === '1.0',
+    };
     try {
-      const body = head.body;
-      if (body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes))) close = true;
-      const framing: Framing = { close, keepAlive10: head.version === '1.0' };
-      const isHead = head.method === 'HEAD';
       if (body.kind === 'length' && body.length > ctx.maxBodyBytes) {
-        status = 413;
-        bytes = await sendSimple(client, status, { ...framing, head: isHead });
+        await simple(client, out, 413, framing, head.method === 'HEAD');
       } else {
-        if (body.kind === 'length' && !close && !(await reader.skip(body.length, ctx.headerTimeout))) return;
+        if (body.kind === 'length' && !framing.close && !(await reader.skip(body.length, ctx.headerTimeout))) return;
         client.setTimeout(null, 't');
         client.setTimeout(ctx.sendTimeout, 'b');
-        [status, bytes] = await answer(client, ctx, head, framing);
+        await answer(client, ctx, head, framing, out);
       }
     } catch (err) {
-      if (err instanceof NetError) return; // the client went away, stopped reading, or the file shrank
-      throw err;
+      if (!(err instanceof NetError)) throw err;
+      // the client went away or stopped reading, or the file shrank: drop the connection, queued bytes and all
+      client.setOption('linger', { on: true, timeout: 0 });
+      return;
     } finally {
       if (ctx.log !== null) {
         writeAccess(ctx.log, {
-          remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status, bytes,
+          remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status: out.status, bytes: out.bytes,
           referer: head.headers.referer, userAgent: head.headers['user-agent'], ms: performance.now() - started,
         });
       }
     }
-    if (close) return;
+    if (framing.close) return;
   }
 }
 
-/** Answers a request the reader could parse: resolves to [status, body bytes]. */
-async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing): Promise<[number, number]> {
+/** The status of a response and the body bytes sent so far (for the log). */
+export interface Outcome {
+  status: number;
+  bytes: number;
+}
+
+async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, extra?: string): Promise<void> {
+  out.status = status;
+  out.bytes = await sendSimple(client, status, { ...framing, head: isHead, extra });
+}
+
+/** Answers a request the reader could parse. */
+async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing, out: Outcome): Promise<void> {
   const isHead = head.method === 'HEAD';
-  if (head.method !== 'GET' && !isHead) {
-    return [405, await sendSimple(client, 405, { ...framing, head: false, extra: 'Allow: GET, HEAD\r\n' })];
-  }
+  if (head.method !== 'GET' && !isHead) return simple(client, out, 405, framing, false, 'Allow: GET, HEAD\r\n');
   const path = parseTarget(head.target, ctx.maxPathBytes);
-  if (isRefused(path)) return [path.status, await sendSimple(client, path.status, { ...framing, head: isHead })];
-  if (path.dotfile && !ctx.dotfiles) return [404, await sendSimple(client, 404, { ...framing, head: isHead })];
-  const found = await ctx.store.lookup(path);
-  if (found.kind === 'missing') return [found.status, await sendSimple(client, found.status, { ...framing, head: isHead })];
-  if (found.kind === 'directory') {
-    return [301, await sendSimple(client, 301, { ...framing, head: isHead, extra: `Location: ${directoryLocation(path)}\r\n` })];
+  if (isRefused(path)) {
+    framing.close = true; // a refused target is a malformed request: answer, then close (WS-30)
+    return simple(client, out, path.status, framing, isHead);
   }
-  let file = found.file;
-  if (file.body !== null || isHead) return sendFromEntry(client, head, file, framing, selectResponse(head.method, head.headers, file));
-  const opened = await ctx.store.open(file);
-  if (opened === null) return [404, await sendSimple(client, 404, { ...framing, head: isHead })];
+  if (path.dotfile && !ctx.dotfiles) return simple(client, out, 404, framing, isHead);
+  const found = await ctx.store.lookup(path);
+  if (found.kind === 'missing') return simple(client, out, found.status, framing, isHead);
+  if (found.kind === 'directory') return simple(client, out, 301, framing, isHead, `Location: ${directoryLocation(path)}\r\n`);
+  if (found.file.body !== null || isHead) return sendFromEntry(client, head, found.file, framing, selectResponse(head.method, head.headers, found.file), out);
+  const opened = await ctx.store.open(found.file);
+  if (opened === null) return simple(client, out, 404, framing, isHead);
   try {
-    file = opened.file;
+    const file = opened.file;
     const sel = selectResponse(head.method, head.headers, file);
-    if (sel.status !== 200 && sel.status !== 206) return await sendFromEntry(client, head, file, framing, sel);
+    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out);
     const fields = sel.status === 206 ? `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : file.fields;
-    const text = headText(sel.status, `${fields}Content-Length: ${sel.end - sel.start}\r\n`, framing);
-    if (sel.end === sel.start) {
-      await sendWhole(client, text, null);
-      return [sel.status, 0];
-    }
-    return [sel.status, await sendFile(client, opened.fh, text, sel.start, sel.end)];
+    out.status = sel.status;
+    await sendFile(client, opened.fh, headText(sel.status, `${fields}Content-Length: ${sel.end - sel.start}\r\n`, framing), sel.start, sel.end, out);
   } finally {
     await opened.fh.close();
   }
 }
 
-/** Responds from the entry alone (cached body, HEAD, 304, 416): resolves to [status, body bytes]. */
-async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected): Promise<[number, number]> {
+/** Responds from the entry alone: cached body, HEAD, 304, 416, empty range. */
+async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected, out: Outcome): Promise<void> {
   let fields: string;
   let body: Buffer | null = null;
   if (sel.status === 304) {
@@ -140,10 +145,11 @@ async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEnt
   } else {
     const range = sel.status === 206 ? `Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : '';
     fields = `${file.fields}${range}Content-Length: ${sel.end - sel.start}\r\n`;
-    if (head.method !== 'HEAD' && file.body !== null) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
+    if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
+  out.status = sel.status;
   await sendWhole(client, headText(sel.status, fields, framing), body);
-  return [sel.status, body === null ? 0 : body.length];
+  out.bytes = body === null ? 0 : body.length;
 }
 
 /** Answers a head that could not be read (4xx/5xx, or 408 at the header deadline), logs it, and lets the connection close. */

@@ -63,10 +63,10 @@ export async function sendSimple(client: TcpClient, status: number, f: Framing &
 /**
  * Sends `head`, then bytes `[start, end)` of the open file: the first chunk
  * rides in the head's write, each later read starts before the previous
- * send has drained. Resolves to the body bytes sent.
+ * send has drained. `progress.bytes` counts the body bytes handed to the socket.
  * @throws {NetError} 'io' when the file ends before `end`.
  */
-export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number): Promise<number> {
+export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }): Promise<void> {
   const read = async (pos: number, room: number, lead: number): Promise<Buffer> => {
     const buf = Buffer.allocUnsafe(lead + room);
     let got = 0;
@@ -84,12 +84,13 @@ export async function sendFile(client: TcpClient, fh: FileHandle, head: string, 
   let pending: Promise<Buffer> | null = pos < end ? read(pos, Math.min(CHUNK, end - pos), 0) : null;
   pending?.catch(() => {}); // awaited below; a failure must not go unhandled while the send waits
   await client.send(first);
+  progress.bytes = firstLen;
   while (pending !== null) {
     const chunk = await pending;
     pos += chunk.length;
     pending = pos < end ? read(pos, Math.min(CHUNK, end - pos), 0) : null;
     pending?.catch(() => {});
     await client.send(chunk);
+    progress.bytes += chunk.length;
   }
-  return end - start;
 }
