@@ -15,5 +15,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   'mail list': async () => (await import('./commands/mail-read.js')).mailList,
   'mail read': async () => (await import('./commands/mail-read.js')).mailRead,
   'mail send': async () => (await import('./commands/mail-send.js')).mailSend,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
   url: async () => (await import('./commands/url.js')).url,
 };
