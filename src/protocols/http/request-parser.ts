@@ -83,6 +83,7 @@ const TARGET = /^[\x21-\x7e]+$/;
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 const HOST = /^[A-Za-z0-9.\-:[\]_~%!$&'()*+,;=]*$/;
 const MAX_EMPTY_LINES = 4;
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Parses the request head at the start of `buf`. Returns null when it is not
@@ -96,7 +97,7 @@ export function parseRequestHead(buf: Buffer, limits: RequestLimits = {}): { hea
   const maxHead = limits.maxHeadBytes ?? 32768;
   let start = 0;
   for (let n = 0; n < MAX_EMPTY_LINES && buf[start] === 13 && buf[start + 1] === 10; n++) start += 2;
-  const end = buf.indexOf('\r\n\r\n', start, 'latin1');
+  const end = buf.indexOf(END_OF_HEAD, start);
   if (end < 0) {
     checkIncomplete(buf, start, maxLine, maxField, maxHead);
     return null;

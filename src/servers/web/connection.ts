@@ -143,8 +143,7 @@ async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEnt
   } else if (sel.status === 416) {
     fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
   } else {
-    const range = sel.status === 206 ? `Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : '';
-    fields = `${file.fields}${range}Content-Length: ${sel.end - sel.start}\r\n`;
+    fields = sel.status === 200 ? file.fields200 : `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\nContent-Length: ${sel.end - sel.start}\r\n`;
     if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
   out.status = sel.status;

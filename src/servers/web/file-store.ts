@@ -44,6 +44,8 @@ export interface FileEntry {
   body: Buffer | null;
   /** `Server`, `Content-Type`, `Last-Modified`, `ETag`, `Accept-Ranges` lines, each ending CRLF. */
   fields: string;
+  /** `fields` and the whole file's `Content-Length`: the fields of a 200. */
+  fields200: string;
 }
 
 export type Lookup = { kind: 'file'; file: FileEntry } | { kind: 'directory' } | { kind: 'missing'; status: 403 | 404 };
@@ -195,7 +197,7 @@ export class FileStore {
     const lastModified = httpDate(st.mtimeMs);
     const contentType = mime.contentType(path.slice(path.lastIndexOf(sep) + 1)) || 'application/octet-stream';
     const fields = `Server: netkit\r\nContent-Type: ${contentType}\r\nLast-Modified: ${lastModified}\r\nETag: ${etag}\r\nAccept-Ranges: bytes\r\n`;
-    return { path, size: st.size, mtimeMs: st.mtimeMs, etag, lastModified, contentType, body, fields };
+    return { path, size: st.size, mtimeMs: st.mtimeMs, etag, lastModified, contentType, body, fields, fields200: `${fields}Content-Length: ${st.size}\r\n` };
   }
 
   #remember(key: string, result: Lookup): void {
