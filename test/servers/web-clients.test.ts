@@ -94,6 +94,17 @@ test('wget: downloads byte-identical, resumes a partial file with a range (-c), 
   assert.equal(refused.code, 8, 'wget reports the 404 as a server error');
 });
 
+test('curl over IPv6: a server bound to ::1 answers with its bracketed address', { skip: missing('curl') }, async () => {
+  const six = await web({ root: join(dir, 'www'), host: '::1', port: 0 });
+  try {
+    assert.equal(six.family, 'inet6');
+    const r = await runProgram('curl', ['-sS', '-g', '--fail', `http://[::1]:${six.port}/docs/`]);
+    assert.equal(r.stdout.toString(), '<p>docs</p>\n');
+  } finally {
+    await six.close();
+  }
+});
+
 const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((c) => hasCommand(c));
 
 test('headless Chromium loads the bundled www page with its stylesheet and image over netkit serve', {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequestHead, requestErrorStatus, RequestError } from './request-parser.js';
 import { LimitError } from '../../core/errors.js';
+import fc from 'fast-check';
 
 const parse = (s: string, limits = {}) => parseRequestHead(Buffer.from(s, 'latin1'), limits);
 const head = (s: string) => parse(s)!.head;
@@ -123,4 +124,17 @@ test('the verdict does not depend on how the bytes were split', () => {
       if (early !== 'incomplete') assert.equal(early, whole, `${JSON.stringify(input)} cut at ${cut}`);
     }
   }
+});
+
+test('random bytes and mutated heads give a head, null, or a typed refusal — never anything else (R-18)', () => {
+  const valid = 'GET /a HTTP/1.1\r\nHost: x\r\nRange: bytes=0-4\r\n\r\n';
+  const mutated = fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => valid.slice(0, i) + String.fromCharCode(b) + valid.slice(i + 1));
+  const input = fc.oneof(fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')), mutated);
+  fc.assert(
+    fc.property(input, (text) => {
+      const got = status(text);
+      assert.ok(got === 'ok' || got === 'incomplete' || [400, 414, 431, 501, 505].includes(got), String(got));
+    }),
+    { numRuns: 3000, seed: 42 },
+  );
 });
