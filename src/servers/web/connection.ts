@@ -65,10 +65,8 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
     const started = performance.now();
     const out: Outcome = { status: 0, bytes: 0 };
     const body = head.body;
-    const framing: Framing = {
-      close: !head.keepAlive || ctx.closing || served >= ctx.maxRequests || body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes)),
-      keepAlive10: head.version === '1.0',
-    };
+    const unread = body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes));
+    const framing: Framing = { close: unread || !head.keepAlive || ctx.closing || served >= ctx.maxRequests, keepAlive10: head.version === '1.0' };
     try {
       if (body.kind === 'length' && body.length > ctx.maxBodyBytes) {
         await simple(client, out, 413, framing, head.method === 'HEAD');
@@ -79,10 +77,13 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
         await answer(client, ctx, head, framing, out);
       }
     } catch (err) {
-      if (!(err instanceof NetError)) throw err;
-      // the client went away or stopped reading, or the file shrank: drop the connection, queued bytes and all
-      client.setOption('linger', { on: true, timeout: 0 });
-      return;
+      if (err instanceof NetError) {
+        // the client went away or stopped reading, or the file shrank: drop the connection, queued bytes and all
+        client.setOption('linger', { on: true, timeout: 0 });
+        return;
+      }
+      if (out.status === 0) await simple(client, out, 500, { close: true }, false).catch(() => {});
+      throw err; // a bug: serve's onError reports it, the connection closes
     } finally {
       if (ctx.log !== null) {
         writeAccess(ctx.log, {
@@ -91,7 +92,28 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
         });
       }
     }
-    if (framing.close) return;
+    if (framing.close) {
+      if (unread) await lingeringClose(client);
+      return;
+    }
+  }
+}
+
+/**
+ * Closes gracefully while the client may still be sending (a body we did
+ * not read, a head we refused): FIN first, then read and drop what comes for
+ * a short while, so the kernel does not answer the unread bytes with a reset
+ * that could destroy the response before the client reads it.
+ */
+async function lingeringClose(client: TcpClient, ms = 2000, maxBytes = 4 * 1024 * 1024): Promise<void> {
+  client.shutdown('send');
+  client.setTimeout(null, 'b');
+  client.setTimeout(ms, 't');
+  const until = performance.now() + ms;
+  for (let dropped = 0; dropped < maxBytes && performance.now() < until; ) {
+    const chunk = await client.receivePartial(65536).catch(() => null);
+    if (chunk === null) return;
+    dropped += chunk.length;
   }
 }
 
@@ -159,10 +181,12 @@ async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: u
   else return;
   const started = performance.now();
   let bytes = 0;
+  let sent = false;
   try {
     client.setTimeout(null, 't');
     client.setTimeout(ctx.sendTimeout, 'b');
     bytes = await sendSimple(client, status, { close: true, head: false });
+    sent = true;
   } catch {
     // the client is gone: nothing more to do
   }
@@ -170,4 +194,5 @@ async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: u
     const line = err instanceof RequestError ? err.line : err instanceof NetError ? err.message : '';
     writeAccess(ctx.log, { remote, request: line.slice(0, 200), status, bytes, ms: performance.now() - started });
   }
+  if (sent && status !== 408) await lingeringClose(client); // the rest of a refused head may still be on its way
 }

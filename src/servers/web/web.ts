@@ -16,7 +16,8 @@
  * - One access-log line per request to `log` (a function or a stream).
  *
  * Binds 127.0.0.1 unless given a host. `close()` stops accepting, closes
- * idle keep-alive connections at once, lets responses in progress finish.
+ * idle keep-alive connections at once, and gives responses in progress 2 s
+ * to finish before closing their connections too.
  *
  * @example
  * ```ts
@@ -110,7 +111,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, idleTimeout: null, closeGrace: ctx.sendTimeout },
+    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, idleTimeout: null, closeGrace: 2000 },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;
