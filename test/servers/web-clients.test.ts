@@ -132,9 +132,9 @@ test('headless Chromium loads the bundled www page with its stylesheet and image
     ], { timeoutMs: 60000 });
     assert.equal(r.code, 0, r.stderr.slice(-500));
     assert.match(r.stdout.toString(), /<img src="netkit\.svg"/);
-    await new Promise((res) => setTimeout(res, 200));
+    const line = (path: string) => srv.log().find((l) => l.includes(`"GET ${path} HTTP/1.1"`));
+    await waitFor(() => ['/', '/style.css', '/netkit.svg'].every((p) => line(p) !== undefined));
     const lines = srv.log();
-    const line = (path: string) => lines.find((l) => l.includes(`"GET ${path} HTTP/1.1"`));
     for (const path of ['/', '/style.css', '/netkit.svg']) {
       assert.match(line(path) ?? '', /" 200 \d+ "[^"]*" "[^"]*HeadlessChrome/, `${path} requested by Chromium and answered 200:\n${lines.join('\n')}`);
     }
