@@ -111,7 +111,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, idleTimeout: null, closeGrace: 2000 },
+    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, backlog: 511, idleTimeout: null, closeGrace: 2000 },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;
