@@ -327,7 +327,7 @@ test('a 3 MiB file arrives byte-identical', async () => {
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
 });
 
-test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow the heap and buffers by little (R-07)', { timeout: 120000 }, async () => {
+test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + buffers by < 64 MiB, garbage included (R-07)', { timeout: 120000 }, async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-big-'));
   const file = join(tmp, 'huge.bin');
   execFileSync('truncate', ['-s', String(256 * 1024 * 1024), file]);
@@ -350,7 +350,7 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow the heap 
     })));
     clearInterval(sample);
     for (const n of sizes) assert.ok(n > 256 * 1024 * 1024, `got ${n}`);
-    assert.ok(peak < 48 * 1024 * 1024, `peak growth ${(peak / 1048576).toFixed(1)} MiB`);
+    assert.ok(peak < 64 * 1024 * 1024, `peak growth ${(peak / 1048576).toFixed(1)} MiB`);
   } finally {
     await srv.close();
     rmSync(tmp, { recursive: true, force: true });

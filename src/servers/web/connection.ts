@@ -148,12 +148,17 @@ async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, fra
     const file = opened.file;
     const sel = selectResponse(head.method, head.headers, file);
     if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out);
-    const fields = sel.status === 206 ? `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\n` : file.fields;
     out.status = sel.status;
-    await sendFile(client, opened.fh, headText(sel.status, `${fields}Content-Length: ${sel.end - sel.start}\r\n`, framing), sel.start, sel.end, out);
+    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out);
   } finally {
     await opened.fh.close();
   }
+}
+
+/** The fields of a 200 (precomputed) or a 206 of `file`. */
+function okFields(file: FileEntry, sel: Selected): string {
+  if (sel.status === 200) return file.fields200;
+  return `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\nContent-Length: ${sel.end - sel.start}\r\n`;
 }
 
 /** Responds from the entry alone: cached body, HEAD, 304, 416, empty range. */
@@ -165,7 +170,7 @@ async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEnt
   } else if (sel.status === 416) {
     fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
   } else {
-    fields = sel.status === 200 ? file.fields200 : `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\nContent-Length: ${sel.end - sel.start}\r\n`;
+    fields = okFields(file, sel);
     if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
   out.status = sel.status;
