@@ -1,6 +1,7 @@
 /**
  * netkit/servers: servers built on netkit's sockets — `serve`, the
- * one-handler-per-connection dispatcher the others stand on.
+ * one-handler-per-connection dispatcher the others stand on, and `web`
+ * (static files), `inetd` (a program per connection), `mailbox` (SMTP + POP3).
  *
  * @example
  * ```ts

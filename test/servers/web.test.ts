@@ -300,6 +300,18 @@ test('the access log has one escaped line per request', async () => {
   assert.match(logLines[2]!, /" 400 /);
 });
 
+test('the log option also takes a stream: one write per line, each ending in LF', async () => {
+  const writes: string[] = [];
+  const srv = await web({ root, port: 0, log: { write: (s: string) => writes.push(s) } });
+  try {
+    await rawRequest(srv.port, 'HEAD /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.ok(await waitFor(() => writes.length === 1));
+    assert.match(writes[0]!, /"HEAD \/a\.txt HTTP\/1\.1" 200 0 "-" "-" [\d.]+ms\n$/);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('close() ends idle keep-alive connections at once and leaves no descriptor behind', async () => {
   const fds = fdCount();
   const srv = await web({ root, port: 0, idleTimeout: 60000 });
