@@ -6,6 +6,14 @@
  */
 import net from 'node:net';
 import { spawn } from 'node:child_process';
+import { hasCommand } from './index.js';
+
+/** Why a test driven by the client program `cmd` skips, or false; under CI a missing client is an error. */
+export function missingClient(cmd: string): string | false {
+  if (hasCommand(cmd)) return false;
+  if (process.env.CI) throw new Error(`${cmd} missing under CI (see .ci/install-peers)`);
+  return `${cmd} is not installed`;
+}
 
 /** One response as it arrived. */
 export interface RawResponse {

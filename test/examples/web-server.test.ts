@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../testkit/index.js';
-import { rawRequest, runProgram } from '../../testkit/http-raw.js';
+import { missingClient, rawRequest, runProgram } from '../../testkit/http-raw.js';
 
-test('examples/web-server serves the www folder to curl and stops on /quit', { timeout: 60000 }, async () => {
+
+test('examples/web-server serves the www folder to curl and stops on /quit', { timeout: 60000, skip: missingClient('curl') }, async () => {
   const root = repoRoot();
   const server = spawn(process.execPath, [join(root, 'dist/examples/web-server.js'), '0', join(root, 'www')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

@@ -6,14 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { web, type WebServer } from '../../src/servers/index.js';
 import { hasCommand, repoRoot, waitFor } from '../../testkit/index.js';
-import { runProgram } from '../../testkit/http-raw.js';
+import { missingClient, runProgram } from '../../testkit/http-raw.js';
 import { startServeCli } from '../../testkit/serve-cli.js';
 
-const missing = (cmd: string) => {
-  if (hasCommand(cmd)) return false;
-  if (process.env.CI) throw new Error(`${cmd} missing under CI (see .ci/install-peers)`);
-  return `${cmd} is not installed`;
-};
 
 let dir: string;
 let site: WebServer;
@@ -41,7 +36,7 @@ after(async () => {
 
 const base = () => `http://127.0.0.1:${site.port}`;
 
-test('curl: a 5 MiB file byte-identical, HEAD, a range, 304 by ETag and by date, keep-alive reuse', { skip: missing('curl') }, async () => {
+test('curl: a 5 MiB file byte-identical, HEAD, a range, 304 by ETag and by date, keep-alive reuse', { skip: missingClient('curl') }, async () => {
   const whole = await runProgram('curl', ['-sS', '--fail', `${base()}/big.bin`]);
   assert.equal(whole.code, 0, whole.stderr);
   assert.equal(sha(whole.stdout), sha(big));
@@ -64,7 +59,7 @@ test('curl: a 5 MiB file byte-identical, HEAD, a range, 304 by ETag and by date,
   assert.equal(redirect.stdout.toString(), `<p>docs</p>\n ${base()}/docs/`);
 });
 
-test('curl: an unread 5 MiB upload still gets its 413 (lingering close, no reset), with and without Expect', { skip: missing('curl') }, async () => {
+test('curl: an unread 5 MiB upload still gets its 413 (lingering close, no reset), with and without Expect', { skip: missingClient('curl') }, async () => {
   const body = join(dir, 'www', 'big.bin');
   for (const expect of [[], ['-H', 'Expect:']]) {
     const r = await runProgram('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', ...expect, '--data-binary', `@${body}`, `${base()}/docs/`]);
@@ -74,7 +69,7 @@ test('curl: an unread 5 MiB upload still gets its 413 (lingering close, no reset
   assert.equal(small.stdout.toString(), '405');
 });
 
-test('curl --path-as-is: traversal, dotfiles and symlinks out are refused (WS-01…WS-09)', { skip: missing('curl') }, async () => {
+test('curl --path-as-is: traversal, dotfiles and symlinks out are refused (WS-01…WS-09)', { skip: missingClient('curl') }, async () => {
   for (const [path, code] of [
     ['/../outside/secret.txt', '400'], ['/docs/../../outside/secret.txt', '400'], ['/%2e%2e/outside/secret.txt', '400'],
     ['/..%2foutside%2fsecret.txt', '400'], ['/..%5coutside%5csecret.txt', '400'], ['/out.txt', '404'], ['/.env', '404'],
@@ -85,7 +80,7 @@ test('curl --path-as-is: traversal, dotfiles and symlinks out are refused (WS-01
   }
 });
 
-test('wget: downloads byte-identical, resumes a partial file with a range (-c), follows the directory redirect', { skip: missing('wget') }, async () => {
+test('wget: downloads byte-identical, resumes a partial file with a range (-c), follows the directory redirect', { skip: missingClient('wget') }, async () => {
   const out = join(dir, 'dl.bin');
   const got = await runProgram('wget', ['-q', '-O', out, `${base()}/big.bin`]);
   assert.equal(got.code, 0, got.stderr);
@@ -105,7 +100,7 @@ test('wget: downloads byte-identical, resumes a partial file with a range (-c), 
   assert.equal(refused.code, 8, 'wget reports the 404 as a server error');
 });
 
-test('curl over IPv6: a server bound to ::1 answers with its bracketed address', { skip: missing('curl') }, async () => {
+test('curl over IPv6: a server bound to ::1 answers with its bracketed address', { skip: missingClient('curl') }, async () => {
   const six = await web({ root: join(dir, 'www'), host: '::1', port: 0 });
   try {
     assert.equal(six.family, 'inet6');
