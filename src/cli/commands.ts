@@ -17,5 +17,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   'mail read': async () => (await import('./commands/mail-read.js')).mailRead,
   'mail send': async () => (await import('./commands/mail-send.js')).mailSend,
   put: async () => (await import('./commands/put.js')).putCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
   url: async () => (await import('./commands/url.js')).url,
 };

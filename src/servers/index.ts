@@ -1,6 +1,7 @@
 /**
  * netkit/servers: servers built on netkit's sockets — `serve`, the
- * one-handler-per-connection dispatcher the others stand on.
+ * one-handler-per-connection dispatcher the others stand on, and `web`
+ * (static files), `inetd` (a program per connection), `mailbox` (SMTP + POP3).
  *
  * @example
  * ```ts
@@ -12,3 +13,4 @@ export { serve, type ServeOptions, type Served, type Handler } from './serve.js'
 export { mailbox, type MailboxOptions, type Mailbox } from './mailbox/mailbox.js';
 export { MaildirStore, MemoryStore, type MailStore, type StoredMessage } from './mailbox/store.js';
 export { inetd, type InetdOptions, type Inetd } from './inetd.js';
+export { web, type WebOptions, type WebServer } from './web/web.js';

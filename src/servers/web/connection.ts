@@ -1,0 +1,203 @@
+/**
+ * One connection of the static server: read a request head, answer it,
+ * repeat while both sides keep the connection (HTTP/1.1 by default, 1.0
+ * with `Connection: keep-alive`), answering pipelined requests in order.
+ *
+ * Per request: a method other than GET or HEAD gets 405 with `Allow`; a
+ * body (`Content-Length`) is read and dropped up to `maxBodyBytes`, a bigger
+ * one gets 413 and the connection is closed unread, as is a chunked body or
+ * one behind `Expect: 100-continue`. A malformed head gets its 4xx/5xx with
+ * `Connection: close`, then the connection closes (hostile-inputs WS-30).
+ * Each request gives one access-log line.
+ *
+ * @example
+ * ```ts
+ * await servers.serve({ port: 0, idleTimeout: null }, (client) => serveConnection(client, context));
+ * ```
+ */
+import { LimitError, NetError, TimeoutError } from '../../core/errors.js';
+import { RequestError, requestErrorStatus, type RequestHead, type RequestLimits } from '../../protocols/http/request-parser.js';
+import type { TcpClient } from '../../socket/index.js';
+import { writeAccess, type AccessLog } from './access-log.js';
+import type { FileEntry, FileStore } from './file-store.js';
+import { HeadReader } from './head-reader.js';
+import { headText, sendFile, sendSimple, sendWhole, type Framing } from './respond.js';
+import { selectResponse, type Selected } from './select-response.js';
+import { directoryLocation, isRefused, parseTarget } from './target.js';
+
+/** What every connection of one server shares. */
+export interface WebContext {
+  store: FileStore;
+  limits: RequestLimits;
+  maxPathBytes: number;
+  idleTimeout: number;
+  headerTimeout: number;
+  sendTimeout: number;
+  maxBodyBytes: number;
+  maxRequests: number;
+  dotfiles: boolean;
+  log: AccessLog | null;
+  /** Set by `close()`: finish the current response, take no more. */
+  closing: boolean;
+  /** Connections waiting for their next request (closed at once by `close()`). */
+  idle: Set<TcpClient>;
+}
+
+/** Serves requests on `client` until either side ends the connection. */
+export async function serveConnection(client: TcpClient, ctx: WebContext): Promise<void> {
+  client.setOption('tcp-nodelay', true);
+  const remote = client.getPeerName().address;
+  const reader = new HeadReader(client, {
+    idleTimeout: ctx.idleTimeout,
+    headerTimeout: ctx.headerTimeout,
+    limits: ctx.limits,
+    onIdle: (idle) => (idle ? ctx.idle.add(client) : ctx.idle.delete(client)),
+  });
+  for (let served = 1; !ctx.closing; served++) {
+    let head: RequestHead | null;
+    try {
+      head = await reader.next();
+    } catch (err) {
+      await refuse(client, ctx, remote, err);
+      return;
+    }
+    if (head === null) return;
+    const started = performance.now();
+    const out: Outcome = { status: 0, bytes: 0 };
+    const body = head.body;
+    const unread = body.kind === 'chunked' || (body.kind === 'length' && (head.expectContinue || body.length > ctx.maxBodyBytes));
+    const framing: Framing = { close: unread || !head.keepAlive || ctx.closing || served >= ctx.maxRequests, keepAlive10: head.version === '1.0' };
+    try {
+      if (body.kind === 'length' && body.length > ctx.maxBodyBytes) {
+        await simple(client, out, 413, framing, head.method === 'HEAD');
+      } else {
+        if (body.kind === 'length' && !framing.close && !(await reader.skip(body.length, ctx.headerTimeout))) return;
+        client.setTimeout(null, 't');
+        client.setTimeout(ctx.sendTimeout, 'b');
+        await answer(client, ctx, head, framing, out);
+      }
+    } catch (err) {
+      if (err instanceof NetError) {
+        // the client went away or stopped reading, or the file shrank: drop the connection, queued bytes and all
+        client.setOption('linger', { on: true, timeout: 0 });
+        return;
+      }
+      if (out.status === 0) await simple(client, out, 500, { close: true }, false).catch(() => {});
+      throw err; // a bug: serve's onError reports it, the connection closes
+    } finally {
+      if (ctx.log !== null) {
+        writeAccess(ctx.log, {
+          remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status: out.status, bytes: out.bytes,
+          referer: head.headers.referer, userAgent: head.headers['user-agent'], ms: performance.now() - started,
+        });
+      }
+    }
+    if (framing.close) {
+      if (unread) await lingeringClose(client);
+      return;
+    }
+  }
+}
+
+/**
+ * Closes gracefully while the client may still be sending (a body we did
+ * not read, a head we refused): FIN first, then read and drop what comes for
+ * a short while, so the kernel does not answer the unread bytes with a reset
+ * that could destroy the response before the client reads it.
+ */
+async function lingeringClose(client: TcpClient, ms = 2000, maxBytes = 4 * 1024 * 1024): Promise<void> {
+  client.shutdown('send');
+  client.setTimeout(null, 'b');
+  client.setTimeout(ms, 't');
+  const until = performance.now() + ms;
+  for (let dropped = 0; dropped < maxBytes && performance.now() < until; ) {
+    const chunk = await client.receivePartial(65536).catch(() => null);
+    if (chunk === null) return;
+    dropped += chunk.length;
+  }
+}
+
+/** The status of a response and the body bytes sent so far (for the log). */
+export interface Outcome {
+  status: number;
+  bytes: number;
+}
+
+async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, extra?: string): Promise<void> {
+  out.status = status;
+  out.bytes = await sendSimple(client, status, { ...framing, head: isHead, extra });
+}
+
+/** Answers a request the reader could parse. */
+async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing, out: Outcome): Promise<void> {
+  const isHead = head.method === 'HEAD';
+  if (head.method !== 'GET' && !isHead) return simple(client, out, 405, framing, false, 'Allow: GET, HEAD\r\n');
+  const path = parseTarget(head.target, ctx.maxPathBytes);
+  if (isRefused(path)) {
+    framing.close = true; // a refused target is a malformed request: answer, then close (WS-30)
+    return simple(client, out, path.status, framing, isHead);
+  }
+  if (path.dotfile && !ctx.dotfiles) return simple(client, out, 404, framing, isHead);
+  const found = await ctx.store.lookup(path);
+  if (found.kind === 'missing') return simple(client, out, found.status, framing, isHead);
+  if (found.kind === 'directory') return simple(client, out, 301, framing, isHead, `Location: ${directoryLocation(path)}\r\n`);
+  if (found.file.body !== null || isHead) return sendFromEntry(client, head, found.file, framing, selectResponse(head.method, head.headers, found.file), out);
+  const opened = await ctx.store.open(found.file);
+  if (opened === null) return simple(client, out, 404, framing, isHead);
+  try {
+    const file = opened.file;
+    const sel = selectResponse(head.method, head.headers, file);
+    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out);
+    out.status = sel.status;
+    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out);
+  } finally {
+    await opened.fh.close();
+  }
+}
+
+/** The fields of a 200 (precomputed) or a 206 of `file`. */
+function okFields(file: FileEntry, sel: Selected): string {
+  if (sel.status === 200) return file.fields200;
+  return `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\nContent-Length: ${sel.end - sel.start}\r\n`;
+}
+
+/** Responds from the entry alone: cached body, HEAD, 304, 416, empty range. */
+async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected, out: Outcome): Promise<void> {
+  let fields: string;
+  let body: Buffer | null = null;
+  if (sel.status === 304) {
+    fields = `Server: netkit\r\nLast-Modified: ${file.lastModified}\r\nETag: ${file.etag}\r\n`;
+  } else if (sel.status === 416) {
+    fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
+  } else {
+    fields = okFields(file, sel);
+    if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
+  }
+  out.status = sel.status;
+  await sendWhole(client, headText(sel.status, fields, framing), body);
+  out.bytes = body === null ? 0 : body.length;
+}
+
+/** Answers a head that could not be read (4xx/5xx, or 408 at the header deadline), logs it, and lets the connection close. */
+async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: unknown): Promise<void> {
+  let status: number;
+  if (err instanceof RequestError || err instanceof LimitError) status = requestErrorStatus(err);
+  else if (err instanceof TimeoutError) status = 408;
+  else return;
+  const started = performance.now();
+  let bytes = 0;
+  let sent = false;
+  try {
+    client.setTimeout(null, 't');
+    client.setTimeout(ctx.sendTimeout, 'b');
+    bytes = await sendSimple(client, status, { close: true, head: false });
+    sent = true;
+  } catch {
+    // the client is gone: nothing more to do
+  }
+  if (ctx.log !== null) {
+    const line = err instanceof RequestError ? err.line : err instanceof NetError ? err.message : '';
+    writeAccess(ctx.log, { remote, request: line.slice(0, 200), status, bytes, ms: performance.now() - started });
+  }
+  if (sent && status !== 408) await lingeringClose(client); // the rest of a refused head may still be on its way
+}

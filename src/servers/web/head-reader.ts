@@ -1,0 +1,112 @@
+/**
+ * Reads request heads off one connection, one after another, with the two
+ * deadlines that stop slowloris (hostile-inputs WS-14, WS-16):
+ *
+ * - between requests the connection may stay silent `idleTimeout` ms
+ *   (keep-alive); then `next()` gives null and the server closes quietly;
+ * - once the first byte of a head arrived, the whole head must be there
+ *   within `headerTimeout` ms, however slowly it drips; past that `next()`
+ *   throws TimeoutError (the server answers 408 and closes).
+ *
+ * Bytes after a head stay buffered here for the body or the next pipelined
+ * request. The buffer never holds more than the head limit plus one read.
+ *
+ * @example
+ * ```ts
+ * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000 });
+ * for (let head; (head = await reader.next()) !== null; ) console.log(head.method, head.target);
+ * ```
+ */
+import { TimeoutError } from '../../core/errors.js';
+import { parseRequestHead, type RequestHead, type RequestLimits } from '../../protocols/http/request-parser.js';
+import type { TcpClient } from '../../socket/index.js';
+
+export interface HeadReaderOptions {
+  idleTimeout: number;
+  headerTimeout: number;
+  limits?: RequestLimits;
+  /** Called with true while waiting idle for the next request, false when it starts. */
+  onIdle?: (idle: boolean) => void;
+}
+
+const EMPTY = Buffer.alloc(0);
+const READ = 65536;
+
+export class HeadReader {
+  readonly #client: TcpClient;
+  readonly #opts: HeadReaderOptions;
+  #buf: Buffer = EMPTY;
+
+  constructor(client: TcpClient, opts: HeadReaderOptions) {
+    this.#client = client;
+    this.#opts = opts;
+  }
+
+  /** Bytes received but not yet used. */
+  get buffered(): number {
+    return this.#buf.length;
+  }
+
+  /**
+   * The next request head; null when the client closed or stayed idle
+   * between requests.
+   * @throws {RequestError|LimitError} the head is malformed or too large.
+   * @throws {TimeoutError} the head did not complete within `headerTimeout`.
+   */
+  async next(): Promise<RequestHead | null> {
+    const client = this.#client;
+    if (this.#buf.length === 0) {
+      client.setTimeout(null, 't');
+      client.setTimeout(this.#opts.idleTimeout, 'b');
+      this.#opts.onIdle?.(true);
+      let chunk: Buffer | null;
+      try {
+        chunk = await client.receivePartial(READ);
+      } catch {
+        return null; // idle timeout, reset or local close between requests
+      } finally {
+        this.#opts.onIdle?.(false);
+      }
+      if (chunk === null) return null;
+      this.#buf = chunk;
+    }
+    const started = performance.now();
+    for (;;) {
+      const r = parseRequestHead(this.#buf, this.#opts.limits);
+      if (r !== null) {
+        this.#buf = r.consumed === this.#buf.length ? EMPTY : this.#buf.subarray(r.consumed);
+        return r.head;
+      }
+      const chunk = await this.#more(this.#opts.headerTimeout - (performance.now() - started), 'request head');
+      if (chunk === null) return null; // closed part-way through a head: nothing to answer
+      this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    }
+  }
+
+  /** Discards `n` body bytes, waiting at most `timeout` ms for all of them; false if the client closed first. */
+  async skip(n: number, timeout: number): Promise<boolean> {
+    const started = performance.now();
+    let left = n;
+    for (;;) {
+      const take = Math.min(left, this.#buf.length);
+      this.#buf = take === this.#buf.length ? EMPTY : this.#buf.subarray(take);
+      left -= take;
+      if (left === 0) return true;
+      const chunk = await this.#more(timeout - (performance.now() - started), 'request body');
+      if (chunk === null) return false;
+      this.#buf = chunk;
+    }
+  }
+
+  async #more(leftMs: number, what: string): Promise<Buffer | null> {
+    if (leftMs <= 0) throw new TimeoutError(`${what} not received in time`);
+    this.#client.setTimeout(null, 'b');
+    this.#client.setTimeout(leftMs, 't');
+    try {
+      return await this.#client.receivePartial(READ);
+    } catch (err) {
+      if (err instanceof TimeoutError) throw new TimeoutError(`${what} not received in time`, err.partial);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * `servers.web`: a static file server on netkit's own sockets and
+ * `servers.serve` (no `node:http`), safe to point at any folder.
+ *
+ * - GET and HEAD; other methods get 405 with `Allow: GET, HEAD`.
+ * - Content types from `mime-types`; `index` (default `index.html`) for a
+ *   directory asked with a trailing slash, a 301 to add the slash otherwise.
+ * - `ETag` and `Last-Modified`, 304 for `If-None-Match`/`If-Modified-Since`;
+ *   one byte range (206/416, `If-Range`); keep-alive and pipelining.
+ * - Nothing outside the root is ever served: `..` in any encoding, encoded
+ *   slashes, backslashes, NUL and bad UTF-8 are 400, symlinks leading out of
+ *   the root and dotfiles are 404 (see `target.ts`, `file-store.ts`).
+ * - Limits: `headerTimeout` for a whole request head (slowloris), an idle
+ *   keep-alive timeout, a send timeout for clients that stop reading,
+ *   `maxConnections` (more are closed on arrival), head size limits.
+ * - One access-log line per request to `log` (a function or a stream).
+ *
+ * Binds 127.0.0.1 unless given a host. `close()` stops accepting, closes
+ * idle keep-alive connections at once, and gives responses in progress 2 s
+ * to finish before closing their connections too.
+ *
+ * @example
+ * ```ts
+ * import { servers } from 'netkit';
+ * const site = await servers.web({ root: 'www', port: 8080, log: process.stderr });
+ * console.log(`http://${site.address}:${site.port}/`);
+ * // … later
+ * await site.close();
+ * ```
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { ArgumentError } from '../../core/errors.js';
+import type { RequestLimits } from '../../protocols/http/request-parser.js';
+import { serve } from '../serve.js';
+import type { AccessLog } from './access-log.js';
+import { serveConnection, type WebContext } from './connection.js';
+import { FileStore } from './file-store.js';
+import { MAX_PATH_BYTES } from './target.js';
+
+export interface WebOptions {
+  /** The folder to serve. */
+  root: string;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** File served for a directory; false for none. @default 'index.html' */
+  index?: string | false;
+  /** Serve files whose name (or a folder's) starts with a dot. @default false */
+  dotfiles?: boolean;
+  /** Access log: a function given each line, or a stream written a line at a time. @default none */
+  log?: AccessLog;
+  /** Live connections at most. @default 1024 */
+  maxConnections?: number;
+  /** A request head must arrive within this many ms of its first byte. @default 10000 */
+  headerTimeout?: number;
+  /** A keep-alive connection may wait this long for its next request, ms. @default 5000 */
+  idleTimeout?: number;
+  /** A client that takes nothing for this long while a response is sent is dropped, ms. @default 30000 */
+  sendTimeout?: number;
+  /** Request bodies up to this size are read and dropped; larger ones get 413. @default 65536 */
+  maxBodyBytes?: number;
+  /** Requests per connection, then `Connection: close`. @default 1000 */
+  maxRequests?: number;
+  /** Request head limits (request line 8 KiB → 414, field line 8 KiB, 100 fields, 32 KiB head → 431). */
+  limits?: RequestLimits;
+  /** Longest URL path looked up (414 beyond). @default 4096 */
+  maxPathBytes?: number;
+  /** Lookups and small files (≤ `maxFileBytes`) are reused for this many ms; 0 = re-read every time. @default 1000 */
+  cacheTtl?: number;
+  /** Files up to this size are kept in memory while cached. @default 65536 */
+  maxFileBytes?: number;
+  /** Aborting it closes the server. */
+  signal?: AbortSignal;
+}
+
+/** A running static server. */
+export interface WebServer {
+  address: string;
+  port: number;
+  family: string;
+  /** The real path of the folder served. */
+  root: string;
+  /** Live connections. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/** Starts a static file server; see the module doc. */
+export async function web(opts: WebOptions): Promise<WebServer> {
+  if (typeof opts.root !== 'string' || opts.root === '') throw new ArgumentError('web: root must name a folder');
+  let root: string;
+  try {
+    root = await realpath(opts.root);
+    if (!(await stat(root)).isDirectory()) throw new Error('not a folder');
+  } catch (err) {
+    throw new ArgumentError(`web: cannot serve ${opts.root}: ${(err as Error).message}`);
+  }
+  const ctx: WebContext = {
+    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: opts.cacheTtl, maxFileBytes: opts.maxFileBytes }),
+    limits: opts.limits ?? {},
+    maxPathBytes: opts.maxPathBytes ?? MAX_PATH_BYTES,
+    idleTimeout: opts.idleTimeout ?? 5000,
+    headerTimeout: opts.headerTimeout ?? 10_000,
+    sendTimeout: opts.sendTimeout ?? 30_000,
+    maxBodyBytes: opts.maxBodyBytes ?? 65536,
+    maxRequests: opts.maxRequests ?? 1000,
+    dotfiles: opts.dotfiles ?? false,
+    log: opts.log ?? null,
+    closing: false,
+    idle: new Set(),
+  };
+  const served = await serve(
+    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, backlog: 511, idleTimeout: null, closeGrace: 2000 },
+    (client) => serveConnection(client, ctx),
+  );
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      ctx.closing = true;
+      const done = served.close();
+      for (const client of ctx.idle) void client.close();
+      await done;
+    })();
+    return closing;
+  };
+  opts.signal?.addEventListener('abort', () => void close(), { once: true });
+  if (opts.signal?.aborted) void close();
+  return {
+    address: served.address,
+    port: served.port,
+    family: served.family,
+    root,
+    get connections() {
+      return served.connections;
+    },
+    close,
+  };
+}

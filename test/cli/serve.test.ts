@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, runCli } from '../../testkit/index.js';
+import { missingClient, runProgram } from '../../testkit/http-raw.js';
+import { startServeCli } from '../../testkit/serve-cli.js';
+
+
+test('netkit serve www: curl fetches the page, its stylesheet and image; the log goes to stderr; SIGTERM stops it', { timeout: 60000, skip: missingClient('curl') }, async () => {
+  const www = join(repoRoot(), 'www');
+  const srv = await startServeCli([www, '--port', '0']);
+  try {
+    assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'loopback by default');
+    const page = await runProgram('curl', ['-sS', '--fail', srv.url]);
+    assert.equal(page.code, 0, page.stderr);
+    assert.deepEqual(page.stdout, readFileSync(join(www, 'index.html')));
+    const css = await runProgram('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{http_code} %{content_type}', `${srv.url}style.css`]);
+    assert.equal(css.stdout.toString(), '200 text/css; charset=utf-8');
+    const svg = await runProgram('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{http_code} %{content_type}', `${srv.url}netkit.svg`]);
+    assert.equal(svg.stdout.toString(), '200 image/svg+xml');
+    const missing = await runProgram('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', `${srv.url}nope.html`]);
+    assert.equal(missing.stdout.toString(), '404');
+    assert.equal(await srv.stop(), 0);
+    const log = srv.log();
+    assert.equal(log.length, 4);
+    assert.match(log[0]!, /"GET \/ HTTP\/1\.1" 200 \d+ "-" "curl\//);
+    assert.match(log[3]!, /"GET \/nope\.html HTTP\/1\.1" 404 /);
+  } finally {
+    srv.child.kill();
+  }
+});
+
+test('netkit serve: bad usage exits 2, a missing folder 1 with one line', async () => {
+  assert.equal((await runCli(['serve', 'a', 'b'])).code, 2);
+  assert.equal((await runCli(['serve', '--port', 'x'])).code, 2);
+  assert.equal((await runCli(['serve', '--index', 'a.html', '--no-index'])).code, 2);
+  const missing = await runCli(['serve', '/nonexistent-folder-for-netkit', '--port', '0']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /^netkit serve: web: cannot serve \/nonexistent-folder-for-netkit/);
+  assert.equal(missing.err.trim().split('\n').length, 1);
+  const help = await runCli(['serve', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /usage: netkit serve \[DIR\]/);
+});
