@@ -4,12 +4,14 @@
  */
 import { connect, dns } from '../../socket/index.js';
 import { parse, absolute } from '../../url/index.js';
-import { transform } from '../../ltn12/index.js';
+import { sink as sinks, transform } from '../../ltn12/index.js';
 import { decode, encode } from '../../mime/index.js';
 import { message, send } from '../../protocols/smtp/index.js';
 import { connect as pop3Connect } from '../../protocols/pop3/index.js';
+import { Pool, request } from '../../protocols/http/index.js';
 
 export interface TourPorts {
+  webPort: number;
   smtpPort: number;
   pop3Port: number;
   echoPort: number;
@@ -35,6 +37,23 @@ export async function tour(ports: TourPorts, say: (line: string) => void): Promi
       const back = [transform(b64, decode('base64')), transform(qp, decode('quoted-printable'))].map(String);
       if (back.some((b) => b !== text)) throw new Error('round trip changed the text');
       return `base64 ${b64} | quoted-printable ${qp} | both decode back`;
+    }],
+    ['http', async () => {
+      const pool = new Pool();
+      try {
+        const base = `http://127.0.0.1:${ports.webPort}/`;
+        const [sink, chunks] = sinks.table();
+        const page = await request({ url: base, pool, sink });
+        const body = Buffer.concat(chunks);
+        const html = body.toString('utf8');
+        if (page.code !== 200) throw new Error(`GET / answered ${page.status}`);
+        const assets = [...html.matchAll(/(?:href|src)="([^":]+)"/g)].map((m) => m[1]!);
+        const codes = await Promise.all(assets.map(async (a) => `${a} ${(await request({ url: absolute(base, a), pool })).code}`));
+        const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '?';
+        return `GET / ${page.code} ${page.headers['content-type']} "${title}" (${body.length} bytes); ${codes.join(', ')}; ${pool.hits} reused connection(s)`;
+      } finally {
+        await pool.close();
+      }
     }],
     ['smtp + pop3', async () => {
       const body = `sent at ${new Date().toISOString()}\n.a line with a leading dot\n`;
