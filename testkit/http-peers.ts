@@ -5,11 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, peersDir } from './peers.js';
+import { freePort, peersDir, waitPort } from './peers.js';
 
 const run = promisify(execFile);
 
@@ -40,17 +39,4 @@ export async function startNginx(): Promise<Nginx> {
     throw err;
   }
   return { dir, www: join(dir, 'www'), port, tlsPort, cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), stop };
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
 }

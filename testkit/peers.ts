@@ -66,7 +66,8 @@ export async function startDovecot(): Promise<Dovecot> {
   };
 }
 
-async function waitPort(port: number): Promise<void> {
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port` (polls for up to 10 s). */
+export async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
