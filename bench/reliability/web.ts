@@ -8,10 +8,17 @@
  *   closed 5 s ± 1 s after its first byte.
  * - R-16 connection cap: `maxConnections` 256, 1,000 idle connections, then
  *   a normal request: served within 1 s or refused within 100 ms, never a hang.
+ * - R-01 idle connections: 5,000 connections from a second process wait for
+ *   their first request; the server's RSS growth after GC per connection
+ *   (≤ 16 KiB), and its descriptors back to the baseline once they close.
  *
  *     npm run build && node dist/bench/reliability/web.js
  */
 import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,10 +104,40 @@ async function r16(root: string): Promise<Figure[]> {
   return [{ name: 'R-16 over-cap-request', value: ms, unit: 'ms', pass: '<=', threshold: ok ? 1000 : 100, detail: ok ? 'served' : 'refused' }];
 }
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const fds = () => readdirSync('/proc/self/fd').length;
+
+async function r01(root: string): Promise<Figure[]> {
+  const N = 5000;
+  const site = await web({ root, port: 0, idleTimeout: 60000, maxConnections: N + 100 });
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) (gc(), await new Promise((r) => setTimeout(r, 100)));
+    return process.memoryUsage().rss;
+  };
+  const fdBefore = fds();
+  const before = await settle();
+  const script = `const net=require('net');let n=0;const s=[];for(let i=0;i<${N};i++){const c=net.connect(${site.port},'127.0.0.1');c.on('error',()=>{});c.on('connect',()=>{if(++n===${N})console.log('up')});s.push(c)}process.stdin.on('data',()=>process.exit(0))`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise((r) => child.stdout.once('data', r));
+  for (let i = 0; i < 300 && site.connections < N; i++) await new Promise((r) => setTimeout(r, 50));
+  const held = site.connections;
+  const during = await settle();
+  child.stdin.write('x');
+  await new Promise((r) => child.on('exit', r));
+  for (let i = 0; i < 60 && (site.connections > 0 || fds() > fdBefore); i++) await new Promise((r) => setTimeout(r, 50));
+  const fdDelta = fds() - fdBefore;
+  await site.close();
+  return [
+    { name: 'R-01 idle-conn-rss', value: (during - before) / held / 1024, unit: 'KiB', pass: '<=', threshold: 16, detail: `${held} idle connections` },
+    { name: 'R-01 fd-delta', value: fdDelta, unit: '', pass: '<=', threshold: 0 },
+  ];
+}
+
 const root = mkdtempSync(join(tmpdir(), 'nk-rel-web-'));
 writeFileSync(join(root, 'a.txt'), 'hello\n');
 try {
-  const figures = [...(await r08(root)), ...(await r16(root))];
+  const figures = [...(await r08(root)), ...(await r16(root)), ...(await r01(root))];
   process.exitCode = report(figures) ? 0 : 1;
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -301,6 +301,19 @@ test('the access log has one escaped line per request', async () => {
   assert.match(logLines[2]!, /" 400 /);
 });
 
+test('maxRequests closes a keep-alive connection after N answers; index: false serves no index', async () => {
+  const srv = await web({ root, port: 0, maxRequests: 3, index: false });
+  try {
+    const four = 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(4);
+    const got = splitResponses((await rawExchange(srv.port, four)).data);
+    assert.equal(got.length, 3);
+    assert.equal(got[2]!.headers.connection, 'close');
+    assert.equal((await rawRequest(srv.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 404);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('the log option also takes a stream: one write per line, each ending in LF', async () => {
   const writes: string[] = [];
   const srv = await web({ root, port: 0, log: { write: (s: string) => writes.push(s) } });
