@@ -14,12 +14,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { peersDir, freePort } from '../testkit/peers.js';
+import { peersDir, freePort, waitPort } from '../testkit/peers.js';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -33,19 +32,6 @@ interface Server {
   name: string;
   port: number;
   stop(): Promise<void>;
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 async function child(name: string, args: string[], port: number, logFile: string): Promise<Server> {

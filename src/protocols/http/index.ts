@@ -17,5 +17,6 @@ export { resolveTarget, basicAuth, type Target } from './target.js';
 export { parseProxy, type Create, type Proxy } from './transport.js';
 export { parseResponseHead, type ResponseHead, type Framing } from './response-head.js';
 export { formatRequestHead, hostHeader } from './request-head.js';
+export { parseRequestHead, requestErrorStatus, RequestError, type RequestHead, type RequestLimits, type RequestBody } from './request-parser.js';
 export { ChunkedDecoder } from './chunked.js';
 export { MAX_CODINGS } from './decode.js';
