@@ -63,7 +63,7 @@ test('500 connections with a cap of 20: each echoed or politely refused; no zomb
 });
 
 test('programs that ignore EOF are killed with their group at the time limit', { timeout: 30000 }, async () => {
-  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 1000 & sleep 1000'], timeLimit: 500, perHostLimit: 20, onLog: () => {} });
+  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 1000 & sleep 1000'], timeLimit: 2000, perHostLimit: 20, onLog: () => {} });
   try {
     const t = performance.now();
     const clients = await Promise.all(Array.from({ length: 20 }, () => connect('127.0.0.1', srv.port)));
@@ -74,7 +74,8 @@ test('programs that ignore EOF are killed with their group at the time limit', {
       await c.close();
     }
     const took = performance.now() - t;
-    assert.ok(took < 2500, `closed after ${took} ms`);
+    // The limit is 2 s: all 20 must be running before the first is killed, even on a loaded machine.
+    assert.ok(took < 6000, `closed after ${took} ms`);
     assert.ok(await waitFor(() => srv.running === 0, 3000));
     const left = execFileSync('sh', ['-c', `ps -eo pgid=,args= | grep -c '[s]leep 1000' || true`], { encoding: 'utf8' }).trim();
     assert.equal(left, '0', 'the whole process group is gone');
