@@ -6,8 +6,18 @@
 
 export interface Contender {
   name: string;
-  /** Runs the job once; resolves to the amount of work done (bytes, lines, requests). */
-  run(): Promise<number> | number;
+  /**
+   * Runs the job once; resolves to the amount of work done (bytes, lines,
+   * requests), or to `{ work, seconds }` when the contender times itself
+   * (e.g. a peer in another process, whose start-up must not count).
+   */
+  run(): Promise<number | Timed> | number | Timed;
+}
+
+/** Work done and the seconds it took, measured by the contender itself. */
+export interface Timed {
+  work: number;
+  seconds: number;
 }
 
 export interface Row {
@@ -27,8 +37,9 @@ export async function compare(contenders: Contender[], rounds = 5): Promise<Row[
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < contenders.length; i++) {
       const t = performance.now();
-      const work = await contenders[i]!.run();
-      rates[i]!.push(work / ((performance.now() - t) / 1000));
+      const done = await contenders[i]!.run();
+      const seconds = (performance.now() - t) / 1000;
+      rates[i]!.push(typeof done === 'number' ? done / seconds : done.work / done.seconds);
     }
   }
   return contenders.map((c, i) => ({ name: c.name, rate: median(rates[i]!) }));
