@@ -7,7 +7,7 @@
  * it grows.
  *
  * Up to 8 MiB the storage is a plain Buffer that doubles (copying); beyond
- * that it is a resizable ArrayBuffer reserved up to Buffer's maximum length
+ * that it is a resizable ArrayBuffer (address space reserved up to 4 GiB)
  * and grown in place, so a gigabyte is copied once, not once per doubling.
  * {@link Gather.trim} gives back the unused capacity at the end.
  *
@@ -23,6 +23,9 @@ import { constants } from 'node:buffer';
 
 /** Capacity from which storage is a resizable ArrayBuffer grown in place. */
 export const IN_PLACE_FROM = 8 * 1024 * 1024;
+
+/** Largest in-place reservation (address space, not memory). */
+const MAX_RESERVE = 2 ** 32;
 
 type Resizable = ArrayBuffer & { resize(n: number): void };
 
@@ -81,19 +84,25 @@ export class Gather {
         this.#buf = Buffer.from(this.#ab, 0, cap);
         return true;
       }
-      let next: Buffer;
-      if (cap > IN_PLACE_FROM && typeof (ArrayBuffer.prototype as Partial<Resizable>).resize === 'function') {
-        const ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(cap, { maxByteLength: this.max });
-        this.#ab = ab;
-        next = Buffer.from(ab, 0, cap);
-      } else {
-        next = Buffer.allocUnsafeSlow(cap);
-      }
+      const next = (cap > IN_PLACE_FROM ? this.#reserve(cap) : null) ?? Buffer.allocUnsafeSlow(cap);
       this.#buf.copy(next, 0, 0, this.#len);
       this.#buf = next;
       return true;
     } catch (err) {
       if (err instanceof RangeError) return false; // no memory for it: the caller keeps the chunk itself
+      throw err;
+    }
+  }
+
+  /** A resizable buffer of `cap` bytes reserved up to `max` (4 GiB at most); null where unsupported or refused. */
+  #reserve(cap: number): Buffer | null {
+    if (typeof (ArrayBuffer.prototype as Partial<Resizable>).resize !== 'function') return null;
+    try {
+      const ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(cap, { maxByteLength: Math.min(this.max, MAX_RESERVE) });
+      this.#ab = ab;
+      return Buffer.from(ab, 0, cap);
+    } catch (err) {
+      if (err instanceof RangeError) return null; // address space refused: grow by copying instead
       throw err;
     }
   }
