@@ -220,7 +220,13 @@ export function encodeWrapQp(mode: QpMode = 'text', width = 76): Filter {
     if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, 4096));
     const n = encodeWrapInto(data, end, text, final, scratch, width, wrap);
     held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
-    return n === 0 ? EMPTY : Buffer.from(scratch.subarray(0, n));
+    if (n === 0) return EMPTY;
+    // The loop writes into a reused scratch (memory already touched) and the
+    // result is copied out at its exact size: cheaper than writing into a
+    // fresh bound-sized buffer, and the sink holds no slack.
+    const out = Buffer.allocUnsafe(n);
+    scratch.copy(out, 0, 0, n);
+    return out;
   };
 }
 
