@@ -7,7 +7,7 @@
  * - quoted-printable encode (with wrap) and decode of 64 MiB of mostly-ASCII
  *   text (5 % high bytes) vs npm libqp's streams and Python's binascii.
  *
- *     node dist/bench/mime.js            (BENCH_MIB_B64=256 BENCH_MIB_QP=64 ROUNDS=5)
+ *     node --expose-gc dist/bench/mime.js   (BENCH_MIB_B64=256 BENCH_MIB_QP=64 ROUNDS=5 WARMUP=1)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,15 +64,18 @@ async function base64Rows() {
 }
 
 /**
- * One timed run of Python's binascii on `file` (read before the clock
- * starts), as a contender of its own round: `{ work: bytes, seconds }`.
+ * One timed run of Python's binascii on `file` (read, and the operation run
+ * once untimed, before the clock starts: warm like the in-process
+ * contenders), as a contender of its own round: `{ work: bytes, seconds }`.
  */
 function python(file: string, op: 'enc' | 'dec', work: number): Promise<Timed> {
+  const call = op === 'enc' ? 'binascii.b2a_qp(data)' : 'binascii.a2b_qp(data)';
   const code = `
 import binascii, sys, time
 data = open(sys.argv[1], 'rb').read()
+${call}
 t = time.perf_counter()
-${op === 'enc' ? 'binascii.b2a_qp(data)' : 'binascii.a2b_qp(data)'}
+${call}
 print(time.perf_counter() - t)`;
   return new Promise((resolve, reject) => {
     const child = spawn('python3', ['-c', code, file], { stdio: ['ignore', 'pipe', 'inherit'] });
