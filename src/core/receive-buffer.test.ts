@@ -252,3 +252,55 @@ test('receive(n) across chunks reuses an owned head chunk, and never writes into
   assert.deepEqual(lent, pattern(8, 8), 'a lent chunk is never written');
   assert.deepEqual(view, pattern(2, 11));
 });
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test("'*a' after a timeout: the partial stays intact and the next '*a' gives the rest", async () => {
+  const rb = new ReceiveBuffer();
+  rb.timeouts.set(60, 'b');
+  rb.push(Buffer.from('one,'));
+  const p = rb.receive('*a');
+  rb.push(Buffer.from('two,'));
+  const err = await p.then(() => assert.fail('no timeout'), (e: TimeoutError) => e);
+  assert.ok(err instanceof TimeoutError);
+  assert.equal(err.partial.toString(), 'one,two,');
+  rb.timeouts.set(null, 'b');
+  const q = rb.receive('*a');
+  rb.push(Buffer.from('three,'));
+  await tick();
+  rb.push(Buffer.from('four'));
+  rb.end();
+  assert.equal((await q).toString(), 'three,four');
+  assert.equal(err.partial.toString(), 'one,two,', 'later appends did not touch the partial');
+});
+
+test("after an aborted '*a', other receives see the following bytes in order", async () => {
+  const rb = new ReceiveBuffer();
+  const ac = new AbortController();
+  const p = rb.receive('*a', undefined, { signal: ac.signal });
+  rb.push(Buffer.from('abc'));
+  ac.abort();
+  await assert.rejects(p, (e: AbortError) => e instanceof AbortError && e.partial.toString() === 'abc');
+  rb.push(Buffer.from('line1\nxy'));
+  assert.equal(await rb.receive('*l'), 'line1');
+  const q = rb.receive(4);
+  rb.push(Buffer.from('zw'));
+  assert.equal((await q).toString(), 'xyzw');
+});
+
+test("a failure during '*a' gives ClosedError with everything gathered; discard() drops it", async () => {
+  const rb = new ReceiveBuffer();
+  const p = rb.receive('*a');
+  rb.push(Buffer.from('ab'));
+  rb.push(Buffer.from('cd'));
+  rb.fail(new NetError('reset', 'connection reset by peer'));
+  await assert.rejects(p, (e: ClosedError) => e instanceof ClosedError && e.partial.toString() === 'abcd');
+
+  const rb2 = new ReceiveBuffer();
+  const q = rb2.receive('*a');
+  rb2.push(Buffer.from('old'));
+  assert.equal(rb2.discard(), 3);
+  rb2.push(Buffer.from('new'));
+  rb2.end();
+  assert.equal((await q).toString(), 'new');
+});

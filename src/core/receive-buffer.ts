@@ -40,7 +40,6 @@
  */
 import { AbortError, ArgumentError, ClosedError, LimitError, NetError, ProtocolError, TimeoutError } from './errors.js';
 import { Deadline, Timeouts } from './deadline.js';
-import { Gather } from './gather.js';
 
 /** A line as a string: `'*l'`/`'line'` (CR and LF dropped) or `'*L'` (kept). */
 export type LinePattern = '*l' | 'line' | '*L';
@@ -113,11 +112,6 @@ export class ReceiveBuffer {
   #cache: string[] | null = null;
   #cacheAt = 0;
   #uncacheable: Buffer | null = null;
-  /** While `'*a'` waits: the storage arriving chunks are copied into (see #gatherChunk). */
-  #gather: Gather | null = null;
-  /** The view of #gather last put at the tail of #chunks, and where it starts in #gather. */
-  #gatherView: Buffer | null = null;
-  #gatherFrom = 0;
   /**
    * Chunks handed over by the transport (`push(chunk, true)`) of which no
    * view was ever given out: bytes consumed from them were only copied, so
@@ -174,11 +168,7 @@ export class ReceiveBuffer {
   push(chunk: Buffer, owned = false): void {
     if (this.#ended || chunk.length === 0) return;
     if (owned) this.#owned.add(chunk);
-    if (this.#wake !== null && this.#need === Infinity) this.#gatherChunk(chunk);
-    else {
-      if (this.#gather !== null) this.#gather = this.#gatherView = null;
-      this.#chunks.push(chunk);
-    }
+    this.#chunks.push(chunk);
     this.#length += chunk.length;
     this.#received += chunk.length;
     if (this.#wake !== null) {
@@ -210,7 +200,6 @@ export class ReceiveBuffer {
   discard(): number {
     const n = this.#length;
     this.#cache = null;
-    this.#gather = this.#gatherView = null;
     this.#chunks = [];
     this.#head = this.#offset = this.#length = this.#scanned = 0;
     this.#afterTake();
@@ -327,63 +316,9 @@ export class ReceiveBuffer {
     return prefix === undefined ? (got as Promise<Buffer>) : (got as Promise<Buffer>).then((b) => prefixBuffer(prefix, b, this.encoding));
   }
 
-  /**
-   * Everything until the peer closes, as one Buffer. While it waits, arriving
-   * chunks are copied straight into one growing storage (the socket's own
-   * buffers are not kept), and the result is a view of it: one copy of each
-   * byte, no concatenation at the end.
-   */
+  /** Everything until the peer closes, concatenated once. */
   all(opts?: ReceiveOptions): Promise<Buffer> {
-    return this.#waitFor(() => (this.#ended && this.#error === null ? this.#takeAll() : undefined), Infinity, opts?.signal, undefined) as Promise<Buffer>;
-  }
-
-  #takeAll(): Buffer {
-    this.#gather?.trim(); // views of it stay valid: they end at or before its length
-    this.#gather = this.#gatherView = null;
-    return this.#take(this.#length);
-  }
-
-  /**
-   * `'*a'` is waiting: copies `chunk` into the gather storage and makes the
-   * tail of #chunks a view of it. On the first chunk, what is buffered moves
-   * into the storage too, so the result ends as a single view.
-   */
-  #gatherChunk(chunk: Buffer): void {
-    const g = this.#gather ?? this.#startGather(chunk.length);
-    if (g === null) {
-      this.#chunks.push(chunk);
-      return;
-    }
-    const last = this.#chunks.length - 1;
-    const extending = this.#gatherView !== null && last >= this.#head && this.#chunks[last] === this.#gatherView;
-    if (!extending) this.#gatherFrom = g.length;
-    if (!g.append(chunk)) {
-      // cannot grow that far: keep the chunk itself, as without gathering
-      this.#gather = this.#gatherView = null;
-      this.#chunks.push(chunk);
-      return;
-    }
-    const view = g.view(this.#gatherFrom);
-    if (extending) this.#chunks[last] = view;
-    else this.#chunks.push(view);
-    this.#gatherView = view;
-  }
-
-  /** Creates the gather storage holding what is buffered now; null if there is no memory for it. */
-  #startGather(incoming: number): Gather | null {
-    let g: Gather;
-    try {
-      g = new Gather(Math.max(65536, 2 * (this.#length + incoming)));
-    } catch (err) {
-      if (err instanceof RangeError) return null;
-      throw err;
-    }
-    for (let i = this.#head; i < this.#chunks.length; i++) g.append(i === this.#head ? this.#chunks[i]!.subarray(this.#offset) : this.#chunks[i]!);
-    this.#cache = null;
-    this.#head = this.#offset = this.#gatherFrom = 0;
-    this.#gatherView = g.length > 0 ? g.view(0) : null;
-    this.#chunks = this.#gatherView === null ? [] : [this.#gatherView];
-    return (this.#gather = g);
+    return this.#waitFor(() => (this.#ended && this.#error === null ? this.#take(this.#length) : undefined), Infinity, opts?.signal, undefined) as Promise<Buffer>;
   }
 
   /**
