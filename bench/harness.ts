@@ -6,8 +6,18 @@
 
 export interface Contender {
   name: string;
-  /** Runs the job once; resolves to the amount of work done (bytes, lines, requests). */
-  run(): Promise<number> | number;
+  /**
+   * Runs the job once; resolves to the amount of work done (bytes, lines,
+   * requests), or to `{ work, seconds }` when the contender times itself
+   * (e.g. a peer in another process, whose start-up must not count).
+   */
+  run(): Promise<number | Timed> | number | Timed;
+}
+
+/** Work done and the seconds it took, measured by the contender itself. */
+export interface Timed {
+  work: number;
+  seconds: number;
 }
 
 export interface Row {
@@ -16,19 +26,28 @@ export interface Row {
   rate: number;
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 };
 
-/** Runs every contender `rounds` times, interleaved, and returns median rates. */
-export async function compare(contenders: Contender[], rounds = 5): Promise<Row[]> {
+/**
+ * Runs every contender `rounds` times, interleaved, and returns median rates.
+ * `warmup` untimed rounds come first (JIT tiers, heap grown: the steady state
+ * is what is compared; `WARMUP` in the environment overrides it).
+ */
+export async function compare(contenders: Contender[], rounds = 5, warmup = Number(process.env.WARMUP ?? 1)): Promise<Row[]> {
+  for (let r = 0; r < warmup; r++) for (const c of contenders) await c.run();
   const rates: number[][] = contenders.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < contenders.length; i++) {
+      gc?.(); // each run starts without the previous one's garbage (run node with --expose-gc)
       const t = performance.now();
-      const work = await contenders[i]!.run();
-      rates[i]!.push(work / ((performance.now() - t) / 1000));
+      const done = await contenders[i]!.run();
+      const seconds = (performance.now() - t) / 1000;
+      rates[i]!.push(typeof done === 'number' ? done / seconds : done.work / done.seconds);
     }
   }
   return contenders.map((c, i) => ({ name: c.name, rate: median(rates[i]!) }));

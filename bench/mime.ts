@@ -7,9 +7,9 @@
  * - quoted-printable encode (with wrap) and decode of 64 MiB of mostly-ASCII
  *   text (5 % high bytes) vs npm libqp's streams and Python's binascii.
  *
- *     node dist/bench/mime.js            (BENCH_MIB_B64=256 BENCH_MIB_QP=64 ROUNDS=5)
+ *     node --expose-gc dist/bench/mime.js   (BENCH_MIB_B64=256 BENCH_MIB_QP=64 ROUNDS=5 WARMUP=1)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { Encoder, Decoder } from 'libqp';
 import { filter, pump, sink, source } from '../src/ltn12/index.js';
 import { decode, encode, wrap } from '../src/mime/index.js';
-import { compare, table } from './harness.js';
+import { compare, table, type Timed } from './harness.js';
 
 const MiB = 1024 * 1024;
 const CHUNK = 8192;
@@ -63,19 +63,27 @@ async function base64Rows() {
   return [table(`base64 encode, ${b64Size / MiB} MiB in 8 KiB chunks`, 'MB/s', enc, 'Buffer native', 1e6), table(`base64 decode, ${b64Size / MiB} MiB in 8 KiB chunks`, 'MB/s', dec, 'Buffer native', 1e6)];
 }
 
-function pythonRate(file: string, op: 'enc' | 'dec'): number {
+/**
+ * One timed run of Python's binascii on `file` (read, and the operation run
+ * once untimed, before the clock starts: warm like the in-process
+ * contenders), as a contender of its own round: `{ work: bytes, seconds }`.
+ */
+function python(file: string, op: 'enc' | 'dec', work: number): Promise<Timed> {
+  const call = op === 'enc' ? 'binascii.b2a_qp(data)' : 'binascii.a2b_qp(data)';
   const code = `
 import binascii, sys, time
 data = open(sys.argv[1], 'rb').read()
-best = []
-for _ in range(${rounds}):
-    t = time.perf_counter()
-    ${op === 'enc' ? 'binascii.b2a_qp(data)' : 'binascii.a2b_qp(data)'}
-    best.append(time.perf_counter() - t)
-best.sort()
-print(len(data) / best[len(best)//2])`;
-  const r = spawnSync('/usr/bin/python3', ['-c', code, file], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : NaN;
+${call}
+t = time.perf_counter()
+${call}
+print(time.perf_counter() - t)`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', code, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve({ work, seconds: Number(out.trim()) }) : reject(new Error(`python3 exited ${status}`))));
+  });
 }
 
 async function qpRows() {
@@ -89,13 +97,13 @@ async function qpRows() {
     const enc = await compare([
       { name: 'libqp stream', run: async () => { await pipeline(Readable.from(source2chunks(text)), new Encoder({ lineLength: 76 }), drain()); return text.length; } },
       { name: 'netkit pump', run: async () => { const c = countingSink(); await pump.all(source.chain(source.string(text, CHUNK * 8), filter.chain(encode('quoted-printable'), wrap('quoted-printable'))), c.sink); return text.length; } },
+      { name: 'python binascii', run: () => python(join(dir, 'plain'), 'enc', text.length) },
     ], rounds);
-    enc.push({ name: 'python binascii', rate: pythonRate(join(dir, 'plain'), 'enc') });
     const dec = await compare([
       { name: 'libqp stream', run: async () => { await pipeline(Readable.from(source2chunks(encoded)), new Decoder(), drain()); return text.length; } },
       { name: 'netkit pump', run: async () => { await pump.all(source.chain(source.string(encoded, CHUNK * 8), decode('quoted-printable')), sink.null()); return text.length; } },
+      { name: 'python binascii', run: () => python(join(dir, 'enc'), 'dec', text.length) },
     ], rounds);
-    dec.push({ name: 'python binascii', rate: pythonRate(join(dir, 'enc'), 'dec') * (text.length / encoded.length) });
     return [table(`quoted-printable encode + wrap, ${qpSize / MiB} MiB text`, 'MB/s', enc, 'libqp stream', 1e6), table(`quoted-printable decode, ${qpSize / MiB} MiB text`, 'MB/s', dec, 'libqp stream', 1e6)];
   } finally {
     rmSync(dir, { recursive: true });

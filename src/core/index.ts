@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './deadline.js';
 export * from './receive-buffer.js';
+export * from './slab.js';

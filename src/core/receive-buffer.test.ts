@@ -218,3 +218,89 @@ test('back-pressure: pauses above the high-water mark, resumes when drained', as
   assert.equal((await big).length, 5000);
   assert.equal(calls.at(-1), 'resume', 'flowing again once drained');
 });
+
+test('receive(n) across chunks reuses an owned head chunk, and never writes into chunks it does not own or has lent', async () => {
+  const pattern = (n: number, from: number) => Buffer.from(Array.from({ length: n }, (_, i) => (from + i) % 251));
+  // owned chunks of 8 bytes, read 8 at a time from offset 3: every take straddles two chunks
+  const rb = new ReceiveBuffer();
+  const owned = [0, 8, 16, 24].map((from) => pattern(8, from));
+  for (const c of owned) rb.push(c, true);
+  rb.end();
+  assert.deepEqual(await rb.receive(3), pattern(3, 0));
+  const a = await rb.receive(8);
+  assert.deepEqual(a, pattern(8, 3));
+  assert.equal(a.buffer, owned[0]!.buffer, 'the head chunk became the result');
+  const b = await rb.receive(8);
+  assert.deepEqual(b, pattern(8, 11));
+  assert.deepEqual(a, pattern(8, 3), 'the first result is untouched by the second');
+  assert.deepEqual(await rb.receive('*a'), pattern(13, 19));
+
+  // chunks not owned, or of which a view was given out, keep their bytes
+  const rb2 = new ReceiveBuffer();
+  const mine = pattern(8, 0);
+  const lent = pattern(8, 8);
+  rb2.push(mine);
+  rb2.push(lent, true);
+  rb2.push(pattern(8, 16), true);
+  rb2.end();
+  assert.deepEqual(await rb2.receive(3), pattern(3, 0));
+  assert.deepEqual(await rb2.receive(8), pattern(8, 3)); // straddles mine + lent: mine is not owned
+  assert.deepEqual(mine, pattern(8, 0));
+  const view = rb2.peek(2); // a view of lent
+  assert.equal(view.buffer, lent.buffer);
+  assert.deepEqual(await rb2.receive(8), pattern(8, 11)); // straddles lent + next
+  assert.deepEqual(lent, pattern(8, 8), 'a lent chunk is never written');
+  assert.deepEqual(view, pattern(2, 11));
+});
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test("'*a' after a timeout: the partial stays intact and the next '*a' gives the rest", async () => {
+  const rb = new ReceiveBuffer();
+  rb.timeouts.set(60, 'b');
+  rb.push(Buffer.from('one,'));
+  const p = rb.receive('*a');
+  rb.push(Buffer.from('two,'));
+  const err = await p.then(() => assert.fail('no timeout'), (e: TimeoutError) => e);
+  assert.ok(err instanceof TimeoutError);
+  assert.equal(err.partial.toString(), 'one,two,');
+  rb.timeouts.set(null, 'b');
+  const q = rb.receive('*a');
+  rb.push(Buffer.from('three,'));
+  await tick();
+  rb.push(Buffer.from('four'));
+  rb.end();
+  assert.equal((await q).toString(), 'three,four');
+  assert.equal(err.partial.toString(), 'one,two,', 'later appends did not touch the partial');
+});
+
+test("after an aborted '*a', other receives see the following bytes in order", async () => {
+  const rb = new ReceiveBuffer();
+  const ac = new AbortController();
+  const p = rb.receive('*a', undefined, { signal: ac.signal });
+  rb.push(Buffer.from('abc'));
+  ac.abort();
+  await assert.rejects(p, (e: AbortError) => e instanceof AbortError && e.partial.toString() === 'abc');
+  rb.push(Buffer.from('line1\nxy'));
+  assert.equal(await rb.receive('*l'), 'line1');
+  const q = rb.receive(4);
+  rb.push(Buffer.from('zw'));
+  assert.equal((await q).toString(), 'xyzw');
+});
+
+test("a failure during '*a' gives ClosedError with everything gathered; discard() drops it", async () => {
+  const rb = new ReceiveBuffer();
+  const p = rb.receive('*a');
+  rb.push(Buffer.from('ab'));
+  rb.push(Buffer.from('cd'));
+  rb.fail(new NetError('reset', 'connection reset by peer'));
+  await assert.rejects(p, (e: ClosedError) => e instanceof ClosedError && e.partial.toString() === 'abcd');
+
+  const rb2 = new ReceiveBuffer();
+  const q = rb2.receive('*a');
+  rb2.push(Buffer.from('old'));
+  assert.equal(rb2.discard(), 3);
+  rb2.push(Buffer.from('new'));
+  rb2.end();
+  assert.equal((await q).toString(), 'new');
+});

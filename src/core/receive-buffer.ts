@@ -112,6 +112,12 @@ export class ReceiveBuffer {
   #cache: string[] | null = null;
   #cacheAt = 0;
   #uncacheable: Buffer | null = null;
+  /**
+   * Chunks handed over by the transport (`push(chunk, true)`) of which no
+   * view was ever given out: bytes consumed from them were only copied, so
+   * their memory may hold a result (see #take).
+   */
+  #owned = new WeakSet<Buffer>();
 
   /**
    * @param flow Pause/resume hooks of the transport (none for a detached buffer).
@@ -154,9 +160,14 @@ export class ReceiveBuffer {
 
   // ---- producer side -------------------------------------------------------
 
-  /** Adds bytes that arrived. Ignored after the end. */
-  push(chunk: Buffer): void {
+  /**
+   * Adds bytes that arrived. Ignored after the end. `owned`: the transport
+   * hands the chunk over and keeps no other reference to it (a socket's
+   * fresh read buffer), so its memory may be reused for a result.
+   */
+  push(chunk: Buffer, owned = false): void {
     if (this.#ended || chunk.length === 0) return;
+    if (owned) this.#owned.add(chunk);
     this.#chunks.push(chunk);
     this.#length += chunk.length;
     this.#received += chunk.length;
@@ -302,7 +313,7 @@ export class ReceiveBuffer {
     if (!Number.isSafeInteger(n) || n < 0) return Promise.reject(new ArgumentError(`byte count must be an integer ≥ 0, got ${n}`));
     if (this.#length >= n && prefix === undefined) return Promise.resolve(this.#take(n));
     const got = this.#waitFor(() => (this.#length >= n ? this.#take(n) : undefined), n, opts?.signal, prefix, n);
-    return (got as Promise<Buffer>).then((b) => prefixBuffer(prefix, b, this.encoding));
+    return prefix === undefined ? (got as Promise<Buffer>) : (got as Promise<Buffer>).then((b) => prefixBuffer(prefix, b, this.encoding));
   }
 
   /** Everything until the peer closes, concatenated once. */
@@ -332,7 +343,10 @@ export class ReceiveBuffer {
     const want = Math.min(n, this.#length);
     if (want === 0) return EMPTY;
     const head = this.#chunks[this.#head]!;
-    if (head.length - this.#offset >= want) return head.subarray(this.#offset, this.#offset + want);
+    if (head.length - this.#offset >= want) {
+      this.#owned.delete(head);
+      return head.subarray(this.#offset, this.#offset + want);
+    }
     const out = Buffer.allocUnsafe(want);
     let filled = 0;
     for (let i = this.#head; filled < want; i++) {
@@ -397,7 +411,13 @@ export class ReceiveBuffer {
     return new LimitError('line', this.#lineLimit, this.peek(this.#lineLimit), `line exceeds the limit of ${this.#lineLimit} bytes`);
   }
 
-  /** Takes `n` ≤ length bytes: a view when they sit in one chunk, else one copy. */
+  /**
+   * Takes `n` ≤ length bytes: a view when they sit in one chunk, else one
+   * copy. The copy goes into the head chunk itself when the transport handed
+   * it over (`owned`), no view of it was given out and it is big enough: its
+   * bytes are moved to the front and the rest appended, so a receive(n) that
+   * straddles chunks allocates nothing and writes to memory just read.
+   */
   #take(n: number): Buffer {
     this.#scanned = 0;
     this.#cache = null;
@@ -406,11 +426,20 @@ export class ReceiveBuffer {
     const start = this.#offset;
     let out: Buffer;
     if (head.length - start >= n) {
+      this.#owned.delete(head);
       out = head.subarray(start, start + n);
       this.#advance(head, n);
     } else {
-      out = Buffer.allocUnsafe(n);
       let filled = 0;
+      if (head.length >= n && this.#owned.has(head)) {
+        this.#owned.delete(head);
+        out = head.subarray(0, n);
+        if (start > 0) head.copyWithin(0, start);
+        filled = head.length - start;
+        this.#advance(head, filled);
+      } else {
+        out = Buffer.allocUnsafe(n);
+      }
       while (filled < n) {
         const c = this.#chunks[this.#head]!;
         const k = c.copy(out, filled, this.#offset, Math.min(c.length, this.#offset + n - filled));

@@ -16,11 +16,42 @@ import type { Filter } from './types.js';
 const EMPTY = Buffer.alloc(0);
 
 /**
+ * The key under which a filter may offer to merge with the filter that
+ * follows it in a {@link chain}: `f[fuse](next)` returns one filter giving
+ * exactly the bytes of `chain(f, next)` at every chunk split (typically a
+ * single loop instead of two passes), or `undefined` to decline. It must
+ * decline once either filter has been called (their state is not carried).
+ *
+ * @example
+ * ```ts
+ * const f = filter.chain(mime.encode('quoted-printable'), mime.wrap('quoted-printable'));
+ * // one fused encode-and-wrap loop, same bytes as the two filters in turn
+ * ```
+ */
+export const fuse: unique symbol = Symbol('netkit.ltn12.fuse');
+
+/** A filter that may merge with the filter after it (see {@link fuse}). */
+export type FusableFilter = Filter & { [fuse]?: (next: Filter) => Filter | undefined };
+
+/** Merges neighbours that offer to fuse, left to right. */
+function fused(filters: Filter[]): Filter[] {
+  const out: Filter[] = [];
+  for (const f of filters) {
+    const merged = out.length > 0 ? (out[out.length - 1] as FusableFilter)[fuse]?.(f) : undefined;
+    if (merged !== undefined) out[out.length - 1] = merged;
+    else out.push(f);
+  }
+  return out;
+}
+
+/**
  * Composes filters left to right. On `null`, the first filter is flushed and
  * its output passed through the rest, then the second is flushed, and so on,
- * so nothing held back by an early stage is lost.
+ * so nothing held back by an early stage is lost. Neighbours that know each
+ * other are fused into one filter first (see {@link fuse}).
  */
-export function chain(...filters: Filter[]): Filter {
+export function chain(...list: Filter[]): Filter {
+  const filters = fused(list);
   if (filters.length === 0) return (chunk) => chunk ?? EMPTY;
   if (filters.length === 1) return filters[0]!;
   return (chunk) => {

@@ -28,4 +28,4 @@ export { toTransform, toTransformStream, toReadable, toReadableStream, transform
 export type { Source, Sink, Filter } from './types.js';
 export type { RewindSource } from './source.js';
 export type { ToWritableOptions } from './sink.js';
-export type { LowLevel } from './filter.js';
+export type { LowLevel, FusableFilter } from './filter.js';

@@ -32,5 +32,23 @@ export async function step(src: Source, snk: Sink): Promise<boolean> {
 
 /** Moves everything, one `stepper` call at a time (default {@link step}). */
 export async function all(src: Source, snk: Sink, stepper: (src: Source, snk: Sink) => Promise<boolean> = step): Promise<void> {
-  while (await stepper(src, snk));
+  if (stepper !== step) {
+    while (await stepper(src, snk));
+    return;
+  }
+  // `step` inlined: one async frame for the whole transfer, not one per chunk
+  for (;;) {
+    let chunk: Buffer | null;
+    try {
+      chunk = await src();
+    } catch (err) {
+      throw new PumpError('source', err);
+    }
+    try {
+      await snk(chunk);
+    } catch (err) {
+      throw new PumpError('sink', err);
+    }
+    if (chunk === null) return;
+  }
 }

@@ -22,6 +22,7 @@
  * ```
  */
 import type { Filter } from '../ltn12/types.js';
+import { Slab } from '../core/slab.js';
 import { DecodeError } from './decode-error.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -29,33 +30,50 @@ const NOT_ALPHABET = /[^A-Za-z0-9+/]/;
 const NOT_ALPHABET_G = /[^A-Za-z0-9+/=]/g;
 const NOT_STRICT = /[^A-Za-z0-9+/=\r\n]/;
 
-/** A filter that base64-encodes; flushing pads the last group. */
+const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+
+/**
+ * A filter that base64-encodes; flushing pads the last group. The 1–2 bytes
+ * of a group cut by a chunk boundary wait in a 2-byte scratch; the group
+ * they start is encoded by hand, the rest of the chunk natively, straight
+ * into one output buffer.
+ */
 export function encodeBase64(): Filter {
-  let carry: Buffer = EMPTY;
+  const carry = Buffer.alloc(2);
+  const slab = new Slab();
+  let held = 0;
   return (chunk) => {
     if (chunk === null) {
-      const out = carry.length > 0 ? Buffer.from(carry.toString('base64'), 'latin1') : EMPTY;
-      carry = EMPTY;
+      const out = held > 0 ? Buffer.from(carry.toString('base64', 0, held), 'latin1') : EMPTY;
+      held = 0;
       return out;
     }
-    const total = carry.length + chunk.length;
-    const whole = total - (total % 3);
-    if (whole === 0) {
-      carry = Buffer.concat([carry, chunk]);
+    const total = held + chunk.length;
+    if (total < 3) {
+      chunk.copy(carry, held);
+      held = total;
       return EMPTY;
     }
-    // Encode straight into one output buffer: the group straddling the carry
-    // first, then the body of the chunk; no concatenation of the input.
-    const out = Buffer.allocUnsafe((whole / 3) * 4);
+    const whole = total - (total % 3);
+    const out = slab.take((whole / 3) * 4);
     let o = 0;
     let from = 0;
-    if (carry.length > 0) {
-      from = 3 - carry.length;
-      o = out.write(Buffer.concat([carry, chunk.subarray(0, from)]).toString('base64'), 0, 'latin1');
+    if (held > 0) {
+      // the group straddling the boundary: carry + the chunk's first bytes
+      from = 3 - held;
+      const b0 = carry[0]!;
+      const b1 = held === 2 ? carry[1]! : chunk[0]!;
+      const b2 = chunk[from - 1]!;
+      out[0] = ALPHABET[b0 >> 2]!;
+      out[1] = ALPHABET[((b0 & 3) << 4) | (b1 >> 4)]!;
+      out[2] = ALPHABET[((b1 & 15) << 2) | (b2 >> 6)]!;
+      out[3] = ALPHABET[b2 & 63]!;
+      o = 4;
     }
-    const end = from + (whole - (carry.length > 0 ? 3 : 0));
+    const end = whole - held;
     if (end > from) out.write(chunk.toString('base64', from, end), o, 'latin1');
-    carry = end < chunk.length ? Buffer.from(chunk.subarray(end)) : EMPTY;
+    held = chunk.length - end;
+    if (held > 0) chunk.copy(carry, 0, end);
     return out;
   };
 }
@@ -73,6 +91,7 @@ export function decodeBase64(opts: DecodeOptions = {}): Filter {
   let offset = 0; // bytes of input seen before this chunk
   let padOpen = 0; // strict: '=' still owed to finish the padded group
   let padded = false; // strict: padding seen, only line breaks may follow
+  const slab = new Slab();
   return (chunk) => {
     if (chunk === null) {
       if (strict && (carry.length > 0 || padOpen > 0)) throw new DecodeError('base64 input ends inside a group', offset);
@@ -88,8 +107,9 @@ export function decodeBase64(opts: DecodeOptions = {}): Filter {
       // of the length only when every byte is in its alphabet and there is no
       // padding; '-' and '_' (which Node also accepts) are ruled out first.
       if (chunk.indexOf(45) < 0 && chunk.indexOf(95) < 0) {
-        const out = Buffer.from(text, 'base64');
-        if (out.length === (chunk.length / 4) * 3) return out;
+        const want = (chunk.length / 4) * 3;
+        const out = slab.take(want);
+        if (out.write(text, 'base64') === want) return out;
       }
     }
     if (!padded && padOpen === 0 && !NOT_ALPHABET.test(text)) {

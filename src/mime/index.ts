@@ -18,7 +18,7 @@
  */
 export { encode, decode, wrap, type Encoding } from './filters.js';
 export { b64, unb64, encodeBase64, decodeBase64, type DecodeOptions } from './base64.js';
-export { qp, unqp, encodeQp, decodeQp, type QpMode } from './qp.js';
+export { qp, unqp, encodeQp, encodeWrapQp, decodeQp, type QpMode } from './qp.js';
 export { wrp, qpwrp, wrapText, wrapQp } from './wrap.js';
 export { eol, normalize } from './eol.js';
 export { dot, stuff } from './dot.js';

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { transform } from '../ltn12/index.js';
 import { decodeQp, encodeQp, qp, unqp } from './qp.js';
 import { wrapQp } from './wrap.js';
@@ -60,4 +61,28 @@ test('qp() and unqp() follow LuaSocket: [result, rest]', () => {
   const [dec, left] = unqp(Buffer.from('x=4'), Buffer.from(''));
   assert.equal(dec!.toString(), 'x');
   assert.equal(left!.toString(), '=4');
+});
+
+test('decodeQp gives the same bytes (or the same DecodeError offset) at every chunk split (property)', () => {
+  const qpish = fc.array(fc.constantFrom(...'=A0f9z \t\r\n.\xe9\x01'.split('')), { maxLength: 200 }).map((a) => Buffer.from(a.join(''), 'latin1'));
+  const run = (data: Buffer, size: number, strict: boolean): Buffer | number => {
+    const f = decodeQp({ strict });
+    const out: Buffer[] = [];
+    try {
+      for (let i = 0; i < data.length; i += size) out.push(f(data.subarray(i, i + size)));
+      out.push(f(null));
+    } catch (err) {
+      assert.ok(err instanceof DecodeError);
+      return err.offset;
+    }
+    return Buffer.concat(out);
+  };
+  fc.assert(
+    fc.property(qpish, fc.integer({ min: 1, max: 40 }), fc.boolean(), (data, size, strict) => {
+      const whole = run(data, Math.max(data.length, 1), strict);
+      assert.deepEqual(run(data, 1, strict), whole);
+      assert.deepEqual(run(data, size, strict), whole);
+    }),
+    { numRuns: 2000, seed: 32 },
+  );
 });

@@ -8,7 +8,9 @@
  * In `'text'` mode (default) CRLF is a hard line break and is kept; a lone CR
  * or LF is encoded, so decoding gives back the exact bytes. In `'binary'`
  * mode CR and LF are always encoded. Line length is the job of
- * `wrap('quoted-printable')`, which adds soft line breaks.
+ * `wrap('quoted-printable')`, which adds soft line breaks (chained right
+ * after the encoder, the two fuse into one loop). The encoder lives in
+ * `qp-encode.ts` and is re-exported here.
  *
  * Decoding: `=XX` (either case) gives the byte; `=` before a line break
  * (optionally after transport-added spaces) is a soft break and vanishes;
@@ -28,8 +30,9 @@ import type { Filter } from '../ltn12/types.js';
 import type { DecodeOptions } from './base64.js';
 import { DecodeError } from './decode-error.js';
 
+export { encodeQp, encodeWrapQp, qp, type QpMode } from './qp-encode.js';
+
 const EMPTY = Buffer.alloc(0);
-const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 const CR = 13;
 const LF = 10;
 const SP = 32;
@@ -45,96 +48,54 @@ const HEXVAL = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEXVAL[48 + i] = i;
 for (let i = 0; i < 6; i++) HEXVAL[65 + i] = HEXVAL[97 + i] = 10 + i;
 
-/** QP encoding mode. */
-export type QpMode = 'text' | 'binary';
-
 /**
- * Encodes `data[0, end)` into `out`, deciding each byte with the lookahead
- * available in `data`. Returns the number of bytes written.
+ * Byte classes of the decoder: 0 copied as is, 1 space/tab (dropped at the
+ * end of a line), 2 `=`, 3 not allowed raw (strict mode only).
  */
-function encodeInto(data: Buffer, end: number, text: boolean, final: boolean, out: Buffer): number {
-  let o = 0;
-  for (let i = 0; i < end; i++) {
-    const b = data[i]!;
-    if (LITERAL[b] === 1) {
-      out[o++] = b;
-      continue;
-    }
-    if (b === SP || b === HT) {
-      const atEnd = i + 1 === data.length && final;
-      const beforeBreak = text && data[i + 1] === CR && data[i + 2] === LF;
-      if (!atEnd && !beforeBreak) {
-        out[o++] = b;
-        continue;
-      }
-    } else if (text && b === CR && data[i + 1] === LF) {
-      out[o++] = CR;
-      out[o++] = LF;
-      i++;
-      continue;
-    }
-    out[o++] = EQ;
-    out[o++] = HEX[b >> 4]!;
-    out[o++] = HEX[b & 15]!;
-  }
-  return o;
-}
-
-/**
- * How many trailing bytes must wait for the next chunk: a final CR (text
- * mode: is it half of CRLF?) and a space or tab before it (does it end a line?).
- */
-function heldTail(data: Buffer, text: boolean): number {
-  let n = 0;
-  let end = data.length;
-  if (text && end > 0 && data[end - 1] === CR) {
-    n++;
-    end--;
-  }
-  if (end > 0 && (data[end - 1] === SP || data[end - 1] === HT)) n++;
-  return n;
-}
-
-/** A filter that QP-encodes in `mode` (see the module doc). */
-export function encodeQp(mode: QpMode = 'text'): Filter {
-  const text = mode === 'text';
-  let held: Buffer = EMPTY;
-  return (chunk) => {
-    const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
-    const keep = final ? 0 : heldTail(data, text);
-    const end = data.length - keep;
-    const out = Buffer.allocUnsafe(end * 3);
-    const n = encodeInto(data, end, text, final, out);
-    held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
-    return out.subarray(0, n);
-  };
-}
+const LENIENT_CLASS = new Uint8Array(256);
+LENIENT_CLASS[SP] = LENIENT_CLASS[HT] = 1;
+LENIENT_CLASS[EQ] = 2;
+const STRICT_CLASS = new Uint8Array(256).fill(3);
+for (let b = 0; b < 256; b++) if (LITERAL[b] === 1 || b === CR || b === LF) STRICT_CLASS[b] = 0;
+STRICT_CLASS[SP] = STRICT_CLASS[HT] = 1;
+STRICT_CLASS[EQ] = 2;
 
 /**
  * Decodes `data` into `out`; stops early (returning the stop index) where a
- * decision needs bytes not yet seen, unless `final`.
+ * decision needs bytes not yet seen, unless `final`. Runs of plain bytes,
+ * `=XX` and `=` CRLF take the short paths; everything else goes through
+ * {@link decodeEscape} and the white-space rule.
  */
 function decodeInto(data: Buffer, final: boolean, strict: boolean, base: number, out: Buffer): [number, number] {
+  const cls = strict ? STRICT_CLASS : LENIENT_CLASS;
   const len = data.length;
   let o = 0;
   let i = 0;
   while (i < len) {
-    const b = data[i]!;
-    if (LITERAL[b] === 1 || b === CR || b === LF) {
+    let b = data[i]!;
+    let c = cls[b]!;
+    while (c === 0) {
       out[o++] = b;
-      i++;
-    } else if (b === SP || b === HT) {
-      let j = i + 1;
-      while (j < len && (data[j] === SP || data[j] === HT)) j++;
-      if (j === len && !final) break;
-      if (j === len || data[j] === LF || (data[j] === CR && (j + 1 < len ? data[j + 1] === LF : !final))) {
-        if (j + 1 === len && data[j] === CR && !final) break;
-        i = j; // trailing white space: dropped
-      } else {
-        while (i < j) out[o++] = data[i++]!;
+      if (++i === len) return [o, i];
+      b = data[i]!;
+      c = cls[b]!;
+    }
+    if (c === 2) {
+      if (i + 2 < len) {
+        const x = data[i + 1]!;
+        const y = data[i + 2]!;
+        const hi = HEXVAL[x]!;
+        const lo = HEXVAL[y]!;
+        if ((hi | lo) >= 0) {
+          out[o++] = (hi << 4) | lo;
+          i += 3;
+          continue;
+        }
+        if (x === CR && y === LF) {
+          i += 3; // soft line break
+          continue;
+        }
       }
-    } else if (b === EQ) {
       const step = decodeEscape(data, i, final, strict, base, out, o);
       if (step === 0) break;
       if (step < 0) {
@@ -144,10 +105,18 @@ function decodeInto(data: Buffer, final: boolean, strict: boolean, base: number,
         if (step === 3 && HEXVAL[data[i + 1]!]! >= 0) o++;
         i += step;
       }
+    } else if (c === 1) {
+      let j = i + 1;
+      while (j < len && (data[j] === SP || data[j] === HT)) j++;
+      if (j === len && !final) break;
+      if (j === len || data[j] === LF || (data[j] === CR && (j + 1 < len ? data[j + 1] === LF : !final))) {
+        if (j + 1 === len && data[j] === CR && !final) break;
+        i = j; // trailing white space: dropped
+      } else {
+        while (i < j) out[o++] = data[i++]!;
+      }
     } else {
-      if (strict) throw new DecodeError(`byte 0x${b.toString(16).padStart(2, '0')} may not appear raw in quoted-printable`, base + i);
-      out[o++] = b;
-      i++;
+      throw new DecodeError(`byte 0x${b.toString(16).padStart(2, '0')} may not appear raw in quoted-printable`, base + i);
     }
   }
   return [o, i];
@@ -199,23 +168,6 @@ export function decodeQp(opts: DecodeOptions = {}): Filter {
     held = used < data.length ? Buffer.from(data.subarray(used)) : EMPTY;
     return out.subarray(0, n);
   };
-}
-
-/**
- * LuaSocket's `mime.qp(C, D, marker)`: encodes C..D as far as it can decide
- * and returns `[encoded, rest]`; without D encodes everything and returns
- * `[encoded, null]`. `marker` is the hard line break to emit for CRLF
- * (default CRLF).
- */
-export function qp(c: Buffer | null, d?: Buffer | null, marker = '\r\n'): [Buffer | null, Buffer | null] {
-  if (c === null) return [null, null];
-  const data = d === undefined || d === null ? c : Buffer.concat([c, d]);
-  const final = d === undefined || d === null;
-  const keep = final ? 0 : heldTail(data, true);
-  const out = Buffer.allocUnsafe((data.length - keep) * 3);
-  let encoded = out.subarray(0, encodeInto(data, data.length - keep, true, final, out));
-  if (marker !== '\r\n') encoded = Buffer.from(encoded.toString('latin1').split('\r\n').join(marker), 'latin1');
-  return [encoded, final ? null : data.subarray(data.length - keep)];
 }
 
 /**

@@ -29,15 +29,25 @@ export function wrapText(width = 76): Filter {
   };
 }
 
+/**
+ * Key of the hook by which a QP encoder recognises a fresh `wrapQp` after it
+ * in a chain: `f[qpWrapWidth]()` gives the width, or `undefined` once the
+ * filter has been used (its line position is then no longer the start).
+ */
+export const qpWrapWidth: unique symbol = Symbol('netkit.mime.qpWrapWidth');
+
 /** A filter that adds quoted-printable soft line breaks. */
 export function wrapQp(width = 76): Filter {
   let left = width;
-  return (chunk) => {
+  let used = false;
+  const f = (chunk: Buffer | null): Buffer => {
+    used = true;
     if (chunk === null) return Buffer.alloc(0);
     const [out, next] = qpwrp(left, chunk, width);
     left = next;
     return out;
   };
+  return Object.assign(f, { [qpWrapWidth]: () => (used ? undefined : width) });
 }
 
 /**

@@ -101,7 +101,8 @@ export class TcpClient {
 
   #attach(sock: Socket): void {
     const rb = this.#rb;
-    const onData = (chunk: Buffer): void => rb.push(chunk);
+    // a read buffer is ours alone while we are its only listener
+    const onData = (chunk: Buffer): void => rb.push(chunk, sock.listenerCount('data') === 1);
     const onEnd = (): void => rb.end();
     const onError = (err: Error): void => rb.fail(toNetError(err));
     const onClose = (): void => {
