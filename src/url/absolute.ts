@@ -63,7 +63,15 @@ export function removeDotSegments(path: string): string {
   let trailingSlash = false;
   let i = 0;
   while (i < n) {
-    if (path.startsWith('../', i)) i += 3;
+    // Most segments are '/' and a name: look no further than two characters for them.
+    const plain = path.charCodeAt(i) === 47 && path.charCodeAt(i + 1) !== 46;
+    if (plain) {
+      let j = path.indexOf('/', i + 1);
+      if (j < 0) j = n;
+      starts[top] = i;
+      ends[top++] = j;
+      i = j;
+    } else if (path.startsWith('../', i)) i += 3;
     else if (path.startsWith('./', i)) i += 2;
     else if (path.startsWith('/./', i)) i += 2;
     else if (i + 2 === n && path.startsWith('/.', i)) {
@@ -86,14 +94,16 @@ export function removeDotSegments(path: string): string {
       i = j;
     }
   }
-  // Copy the kept slices as UTF-16 code units into one buffer: no per-segment strings.
-  const units = new Uint16Array(n + 1);
-  let len = 0;
+  // Join the kept slices, runs of slices that touch in the input as one slice:
+  // a path without dot segments comes back as (a copy of) itself.
+  let out = '';
   for (let k = 0; k < top; k++) {
-    for (let c = starts[k]!; c < ends[k]!; c++) units[len++] = path.charCodeAt(c);
+    const from = starts[k]!;
+    let to = ends[k]!;
+    while (k + 1 < top && starts[k + 1] === to) to = ends[++k]!;
+    out += path.slice(from, to);
   }
-  if (trailingSlash) units[len++] = 47;
-  return Buffer.from(units.buffer, 0, len * 2).toString('utf16le');
+  return trailingSlash ? `${out}/` : out;
 }
 
 function merge(base: Ref, relPath: string): string {
