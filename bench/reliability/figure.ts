@@ -110,7 +110,7 @@ export function split(data: Buffer, how: 'whole' | 'bytes' | (() => number)): Bu
   if (how === 'whole') return [data];
   const out: Buffer[] = [];
   for (let i = 0; i < data.length; ) {
-    const n = how === 'bytes' ? 1 : 1 + Math.floor(how() * Math.min(64, data.length));
+    const n = how === 'bytes' ? 1 : 1 + Math.floor(how() * Math.max(64, data.length >> 5));
     out.push(data.subarray(i, i + n));
     i += n;
   }
