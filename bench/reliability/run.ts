@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { inCI, type Figure, type FigureSpec } from './figure.js';
 import { report, writeTable } from './report.js';
 import { MARK_PREFIX } from './mark.js';
+import { netnsId } from './netns.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -34,7 +35,7 @@ async function runOne(file: string, spec: FigureSpec, netns: boolean): Promise<F
     ? ['unshare', '--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'netns', ...node]
     : node;
   if (spec.netns && !netns) return [{ name: `${spec.id} all`, value: 0, unit: '', pass: '==', threshold: 0, skip: 'no network namespaces here (unshare --net failed)' }];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: { ...process.env, NETKIT_FIGURE_CHILD: '1' } });
+  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: { ...process.env, NETKIT_FIGURE_CHILD: '1', NETKIT_RUNNER_NETNS: netnsId() } });
   const figures: Figure[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     if (l.startsWith(MARK_PREFIX)) figures.push(JSON.parse(l.slice(MARK_PREFIX.length)) as Figure);
