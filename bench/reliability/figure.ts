@@ -13,7 +13,7 @@
  * };
  * ```
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** One measured value and the bar it is held to. */
@@ -51,6 +51,26 @@ export function passed(f: Figure): boolean {
 
 /** Open descriptors of this process. */
 export const fds = (): number => readdirSync('/proc/self/fd').length;
+
+/** Open descriptors and what they point at ('socket:[123]', 'pipe:[45]', a path). */
+export function fdTargets(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      out.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // closed while listing
+    }
+  }
+  return out;
+}
+
+/** Descriptors open now that were not in `before` (or point elsewhere), as 'fd→target' text for a report. */
+export function newFds(before: Map<string, string>): string {
+  const now = fdTargets();
+  const added = [...now].filter(([fd, t]) => before.get(fd) !== t).map(([fd, t]) => `${fd}→${t}`);
+  return added.length === 0 ? '' : `new: ${added.join(', ')}`;
+}
 
 /** The fd count once it is back to `before`, or after `ms` (closes finish asynchronously). */
 export async function settledFds(before: number, ms = 3000): Promise<number> {
