@@ -54,13 +54,11 @@ function splitRef(s: string): Ref {
  */
 export function removeDotSegments(path: string): string {
   const n = path.length;
-  // The output is made of runs of the input, [runStart[k], runEnd[k]); every '/' inside a
+  // The output is made of runs of the input, [start, end) pairs; every '/' inside a
   // run starts one of its segments, so '..' cuts the last run back to its last '/'.
   // (Kept inline, without closures: this loop runs once per segment of hostile input.)
-  let slashes = 0;
-  for (let k = path.indexOf('/'); k >= 0; k = path.indexOf('/', k + 1)) slashes++;
-  const runStart = new Int32Array(slashes + 2);
-  const runEnd = new Int32Array(slashes + 2);
+  // One array of [start, end) pairs, grown by doubling: most hostile paths need few runs.
+  let run = new Int32Array(64);
   let runs = 0;
   let trailingSlash = false;
   let pop = false;
@@ -93,23 +91,29 @@ export function removeDotSegments(path: string): string {
       if (j < 0) j = n;
     }
     if (j >= 0) {
-      if (runs > 0 && runEnd[runs - 1] === i) runEnd[runs - 1] = j;
+      if (runs > 0 && run[2 * runs - 1] === i) run[2 * runs - 1] = j;
       else {
-        runStart[runs] = i;
-        runEnd[runs++] = j;
+        if (2 * runs + 2 > run.length) {
+          const grown = new Int32Array(run.length * 2);
+          grown.set(run);
+          run = grown;
+        }
+        run[2 * runs] = i;
+        run[2 * runs + 1] = j;
+        runs++;
       }
       i = j;
     } else if (pop) {
       pop = false;
       if (runs > 0) {
-        const cut = path.lastIndexOf('/', runEnd[runs - 1]! - 1);
-        if (cut > runStart[runs - 1]!) runEnd[runs - 1] = cut;
+        const cut = path.lastIndexOf('/', run[2 * runs - 1]! - 1);
+        if (cut > run[2 * runs - 2]!) run[2 * runs - 1] = cut;
         else runs--;
       }
     }
   }
   let out = '';
-  for (let k = 0; k < runs; k++) out += path.slice(runStart[k], runEnd[k]);
+  for (let k = 0; k < runs; k++) out += path.slice(run[2 * k], run[2 * k + 1]);
   return trailingSlash ? `${out}/` : out;
 }
 
