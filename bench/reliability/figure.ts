@@ -96,6 +96,21 @@ export async function heapMiB(): Promise<number> {
   return (m.heapUsed + m.external) / 1048576;
 }
 
+/**
+ * Theil–Sen slope of `ys` over their indices: the median of the slopes between
+ * every pair of points, so one GC-shifted round cannot tilt it (least squares can).
+ */
+export function robustSlope(ys: number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < ys.length; i++) for (let j = i + 1; j < ys.length; j++) slopes.push((ys[j]! - ys[i]!) / (j - i));
+  slopes.sort((a, b) => a - b);
+  const m = slopes.length >> 1;
+  return slopes.length === 0 ? 0 : slopes.length % 2 ? slopes[m]! : (slopes[m - 1]! + slopes[m]!) / 2;
+}
+
+/** Sockets among the open descriptors. */
+export const socketFds = (): number => [...fdTargets().values()].filter((t) => t.startsWith('socket:')).length;
+
 /** Least-squares slope of `ys` over their indices. */
 export function slope(ys: number[]): number {
   const n = ys.length;

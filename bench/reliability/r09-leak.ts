@@ -6,8 +6,9 @@
  * 5,000 in 10 rounds of 500)
  * Each series runs after unmeasured warm-up rounds (the mail
  * path's heap grows for its first ~6,000 messages while code and caches settle, then
- * stays flat). After each round: GC, heap+external. The least-squares slope
- * over rounds 2–10 is scaled to MiB per 2,000 operations; descriptors and
+ * stays flat). After each round: GC, heap+external. The slope
+ * over rounds 2–10 (Theil–Sen: the median pairwise slope, robust to one round
+ * shifted by a late GC) is scaled to MiB per 2,000 operations; descriptors and
  * active handles must be the same after the last round as after the first.
  */
 import { serve, mailbox } from '../../src/servers/index.js';
@@ -15,7 +16,7 @@ import { connect } from '../../src/socket/index.js';
 import { open } from '../../src/protocols/smtp/index.js';
 import { connect as pop3 } from '../../src/protocols/pop3/index.js';
 import { source } from '../../src/ltn12/index.js';
-import { fds, heapMiB, settledFds, slope, type Figure, type FigureSpec } from './figure.js';
+import { fds, heapMiB, robustSlope, settledFds, type Figure, type FigureSpec } from './figure.js';
 
 const MAIL_ROUND = 500;
 const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
@@ -40,7 +41,7 @@ async function measure(rounds: number, warm: number, round: () => Promise<void>)
 }
 
 function figures(name: string, s: Series, opsPerRound: number): Figure[] {
-  const per2000 = slope(s.heap.slice(1)) * (2000 / opsPerRound);
+  const per2000 = robustSlope(s.heap.slice(1)) * (2000 / opsPerRound);
   return [
     { name: `R-09 ${name}-heap-slope`, value: per2000, unit: 'MiB/2000ops', pass: '<=', threshold: 0.05, detail: `heap+external ${s.heap.map((h) => h.toFixed(1)).join(' ')} MiB` },
     { name: `R-09 ${name}-fd-change`, value: s.fds.at(-1)! - s.fds[1]!, unit: '', pass: '<=', threshold: 0 },
