@@ -27,6 +27,8 @@ export interface Figure {
   detail?: string;
   /** Set when the figure could not be measured here: the reason. */
   skip?: string;
+  /** Set by the runner on a failing figure of a spec with `knownFailure`. */
+  known?: string;
 }
 
 /** A figure module's export. */
@@ -37,6 +39,11 @@ export interface FigureSpec {
   budgetMs: number;
   /** Run inside a fresh network namespace (`unshare --net`, loopback up); SKIP where there is none. */
   netns?: boolean;
+  /**
+   * Findings not fixed yet, by figure name, with why: that figure still runs, and when it
+   * fails it prints and reaches RELIABILITY.md as KNOWN-FAIL, which does not fail the run.
+   */
+  knownFailures?: Record<string, string>;
   run(): Promise<Figure[]>;
 }
 

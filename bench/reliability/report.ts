@@ -1,6 +1,6 @@
 /**
  * The figures' common output: one line per figure,
- * `name value threshold PASS|FAIL|SKIP`, and the results table in RELIABILITY.md.
+ * `name value threshold PASS|FAIL|KNOWN-FAIL|SKIP`, and the results table in RELIABILITY.md.
  *
  * @example
  * ```ts
@@ -11,18 +11,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { passed, type Figure } from './figure.js';
 
-export type Verdict = 'PASS' | 'FAIL' | 'SKIP';
+export type Verdict = 'PASS' | 'FAIL' | 'KNOWN-FAIL' | 'SKIP';
 
 export function verdict(f: Figure): Verdict {
   if (f.skip !== undefined) return 'SKIP';
-  return passed(f) ? 'PASS' : 'FAIL';
+  if (passed(f)) return 'PASS';
+  return f.known !== undefined ? 'KNOWN-FAIL' : 'FAIL';
 }
 
 const show = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 /** `name value threshold VERDICT  (detail)` */
 export function line(f: Figure): string {
-  const why = f.skip ?? f.detail;
+  const why = [f.skip ?? f.detail, f.known].filter(Boolean).join('; ');
   return `${f.name} ${show(f.value)}${f.unit} ${f.pass}${show(f.threshold)}${f.unit} ${verdict(f)}${why ? `  (${why})` : ''}`;
 }
 
@@ -37,7 +38,7 @@ const END = '<!-- figures:end -->';
 
 /** Replaces the block between the figure markers of `file` with a table of `figures`. */
 export function writeTable(file: string, figures: Figure[], heading: string): void {
-  const rows = figures.map((f) => `| ${f.name} | ${show(f.value)}${f.unit} | ${f.pass} ${show(f.threshold)}${f.unit} | ${verdict(f)} | ${(f.skip ?? f.detail ?? '').replace(/\|/g, '/')} |`);
+  const rows = figures.map((f) => `| ${f.name} | ${show(f.value)}${f.unit} | ${f.pass} ${show(f.threshold)}${f.unit} | ${verdict(f)} | ${[f.skip ?? f.detail, f.known].filter(Boolean).join('; ').replace(/\|/g, '/')} |`);
   const table = [BEGIN, heading, '', '| Figure | Value | Threshold | Result | Note |', '|---|---:|---|---|---|', ...rows, END].join('\n');
   const text = readFileSync(file, 'utf8');
   const a = text.indexOf(BEGIN);
