@@ -3,7 +3,7 @@
  * connections to `servers.serve`, plus 5,000 connections each opened for one
  * request (client and server in this process), in 10 rounds; then
  * SMTP → POP3 round trips through `servers.mailbox` (send, retrieve, delete;
- * 5,000 in 10 rounds of 500)
+ * 10,000 in 10 rounds of 1,000)
  * Each series runs after unmeasured warm-up rounds (the mail
  * path's heap grows for its first ~6,000 messages while code and caches settle, then
  * stays flat). After each round: GC, heap+external. The slope
@@ -18,7 +18,7 @@ import { connect as pop3 } from '../../src/protocols/pop3/index.js';
 import { source } from '../../src/ltn12/index.js';
 import { fds, heapMiB, robustSlope, settledFds, type Figure, type FigureSpec } from './figure.js';
 
-const MAIL_ROUND = 500;
+const MAIL_ROUND = 1000;
 const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
 
 interface Series {
@@ -89,7 +89,7 @@ export const spec: FigureSpec = {
 
     const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory' });
     const body = `Subject: leak\r\n\r\n${'line of text\r\n'.repeat(40)}`;
-    const mail = await measure(10, 10, async () => {
+    const mail = await measure(10, 6, async () => {
       const s = await open({ server: '127.0.0.1', port: box.smtp.port });
       await s.greet('rel');
       for (let i = 0; i < MAIL_ROUND; i++) await s.send({ from: 'a@x', rcpt: 'u@x' }, source.string(body));
