@@ -61,6 +61,25 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 
+/** How long a refused client gets to read the refusal and close before its connection is dropped. */
+const REFUSAL_LINGER_MS = 5000;
+
+/**
+ * Sends the refusal line and closes. The socket arrived paused, so it must be
+ * read (and what the client sent discarded) to see the client's FIN: a socket
+ * that is never read never learns the peer closed and keeps its descriptor.
+ * Destroying it at once instead would reset the connection when the client had
+ * sent bytes, and the client could lose the refusal line.
+ */
+function refuse(sock: net.Socket, refusing: Set<net.Socket>): void {
+  refusing.add(sock);
+  sock.once('close', () => refusing.delete(sock));
+  sock.on('error', () => {});
+  sock.setTimeout(REFUSAL_LINGER_MS, () => sock.destroy());
+  sock.resume();
+  sock.end('busy: try again later\r\n');
+}
+
 export async function inetd(opts: InetdOptions): Promise<Inetd> {
   const max = opts.maxConnections ?? 50;
   const perHost = opts.perHostLimit ?? 10;
@@ -68,6 +87,7 @@ export async function inetd(opts: InetdOptions): Promise<Inetd> {
   const log = opts.onLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   const children = new Map<ChildProcess, Promise<void>>();
   const perHostCount = new Map<string, number>();
+  const refusing = new Set<net.Socket>();
   let refused = 0;
 
   const start = (sock: net.Socket) => {
@@ -75,8 +95,7 @@ export async function inetd(opts: InetdOptions): Promise<Inetd> {
     const port = sock.remotePort ?? 0;
     if (children.size >= max || (perHostCount.get(host) ?? 0) >= perHost) {
       refused++;
-      sock.end('busy: try again later\r\n');
-      sock.on('error', () => {});
+      refuse(sock, refusing);
       return;
     }
     const began = performance.now();
@@ -135,6 +154,7 @@ export async function inetd(opts: InetdOptions): Promise<Inetd> {
       // Stop accepting at once; close()'s callback would also wait for sockets whose
       // descriptors now belong to programs, so it is not awaited.
       server.close();
+      for (const sock of refusing) sock.destroy();
       for (const child of children.keys()) killGroup(child, 'SIGTERM');
       const hard = setTimeout(() => {
         for (const child of children.keys()) killGroup(child, 'SIGKILL');

@@ -37,10 +37,10 @@ export interface ServeOptions {
   port: number;
   /** Live connections at most; more are closed on arrival. @default 1024 */
   maxConnections?: number;
-  /** Kernel accept backlog (connections completing while the server is busy). @default 32 */
-  backlog?: number;
   /** Block timeout (ms) set on each client; null for none. @default 300000 */
   idleTimeout?: number | null;
+  /** Kernel accept queue. A bare socket's 32 (LuaSocket's) drops the SYNs of a burst and makes clients retry after 1 s, 3 s …. @default 511 */
+  backlog?: number;
   /** How long `close()` waits for handlers before closing their connections (ms). @default 5000 */
   closeGrace?: number;
   /** Aborting it closes the server as `close()` does. */
@@ -71,7 +71,7 @@ const defaultOnError = (err: unknown) => {
 
 /** Starts a server that runs `handler` once per connection; see the module doc. */
 export async function serve(opts: ServeOptions, handler: Handler): Promise<Served> {
-  const server = await bind(opts.host ?? '127.0.0.1', opts.port, { backlog: opts.backlog });
+  const server = await bind(opts.host ?? '127.0.0.1', opts.port, { backlog: opts.backlog ?? 511 });
   const maxConnections = opts.maxConnections ?? 1024;
   const idle = opts.idleTimeout === undefined ? 300_000 : opts.idleTimeout;
   const onError = opts.onError ?? defaultOnError;

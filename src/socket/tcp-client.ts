@@ -335,15 +335,18 @@ export class TcpClient {
     for (const w of [...this.#writeWatchers]) w();
   }
 
+  /** Built once: select() reads the hooks of every socket on every call. */
+  #hooks: SelectHooks | undefined;
+
   /** @internal hooks for `select` */
   get [selectHooks](): SelectHooks {
-    return {
+    return (this.#hooks ??= {
       readable: () => this.#rb.readable,
       writable: () => this.writable,
       watchReadable: (cb) => this.#rb.watch(cb),
       unwatchReadable: (cb) => this.#rb.unwatch(cb),
       watchWritable: (cb) => this.#writeWatchers.add(cb),
       unwatchWritable: (cb) => this.#writeWatchers.delete(cb),
-    };
+    });
   }
 }

@@ -147,15 +147,18 @@ export class TcpServer {
     return this.#closed;
   }
 
+  /** Built once: select() reads the hooks of every socket on every call. */
+  #hooks: SelectHooks | undefined;
+
   /** @internal hooks for `select`: readable = a connection is waiting (or closed). */
   get [selectHooks](): SelectHooks {
-    return {
+    return (this.#hooks ??= {
       readable: () => this.#queue.length > 0 || this.#closed || this.#error !== null,
       writable: () => false,
       watchReadable: (cb) => this.#watchers.add(cb),
       unwatchReadable: (cb) => this.#watchers.delete(cb),
       watchWritable: () => {},
       unwatchWritable: () => {},
-    };
+    });
   }
 }

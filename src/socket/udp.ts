@@ -289,15 +289,18 @@ export class UdpSocket {
     if (sock) await new Promise<void>((resolve) => sock.close(() => resolve()));
   }
 
+  /** Built once: select() reads the hooks of every socket on every call. */
+  #hooks: SelectHooks | undefined;
+
   get [selectHooks](): SelectHooks {
-    return {
+    return (this.#hooks ??= {
       readable: () => this.#queue.length > 0 || this.#failure !== null || this.#closed,
       writable: () => !this.#closed,
       watchReadable: (cb) => void this.#watchers.add(cb),
       unwatchReadable: (cb) => void this.#watchers.delete(cb),
       watchWritable: () => {},
       unwatchWritable: () => {},
-    };
+    });
   }
 }
 

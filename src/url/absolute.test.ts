@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { absolute, removeDotSegments } from './absolute.js';
 import { parse } from './parse.js';
 
@@ -46,4 +47,37 @@ test('removeDotSegments() follows RFC 3986 §5.2.4', () => {
     ['.', ''], ['..', ''], ['/a/..', '/'], ['a/b/..', 'a/'], ['', ''], ['/a//b/../c', '/a//c'],
   ];
   for (const [input, want] of vectors) assert.equal(removeDotSegments(input), want, input);
+});
+
+/** RFC 3986 §5.2.4 step by step, on strings: slow and obviously right. */
+function referenceRemoveDots(input: string): string {
+  let inp = input;
+  let out = '';
+  while (inp.length > 0) {
+    if (inp.startsWith('../')) inp = inp.slice(3);
+    else if (inp.startsWith('./')) inp = inp.slice(2);
+    else if (inp.startsWith('/./')) inp = inp.slice(2);
+    else if (inp === '/.') inp = '/';
+    else if (inp.startsWith('/../') || inp === '/..') {
+      inp = inp === '/..' ? '/' : inp.slice(3);
+      out = out.slice(0, Math.max(0, out.lastIndexOf('/')));
+    } else if (inp === '.' || inp === '..') inp = '';
+    else {
+      const next = inp.indexOf('/', inp.startsWith('/') ? 1 : 0);
+      const seg = next < 0 ? inp : inp.slice(0, next);
+      out += seg;
+      inp = inp.slice(seg.length);
+    }
+  }
+  return out;
+}
+
+test('removeDotSegments() agrees with the RFC 3986 §5.2.4 steps on generated paths of /, ., .., a', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('/', '.', '..', 'a', '.a', 'a.'), { maxLength: 30 }), (parts) => {
+      const p = parts.join('');
+      assert.equal(removeDotSegments(p), referenceRemoveDots(p), JSON.stringify(p));
+    }),
+    { numRuns: 5000 },
+  );
 });

@@ -54,16 +54,24 @@ function splitRef(s: string): Ref {
  */
 export function removeDotSegments(path: string): string {
   const n = path.length;
-  // Output segments are slices of the input: keep their bounds on a stack.
-  let slashes = 0;
-  for (let k = path.indexOf('/'); k >= 0; k = path.indexOf('/', k + 1)) slashes++;
-  const starts = new Int32Array(slashes + 2);
-  const ends = new Int32Array(slashes + 2);
-  let top = 0;
+  // The output is made of runs of the input, [start, end) pairs; every '/' inside a
+  // run starts one of its segments, so '..' cuts the last run back to its last '/'.
+  // (Kept inline, without closures: this loop runs once per segment of hostile input.)
+  // One array of [start, end) pairs, grown by doubling: most hostile paths need few runs.
+  let run = new Int32Array(64);
+  let runs = 0;
   let trailingSlash = false;
+  let pop = false;
   let i = 0;
   while (i < n) {
-    if (path.startsWith('../', i)) i += 3;
+    let j = -1; // the end of a segment to keep, from i
+    if (path.charCodeAt(i) === 47 && path.charCodeAt(i + 1) !== 46) {
+      // Every segment before the next '/.' is plain: keep them all in one step
+      // (a one-character search: V8 prepares a searcher for every longer needle).
+      let d = path.indexOf('.', i + 1);
+      while (d >= 0 && path.charCodeAt(d - 1) !== 47) d = path.indexOf('.', d + 1);
+      j = d < 0 ? n : d - 1;
+    } else if (path.startsWith('../', i)) i += 3;
     else if (path.startsWith('./', i)) i += 2;
     else if (path.startsWith('/./', i)) i += 2;
     else if (i + 2 === n && path.startsWith('/.', i)) {
@@ -71,29 +79,42 @@ export function removeDotSegments(path: string): string {
       break;
     } else if (path.startsWith('/../', i)) {
       i += 3;
-      if (top > 0) top--;
+      pop = true;
     } else if (i + 3 === n && path.startsWith('/..', i)) {
-      if (top > 0) top--;
+      pop = true;
       trailingSlash = true;
-      break;
+      i = n;
     } else if ((i + 1 === n && path[i] === '.') || (i + 2 === n && path.startsWith('..', i))) {
       break;
     } else {
-      let j = path.indexOf('/', i + 1);
+      j = path.indexOf('/', i + 1);
       if (j < 0) j = n;
-      starts[top] = i;
-      ends[top++] = j;
+    }
+    if (j >= 0) {
+      if (runs > 0 && run[2 * runs - 1] === i) run[2 * runs - 1] = j;
+      else {
+        if (2 * runs + 2 > run.length) {
+          const grown = new Int32Array(run.length * 2);
+          grown.set(run);
+          run = grown;
+        }
+        run[2 * runs] = i;
+        run[2 * runs + 1] = j;
+        runs++;
+      }
       i = j;
+    } else if (pop) {
+      pop = false;
+      if (runs > 0) {
+        const cut = path.lastIndexOf('/', run[2 * runs - 1]! - 1);
+        if (cut > run[2 * runs - 2]!) run[2 * runs - 1] = cut;
+        else runs--;
+      }
     }
   }
-  // Copy the kept slices as UTF-16 code units into one buffer: no per-segment strings.
-  const units = new Uint16Array(n + 1);
-  let len = 0;
-  for (let k = 0; k < top; k++) {
-    for (let c = starts[k]!; c < ends[k]!; c++) units[len++] = path.charCodeAt(c);
-  }
-  if (trailingSlash) units[len++] = 47;
-  return Buffer.from(units.buffer, 0, len * 2).toString('utf16le');
+  let out = '';
+  for (let k = 0; k < runs; k++) out += path.slice(run[2 * k], run[2 * k + 1]);
+  return trailingSlash ? `${out}/` : out;
 }
 
 function merge(base: Ref, relPath: string): string {

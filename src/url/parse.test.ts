@@ -80,3 +80,10 @@ test('parse(build(parts)) round-trips generated parts (property)', () => {
     { numRuns: 500, seed: 7 },
   );
 });
+
+test('build(parse(s)) gives s back for colons and brackets in odd places (R-18 fuzz findings)', () => {
+  for (const s of ['a://::', 'a://h:1:2/', 'http://[::1/x', 'http://[::1]junk/', 'http://[::1]:8080/', 'http://u@:/', 'x://:80', 'a://[!]', 'a://[v1.x]:8/', 'a://[]']) {
+    assert.equal(build(parse(s)), s, s);
+  }
+  assert.deepEqual([parse('a://h:1:2/').host, parse('a://h:1:2/').port], ['h', '1:2']);
+});

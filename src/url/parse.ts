@@ -114,14 +114,16 @@ function parseAuthority(authority: string, parsed: UrlParts): void {
   let host = hostport;
   if (hostport.startsWith('[')) {
     const close = hostport.indexOf(']');
-    if (close > 0) {
+    // Brackets come off an IP literal only (it holds ':'), so build() can put them back.
+    if (close > 0 && hostport.slice(1, close).includes(':')) {
       host = hostport.slice(1, close);
       const after = hostport.slice(close + 1);
       if (after.startsWith(':')) parsed.port = after.slice(1);
       else if (after !== '') host = hostport; // junk after ']': keep it all as the host
     }
   } else {
-    const colon = hostport.lastIndexOf(':');
+    // A host outside brackets holds no ':' (RFC 3986 §3.2.2), so the first one starts the port.
+    const colon = hostport.indexOf(':');
     if (colon >= 0) {
       parsed.port = hostport.slice(colon + 1);
       host = hostport.slice(0, colon);
@@ -143,7 +145,7 @@ export function build(parts: UrlParts): string {
   if (parts.query !== undefined) url += `?${parts.query}`;
   let authority = parts.authority;
   if (parts.host !== undefined) {
-    authority = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
+    authority = parts.host.includes(':') && !parts.host.startsWith('[') ? `[${parts.host}]` : parts.host;
     if (parts.port !== undefined) authority += `:${parts.port}`;
     let userinfo = parts.userinfo;
     if (parts.user !== undefined) userinfo = parts.password !== undefined ? `${parts.user}:${parts.password}` : parts.user;

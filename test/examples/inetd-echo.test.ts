@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, runCli } from '../../testkit/index.js';
+import { repoRoot, runCli, waitFor } from '../../testkit/index.js';
 
 test('netkit inetd serves examples/line-echo to examples/line-client; SIGTERM stops it', { timeout: 60000 }, async () => {
   const root = repoRoot();
@@ -23,6 +23,8 @@ test('netkit inetd serves examples/line-echo to examples/line-client; SIGTERM st
     client.stdout!.on('data', (d) => (out += d));
     assert.equal(await new Promise((r) => client.on('exit', r)), 0);
     assert.equal(out, '5: hello\n3: bye\n');
+    // The program ends when it reads the client's EOF, a moment after the client exits: SIGTERM before then would kill it.
+    assert.ok(await waitFor(() => log.includes('inetd pid='), 5000), 'the program finished');
     srv.kill('SIGTERM');
     assert.equal(await new Promise((r) => srv.on('exit', r)), 0);
     assert.match(log, /inetd pid=\d+ host=127\.0\.0\.1:\d+ duration=\d+ms exit=0/);

@@ -87,3 +87,17 @@ test('listHeaders() decodes RFC 2047 words from TOP n 0', { timeout: 20000 }, as
   await s.conn.close();
   await srv.close();
 });
+
+test('STAT and LIST sizes must be two plain decimal numbers: missing, signed, hex, exponent or huge ones are ProtocolError (PC-05)', { timeout: 20000 }, async () => {
+  for (const bad of ['+OK\r\n', '+OK 2\r\n', '+OK -1 320\r\n', '+OK +1 320\r\n', '+OK 0x10 320\r\n', '+OK 1e3 320\r\n', '+OK 1 99999999999999999999\r\n']) {
+    const srv = await scriptedServer([{ send: GREETING }, { awaitLines: 1, send: '-ERR\r\n' }, { awaitLines: 2, send: '+OK\r\n' }, { awaitLines: 3, send: bad }]);
+    const s = await connect({ server: '127.0.0.1', port: srv.port, user: 'u', password: 'p', apop: true });
+    try {
+      const err = await s.stat().catch((e) => e);
+      assert.ok(err instanceof ProtocolError, `${JSON.stringify(bad)} gave ${err instanceof Error ? err.message : JSON.stringify(err)}`);
+    } finally {
+      await s.conn.close();
+      await srv.close();
+    }
+  }
+});

@@ -85,3 +85,25 @@ test('programs that ignore EOF are killed with their group at the time limit', {
     assert.equal(closing, 'closed');
   }
 });
+
+test('refused connections are closed once the client has read the refusal, even when the client sent data first', { timeout: 30000 }, async () => {
+  const srv = await inetd({ port: 0, command: 'sleep', args: ['1000'], maxConnections: 1, timeLimit: 20_000, onLog: () => {} });
+  try {
+    const holder = await connect('127.0.0.1', srv.port);
+    assert.ok(await waitFor(() => srv.running === 1, 5000));
+    const fds = fdCount();
+    for (let i = 0; i < 10; i++) {
+      const c = await connect('127.0.0.1', srv.port);
+      c.setTimeout(5000);
+      if (i % 2 === 0) await c.send(`request ${i}\n`); // unread bytes must not turn the refusal into a reset
+      assert.equal((await c.receive('*a')).toString(), 'busy: try again later\r\n');
+      await c.close();
+    }
+    assert.equal(srv.refused, 10);
+    // the server's side of each refused connection must go too, while the server keeps running
+    assert.ok(await waitFor(() => fdCount() <= fds, 3000), `fds ${fdCount()} vs ${fds} before the refusals`);
+    await holder.close();
+  } finally {
+    await srv.close();
+  }
+});

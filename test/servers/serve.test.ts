@@ -123,3 +123,22 @@ test('an aborted signal closes the server', { timeout: 30000 }, async () => {
   await srv.close();
   await assert.rejects(connect('127.0.0.1', srv.port, { timeout: 2000 }), { code: 'refused' });
 });
+
+test('a burst of 1,000 simultaneous connections is taken in within seconds (the listen backlog is not the 32 of a bare socket)', { timeout: 60000 }, async () => {
+  const net = await import('node:net');
+  let handled = 0;
+  const srv = await serve({ port: 0, onError: () => {} }, async (c) => {
+    handled++;
+    await c.receive('*l');
+  });
+  const socks: import('node:net').Socket[] = [];
+  try {
+    const t = performance.now();
+    for (let i = 0; i < 1000; i++) socks.push(net.connect(srv.port, '127.0.0.1').on('error', () => {}));
+    // With a backlog of 32 the kernel drops the burst's SYNs and clients retry after 1 s, 3 s, 7 s …: ~100 a second.
+    assert.ok(await waitFor(() => handled === 1000, 8000), `${handled} of 1,000 handled after ${Math.round(performance.now() - t)} ms`);
+  } finally {
+    for (const s of socks) s.destroy();
+    await srv.close();
+  }
+});

@@ -41,10 +41,11 @@ async function block(conn: TextConn, into?: Sink): Promise<Buffer> {
   return into ? Buffer.alloc(0) : all();
 }
 
+/** The two numbers that start a STAT or LIST line: plain decimal digits only (no sign, hex or exponent), each a safe integer. */
 function numbers(line: string, what: string): number[] {
-  const parts = line.trim().split(/\s+/);
-  const nums = parts.slice(0, 2).map(Number);
-  if (nums.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new ProtocolError(`malformed ${what} line`, line);
+  const parts = line.trim().split(/\s+/).slice(0, 2);
+  const nums = parts.map((p) => (/^\d{1,15}$/.test(p) ? Number(p) : NaN));
+  if (nums.length < 2 || nums.some((n) => !Number.isSafeInteger(n))) throw new ProtocolError(`malformed ${what} line`, line);
   return nums;
 }
 

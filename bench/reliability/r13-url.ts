@@ -1,0 +1,54 @@
+/**
+ * R-13 URL linearity: parse, build and absolute on 1 MiB pathological inputs
+ * (hostile-inputs UP-14) and their 100 KiB versions; best of 7 runs each,
+ * big and small in turns.
+ */
+import { absolute, build, parse } from '../../src/url/index.js';
+import type { FigureSpec } from './figure.js';
+
+/** Best of `n` runs of `big` and of `small`, taken in turns so both see the same machine load. */
+const bestPair = (big: () => unknown, small: () => unknown, n = 7): [number, number] => {
+  let b = Infinity;
+  let s = Infinity;
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    big();
+    b = Math.min(b, performance.now() - t);
+    t = performance.now();
+    small();
+    s = Math.min(s, performance.now() - t);
+  }
+  return [b, s];
+};
+
+export const spec: FigureSpec = {
+  id: 'R-13',
+  budgetMs: 60_000,
+  async run() {
+    let worst = 0;
+    let worstRatio = 0;
+    let worstCase = '';
+    let ratioCase = '';
+    const ops: [string, (s: string) => unknown][] = [
+      ['parse', (s) => parse(s)],
+      ['build', (s) => build(parse(s))],
+      ['absolute-rel', (s) => absolute('http://a/b/c/d;p?q', s.slice(9))],
+      ['absolute-base', (s) => absolute(s, '../x')],
+    ];
+    for (const pat of ['/..', 'a/./', '../', 'a/../', '%', '%41', '[', '@', ':', 'a:', '//', '?', ';']) {
+      const big = `http://h/${pat.repeat(Math.ceil(1048576 / pat.length))}`;
+      const small = `http://h/${pat.repeat(Math.ceil(102400 / pat.length))}`;
+      for (const [op, fn] of ops) {
+        const [tb, ts] = bestPair(() => fn(big), () => fn(small));
+        // Below ~2 ms the small input's time is mostly timer noise; a 2 ms floor keeps the ratio about growth.
+        const ratio = tb / Math.max(ts, 2);
+        if (tb > worst) (worst = tb), (worstCase = `${op} of '${pat}'×`);
+        if (ratio > worstRatio) (worstRatio = ratio), (ratioCase = `${op} of '${pat}'×`);
+      }
+    }
+    return [
+      { name: 'R-13 url-1MiB-worst', value: worst, unit: 'ms', pass: '<=', threshold: 100, detail: worstCase },
+      { name: 'R-13 url-1MiB/100KiB-ratio', value: worstRatio, unit: '', pass: '<=', threshold: 15, detail: ratioCase },
+    ];
+  },
+};
