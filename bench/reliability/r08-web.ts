@@ -1,6 +1,6 @@
 /**
- * Reliability figures of hostile-inputs §4 for the static server, printed
- * as `name value threshold PASS|FAIL` (exit code 1 if any fails):
+ * R-08 and the static server's share of R-16 and R-01 (hostile-inputs §4),
+ * for `servers.web`:
  *
  * - R-08 slowloris: `servers.web` with a 5 s header deadline; 500
  *   connections drip a head one byte every 2 s while a normal client makes
@@ -12,7 +12,7 @@
  *   their first request; the server's RSS growth after GC per connection
  *   (≤ 16 KiB), and its descriptors back to the baseline once they close.
  *
- *     npm run build && node dist/bench/reliability/web.js
+ *     npm run reliability -- R-08
  */
 import net from 'node:net';
 import { spawn } from 'node:child_process';
@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { web } from '../../src/servers/index.js';
-import { report, type Figure } from './report.js';
+import type { Figure, FigureSpec } from './figure.js';
 
 const REQUEST = 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 
@@ -101,7 +101,7 @@ async function r16(root: string): Promise<Figure[]> {
   const [ms, ok] = await normal(site.port, 5000);
   for (const s of idle) s.destroy();
   await site.close();
-  return [{ name: 'R-16 over-cap-request', value: ms, unit: 'ms', pass: '<=', threshold: ok ? 1000 : 100, detail: ok ? 'served' : 'refused' }];
+  return [{ name: 'R-16 web-over-cap-request', value: ms, unit: 'ms', pass: '<=', threshold: ok ? 1000 : 100, detail: ok ? 'served' : 'refused' }];
 }
 
 setFlagsFromString('--expose-gc');
@@ -129,16 +129,21 @@ async function r01(root: string): Promise<Figure[]> {
   const fdDelta = fds() - fdBefore;
   await site.close();
   return [
-    { name: 'R-01 idle-conn-rss', value: (during - before) / held / 1024, unit: 'KiB', pass: '<=', threshold: 16, detail: `${held} idle connections` },
-    { name: 'R-01 fd-delta', value: fdDelta, unit: '', pass: '<=', threshold: 0 },
+    { name: 'R-01 web-idle-conn-rss', value: (during - before) / held / 1024, unit: 'KiB', pass: '<=', threshold: 16, detail: `${held} idle connections` },
+    { name: 'R-01 web-fd-delta', value: fdDelta, unit: '', pass: '<=', threshold: 0 },
   ];
 }
 
-const root = mkdtempSync(join(tmpdir(), 'nk-rel-web-'));
-writeFileSync(join(root, 'a.txt'), 'hello\n');
-try {
-  const figures = [...(await r08(root)), ...(await r16(root)), ...(await r01(root))];
-  process.exitCode = report(figures) ? 0 : 1;
-} finally {
-  rmSync(root, { recursive: true, force: true });
-}
+export const spec: FigureSpec = {
+  id: 'R-08',
+  budgetMs: 120_000,
+  async run() {
+    const root = mkdtempSync(join(tmpdir(), 'nk-rel-web-'));
+    writeFileSync(join(root, 'a.txt'), 'hello\n');
+    try {
+      return [...(await r08(root)), ...(await r16(root)), ...(await r01(root))];
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
