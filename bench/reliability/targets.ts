@@ -13,6 +13,8 @@ import { absolute, hasControlChars, parse } from '../../src/url/index.js';
 import { decode, normalize, stuff } from '../../src/mime/index.js';
 import { filter as filters, source, type Filter } from '../../src/ltn12/index.js';
 import { deserialize, receiveValue } from '../../src/data/index.js';
+import { Pool, parseRequestHead, request } from '../../src/protocols/http/index.js';
+import { sink as sinks } from '../../src/ltn12/index.js';
 import type { Case } from './corpus.js';
 
 /** Client block timeout in the corpus: long enough for 1-byte writes, short against the 2 s hang bound. */
@@ -106,6 +108,26 @@ export const targets: Record<string, Target> = {
       const make = by[c.with ?? ''];
       if (!make) throw new Error(`mime case ${c.id}: unknown filter ${c.with}`);
       return make();
+    },
+  },
+  'http-response': {
+    kind: 'tcp',
+    async run(port, c) {
+      const pool = new Pool();
+      const [sink, chunks] = sinks.table();
+      try {
+        const r = await request({ url: `http://127.0.0.1:${port}/`, method: c.with ?? 'GET', pool, sink, timeout: CLIENT_TIMEOUT, maxBodyBytes: 1 << 20, decode: true });
+        return { code: r.code, body: Buffer.concat(chunks).toString('latin1'), trailers: r.trailers.length };
+      } finally {
+        await pool.close();
+      }
+    },
+  },
+  'http-request-head': {
+    kind: 'call',
+    run(b) {
+      const r = parseRequestHead(b);
+      return r === null ? 'incomplete' : { method: r.head.method, target: r.head.target, body: r.head.body.kind, consumed: r.consumed };
     },
   },
   'url-parse': { kind: 'call', run: (b) => parse(b.toString('latin1')) },
