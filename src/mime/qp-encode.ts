@@ -32,8 +32,8 @@ const SP = 32;
 const HT = 9;
 const EQ = 61;
 
-/** 1 for bytes that pass through literally. */
-const LITERAL = new Uint8Array(256);
+/** 1 for bytes that pass through literally (shared with the decoder in qp.ts). */
+export const LITERAL = new Uint8Array(256);
 for (let b = 33; b <= 126; b++) LITERAL[b] = b === EQ ? 0 : 1;
 
 /** QP encoding mode. */

@@ -31,6 +31,7 @@ import type { DecodeOptions } from './base64.js';
 import { DecodeError } from './decode-error.js';
 
 export { encodeQp, encodeWrapQp, qp, type QpMode } from './qp-encode.js';
+import { LITERAL } from './qp-encode.js';
 
 const EMPTY = Buffer.alloc(0);
 const CR = 13;
@@ -38,10 +39,6 @@ const LF = 10;
 const SP = 32;
 const HT = 9;
 const EQ = 61;
-
-/** 1 for bytes that pass through literally. */
-const LITERAL = new Uint8Array(256);
-for (let b = 33; b <= 126; b++) LITERAL[b] = b === EQ ? 0 : 1;
 
 /** Hex digit values, -1 for anything else. */
 const HEXVAL = new Int8Array(256).fill(-1);
