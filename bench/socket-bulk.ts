@@ -3,9 +3,14 @@
  * writer in a child process over loopback:
  *   - netkit `receive(65536)` in a loop until the peer closes;
  *   - netkit `receive('*a')` (everything, one Buffer);
- *   - raw Node `net` 'data' events (the floor), and the same keeping every
- *     chunk and concatenating once (what `'*a'` must do: the fair peer for it).
- * Medians over ROUNDS rounds; prints MB/s and ratios to raw net.
+ *   - raw Node `net` 'data' events (the floor), the same keeping every
+ *     chunk and concatenating once (what `'*a'` must do: the fair peer for
+ *     it), and the same copying every chunk into one buffer allocated at the
+ *     final size beforehand (what no `'*a'` can beat: it must end with all
+ *     the bytes in fresh memory, and does not know the size in advance).
+ * Medians over ROUNDS rounds; prints MB/s, the ratio of medians to raw net,
+ * and the median of the per-round ratios (each round runs every reader back
+ * to back, so a round's ratio sees one load level).
  *
  * Run: `node dist/bench/socket-bulk.js` (MIB=1024 ROUNDS=3 by default).
  */
@@ -61,7 +66,9 @@ async function viaNetkit(bytes: number, mode: Mode): Promise<number> {
   return ms;
 }
 
-async function viaNet(bytes: number, keep = false): Promise<number> {
+type Keep = 'nothing' | 'kept + concat' | 'presized copy';
+
+async function viaNet(bytes: number, keep: Keep = 'nothing'): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const child = spawnWriter((server.address() as net.AddressInfo).port, bytes);
@@ -69,14 +76,16 @@ async function viaNet(bytes: number, keep = false): Promise<number> {
   const t0 = performance.now();
   let n = 0;
   const kept: Buffer[] = [];
+  const presized = keep === 'presized copy' ? Buffer.allocUnsafeSlow(bytes) : null;
   await new Promise<void>((resolve) => {
     sock.on('data', (d: Buffer) => {
+      if (presized) d.copy(presized, n);
+      else if (keep === 'kept + concat') kept.push(d);
       n += d.length;
-      if (keep) kept.push(d);
     });
     sock.on('end', resolve);
   });
-  if (keep) n = Buffer.concat(kept, n).length;
+  if (keep === 'kept + concat') n = Buffer.concat(kept, n).length;
   const ms = performance.now() - t0;
   sock.destroy();
   server.close();
@@ -90,18 +99,23 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const bytes = Number(process.env.MIB ?? 1024) * 1024 * 1024;
   const rounds = Number(process.env.ROUNDS ?? 3);
-  const times: Record<string, number[]> = { 'raw net data': [], 'raw net data, kept + concat': [], 'receive(65536)': [], "receive('*a')": [] };
-  for (let r = 0; r < rounds; r++) {
-    times['raw net data']!.push(await viaNet(bytes));
-    times['raw net data, kept + concat']!.push(await viaNet(bytes, true));
-    times['receive(65536)']!.push(await viaNetkit(bytes, 'receive(65536)'));
-    times["receive('*a')"]!.push(await viaNetkit(bytes, "receive('*a')"));
-  }
+  const readers: Record<string, () => Promise<number>> = {
+    'raw net data': () => viaNet(bytes),
+    'raw net data, kept + concat': () => viaNet(bytes, 'kept + concat'),
+    'raw net data, presized copy': () => viaNet(bytes, 'presized copy'),
+    'receive(65536)': () => viaNetkit(bytes, 'receive(65536)'),
+    "receive('*a')": () => viaNetkit(bytes, "receive('*a')"),
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) for (const [k, run] of Object.entries(readers)) times[k]!.push(await run());
   const rate = (k: string) => bytes / 1e6 / (median(times[k]!) / 1000);
+  const roundRatio = (k: string) => median(times[k]!.map((ms, r) => times['raw net data']![r]! / ms));
   console.log(`\n${bytes / 1024 / 1024} MiB over loopback, median of ${rounds} rounds, Node ${process.version}\n`);
-  console.log('| reader | median ms | MB/s | ratio to raw net |');
-  console.log('|---|---:|---:|---:|');
-  for (const k of Object.keys(times)) console.log(`| ${k} | ${median(times[k]!).toFixed(0)} | ${rate(k).toFixed(0)} | ${(rate(k) / rate('raw net data')).toFixed(2)}× |`);
+  console.log('| reader | median ms | MB/s | ratio to raw net | median per-round ratio |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const k of Object.keys(times)) {
+    console.log(`| ${k} | ${median(times[k]!).toFixed(0)} | ${rate(k).toFixed(0)} | ${(rate(k) / rate('raw net data')).toFixed(2)}× | ${roundRatio(k).toFixed(2)}× |`);
+  }
 }
 
 if (process.argv[2] === '--writer') await writer(Number(process.argv[3]), Number(process.argv[4]));
