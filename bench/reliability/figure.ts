@@ -118,6 +118,30 @@ export function robustSlope(ys: number[]): number {
 /** Sockets among the open descriptors. */
 export const socketFds = (): number => [...fdTargets().values()].filter((t) => t.startsWith('socket:')).length;
 
+/**
+ * Takes a baseline of this process's sockets; `figure(name)` later waits up
+ * to 5 s for closes to finish and reports how many sockets are left over
+ * (`<= 0` passes), naming the new descriptors in the detail.
+ *
+ * @example
+ * ```ts
+ * const sockets = socketBaseline();
+ * // … open and close connections …
+ * figures.push(await sockets.figure('R-05 socket-fd-delta'));
+ * ```
+ */
+export function socketBaseline(): { figure(name: string): Promise<Figure> } {
+  const before = socketFds();
+  const beforeTargets = fdTargets();
+  return {
+    async figure(name) {
+      let after = socketFds();
+      for (let t = 0; t < 100 && after > before; t++) (await sleep(50), (after = socketFds()));
+      return { name, value: after - before, unit: '', pass: '<=', threshold: 0, detail: newFds(beforeTargets) };
+    },
+  };
+}
+
 /** Least-squares slope of `ys` over their indices. */
 export function slope(ys: number[]): number {
   const n = ys.length;

@@ -8,7 +8,7 @@
 import { serve } from '../../src/servers/index.js';
 import { connect } from '../../src/socket/index.js';
 import { NetError } from '../../src/core/errors.js';
-import { fdTargets, newFds, socketFds, type FigureSpec } from './figure.js';
+import { socketBaseline, type FigureSpec } from './figure.js';
 import { nft, nftClear } from './netns.js';
 
 const MB = 1_000_000;
@@ -19,8 +19,7 @@ export const spec: FigureSpec = {
   netns: true,
   async run() {
     nftClear(); // the first child process opens libuv's signal pipe for good: before the baseline
-    const before = socketFds();
-    const beforeTargets = fdTargets();
+    const sockets = socketBaseline();
     const body = Buffer.alloc(MB, 0x64);
     const srv = await serve({ port: 0, onError: () => {} }, async (c) => {
       await c.send(body);
@@ -45,12 +44,10 @@ export const spec: FigureSpec = {
     }
     nftClear();
     await srv.close();
-    let after = socketFds();
-    for (let t = 0; t < 100 && after > before; t++) (await new Promise((r) => setTimeout(r, 50)), (after = socketFds()));
     return [
       { name: 'R-05 typed-reset-with-partial', value: typedWithPartial, unit: '%', pass: '==', threshold: 100, detail: other.length > 0 ? `others: ${[...new Set(other)].slice(0, 3).join('; ')}` : '100 downloads of 1 MB, reset after 100 kB' },
       { name: 'R-05 reported-successes', value: successes, unit: '', pass: '==', threshold: 0 },
-      { name: 'R-05 socket-fd-delta', value: after - before, unit: '', pass: '<=', threshold: 0, detail: newFds(beforeTargets) },
+      await sockets.figure('R-05 socket-fd-delta'),
     ];
   },
 };
