@@ -38,8 +38,11 @@
  * assert.deepEqual(await rb.receive('*a'), Buffer.from('34'));
  * ```
  */
-import { AbortError, ArgumentError, ClosedError, LimitError, NetError, ProtocolError, TimeoutError } from './errors.js';
+import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError } from './errors.js';
 import { Deadline, Timeouts } from './deadline.js';
+import { ChunkQueue } from './chunk-queue.js';
+import { WaitSlot, type WaitResult } from './wait-slot.js';
+import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './line-text.js';
 
 /** A line as a string: `'*l'`/`'line'` (CR and LF dropped) or `'*L'` (kept). */
 export type LinePattern = '*l' | 'line' | '*L';
@@ -47,8 +50,7 @@ export type LinePattern = '*l' | 'line' | '*L';
 export type BytesPattern = '*a' | 'all' | number;
 /** Every pattern `receive` accepts. */
 export type Pattern = LinePattern | BytesPattern;
-/** How line receives decode bytes to a string. */
-export type LineEncoding = 'utf8' | 'latin1';
+export type { LineEncoding };
 
 /** Options every receive takes. */
 export interface ReceiveOptions {
@@ -70,17 +72,6 @@ export interface FlowControl {
   resume(): void;
 }
 
-type WaitResult = 'ready' | 'timeout' | 'aborted';
-type Slicer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
-
-const EMPTY = Buffer.alloc(0);
-const fastSlices = typeof (EMPTY as Slicer).utf8Slice === 'function' && typeof (EMPTY as Slicer).latin1Slice === 'function';
-
-function decode(buf: Buffer, start: number, end: number, encoding: LineEncoding): string {
-  if (!fastSlices) return buf.toString(encoding, start, end);
-  return encoding === 'utf8' ? (buf as Slicer).utf8Slice(start, end) : (buf as Slicer).latin1Slice(start, end);
-}
-
 /** Default line limit: 64 KiB. */
 export const DEFAULT_LINE_LIMIT = 64 * 1024;
 
@@ -90,12 +81,7 @@ export class ReceiveBuffer {
   /** How lines become strings. @default 'utf8' */
   encoding: LineEncoding = 'utf8';
 
-  #chunks: Buffer[] = [];
-  #head = 0;
-  #offset = 0;
-  #length = 0;
-  /** Bytes from the front already known to hold no LF. */
-  #scanned = 0;
+  readonly #q = new ChunkQueue();
   #lineLimit = DEFAULT_LINE_LIMIT;
   #highWater: number;
   #minHighWater: number;
@@ -103,21 +89,13 @@ export class ReceiveBuffer {
   #paused = false;
   #ended = false;
   #error: NetError | null = null;
-  #wake: ((r: WaitResult) => void) | null = null;
-  #need = 0;
-  #lastProgress = 0;
+  readonly #slot = new WaitSlot();
   #received = 0;
   #listeners: Set<() => void> | null = null;
   /** Decoded lines of the head chunk not yet handed out (see #fastLine). */
   #cache: string[] | null = null;
   #cacheAt = 0;
   #uncacheable: Buffer | null = null;
-  /**
-   * Chunks handed over by the transport (`push(chunk, true)`) of which no
-   * view was ever given out: bytes consumed from them were only copied, so
-   * their memory may hold a result (see #take).
-   */
-  #owned = new WeakSet<Buffer>();
 
   /**
    * @param flow Pause/resume hooks of the transport (none for a detached buffer).
@@ -133,7 +111,7 @@ export class ReceiveBuffer {
 
   /** Bytes buffered now. */
   get length(): number {
-    return this.#length;
+    return this.#q.length;
   }
   /** Total bytes ever pushed. */
   get received(): number {
@@ -145,7 +123,7 @@ export class ReceiveBuffer {
   }
   /** True when a receive would not wait: data buffered, or end/error pending. */
   get readable(): boolean {
-    return this.#length > 0 || this.#ended;
+    return this.#q.length > 0 || this.#ended;
   }
 
   /** Longest line accepted, in bytes, not counting the LF. @default 65536 */
@@ -167,15 +145,12 @@ export class ReceiveBuffer {
    */
   push(chunk: Buffer, owned = false): void {
     if (this.#ended || chunk.length === 0) return;
-    if (owned) this.#owned.add(chunk);
-    this.#chunks.push(chunk);
-    this.#length += chunk.length;
+    const q = this.#q;
+    q.push(chunk, owned);
     this.#received += chunk.length;
-    if (this.#wake !== null) {
-      if (this.#length >= this.#need) this.#wake('ready');
-      else this.#lastProgress = performance.now();
-    }
-    if (this.#wake === null && this.#length >= this.#highWater && !this.#paused && this.#flow !== null) {
+    const slot = this.#slot;
+    slot.arrived(q.length);
+    if (!slot.busy && q.length >= this.#highWater && !this.#paused && this.#flow !== null) {
       this.#paused = true;
       this.#flow.pause();
     }
@@ -186,7 +161,7 @@ export class ReceiveBuffer {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#wake?.('ready');
+    this.#slot.wake('ready');
     if (this.#listeners !== null) this.#notify();
   }
 
@@ -198,10 +173,9 @@ export class ReceiveBuffer {
 
   /** Drops everything buffered (e.g. before a TLS upgrade). Returns how many bytes. */
   discard(): number {
-    const n = this.#length;
+    const n = this.#q.length;
     this.#cache = null;
-    this.#chunks = [];
-    this.#head = this.#offset = this.#length = this.#scanned = 0;
+    this.#q.clear();
     this.#afterTake();
     return n;
   }
@@ -244,7 +218,7 @@ export class ReceiveBuffer {
   }
 
   async #luaLine(prefix: string | Buffer | undefined, signal: AbortSignal | undefined): Promise<string> {
-    let s = this.#length !== 0 && this.#scanned === 0 ? this.#fastLine() : undefined;
+    let s = this.#q.length !== 0 && this.#q.scanned === 0 ? this.#fastLine() : undefined;
     if (s === undefined) s = (await this.#waitFor(() => this.#tryLine(0), 1, signal, prefix)) as string;
     return prefix === undefined ? s : this.#prefixString(prefix, s);
   }
@@ -264,8 +238,8 @@ export class ReceiveBuffer {
       if (++this.#cacheAt === this.#cache.length) this.#cache = null;
       this.#consumeHead(s.length + 1);
     } else {
-      const chunk = this.#chunks[this.#head]!;
-      const start = this.#offset;
+      const chunk = this.#q.chunks[this.#q.head]!;
+      const start = this.#q.offset;
       if (chunk !== this.#uncacheable) {
         const last = chunk.lastIndexOf(10, Math.min(chunk.length - 1, start + 65535));
         if (last >= start) {
@@ -289,9 +263,7 @@ export class ReceiveBuffer {
 
   /** Consumes `n` bytes that lie in the head chunk. */
   #consumeHead(n: number): void {
-    this.#length -= n;
-    this.#offset += n;
-    if (this.#offset === this.#chunks[this.#head]!.length) this.#dropHead();
+    this.#q.consumeHead(n);
     if (this.#paused) this.#afterTake();
   }
 
@@ -311,14 +283,14 @@ export class ReceiveBuffer {
   /** Exactly `n` bytes (`n` a safe integer ≥ 0). */
   bytes(n: number, opts?: ReceiveOptions, prefix?: string | Buffer): Promise<Buffer> {
     if (!Number.isSafeInteger(n) || n < 0) return Promise.reject(new ArgumentError(`byte count must be an integer ≥ 0, got ${n}`));
-    if (this.#length >= n && prefix === undefined) return Promise.resolve(this.#take(n));
-    const got = this.#waitFor(() => (this.#length >= n ? this.#take(n) : undefined), n, opts?.signal, prefix, n);
+    if (this.#q.length >= n && prefix === undefined) return Promise.resolve(this.#take(n));
+    const got = this.#waitFor(() => (this.#q.length >= n ? this.#take(n) : undefined), n, opts?.signal, prefix, n);
     return prefix === undefined ? (got as Promise<Buffer>) : (got as Promise<Buffer>).then((b) => prefixBuffer(prefix, b, this.encoding));
   }
 
   /** Everything until the peer closes, concatenated once. */
   all(opts?: ReceiveOptions): Promise<Buffer> {
-    return this.#waitFor(() => (this.#ended && this.#error === null ? this.#take(this.#length) : undefined), Infinity, opts?.signal, undefined) as Promise<Buffer>;
+    return this.#waitFor(() => (this.#ended && this.#error === null ? this.#take(this.#q.length) : undefined), Infinity, opts?.signal, undefined) as Promise<Buffer>;
   }
 
   /**
@@ -327,45 +299,27 @@ export class ReceiveBuffer {
    */
   async partial(max = 65536, opts?: ReceiveOptions): Promise<Buffer | null> {
     if (!Number.isSafeInteger(max) || max < 1) throw new ArgumentError(`max must be a positive integer, got ${max}`);
-    if (this.#length === 0) {
-      if (!this.#ended) await this.#waitFor(() => (this.#length > 0 || this.#ended ? true : undefined), 1, opts?.signal, undefined);
-      if (this.#length === 0) {
+    const q = this.#q;
+    if (q.length === 0) {
+      if (!this.#ended) await this.#waitFor(() => (q.length > 0 || this.#ended ? true : undefined), 1, opts?.signal, undefined);
+      if (q.length === 0) {
         if (this.#error !== null) throw this.#closedError(EMPTY);
         return null;
       }
     }
-    const head = this.#chunks[this.#head]!;
-    return this.#take(Math.min(max, head.length - this.#offset));
+    return this.#take(Math.min(max, q.chunks[q.head]!.length - q.offset));
   }
 
   /** Up to `n` buffered bytes without consuming them. */
-  peek(n = this.#length): Buffer {
-    const want = Math.min(n, this.#length);
-    if (want === 0) return EMPTY;
-    const head = this.#chunks[this.#head]!;
-    if (head.length - this.#offset >= want) {
-      this.#owned.delete(head);
-      return head.subarray(this.#offset, this.#offset + want);
-    }
-    const out = Buffer.allocUnsafe(want);
-    let filled = 0;
-    for (let i = this.#head; filled < want; i++) {
-      const c = this.#chunks[i]!;
-      const s = i === this.#head ? this.#offset : 0;
-      filled += c.copy(out, filled, s, Math.min(c.length, s + want - filled));
-    }
-    return out;
+  peek(n?: number): Buffer {
+    return this.#q.peek(n);
   }
 
   /** Puts bytes back in front of the buffer (they are read next). */
   unshift(data: Buffer): void {
     if (data.length === 0) return;
     this.#cache = null;
-    if (this.#offset > 0) this.#chunks[this.#head] = this.#chunks[this.#head]!.subarray(this.#offset);
-    this.#offset = 0;
-    this.#chunks.splice(this.#head, 0, data);
-    this.#length += data.length;
-    this.#scanned = 0;
+    this.#q.unshift(data);
   }
 
   // ---- internals -----------------------------------------------------------
@@ -375,9 +329,9 @@ export class ReceiveBuffer {
    * Returns undefined when no complete line is buffered yet.
    */
   #tryLine(kind: number): string | Buffer | undefined {
-    const lf = this.#findLf();
+    const lf = this.#q.findLf();
     if (lf === -1) {
-      if (this.#length > this.#lineLimit) throw this.#limitError();
+      if (this.#q.length > this.#lineLimit) throw this.#limitError();
       return undefined;
     }
     if (lf > this.#lineLimit) throw this.#limitError();
@@ -390,87 +344,20 @@ export class ReceiveBuffer {
     return kind === 0 && s.includes('\r') ? s.replaceAll('\r', '') : s;
   }
 
-  /** Offset of the first LF from the front, or -1; remembers how far it looked. */
-  #findLf(): number {
-    let pos = 0;
-    for (let i = this.#head; i < this.#chunks.length; i++) {
-      const c = this.#chunks[i]!;
-      const start = i === this.#head ? this.#offset : 0;
-      const len = c.length - start;
-      if (pos + len > this.#scanned) {
-        const k = c.indexOf(10, start + Math.max(0, this.#scanned - pos));
-        if (k !== -1) return pos + (k - start);
-      }
-      pos += len;
-    }
-    this.#scanned = this.#length;
-    return -1;
-  }
-
   #limitError(): LimitError {
     return new LimitError('line', this.#lineLimit, this.peek(this.#lineLimit), `line exceeds the limit of ${this.#lineLimit} bytes`);
   }
 
-  /**
-   * Takes `n` ≤ length bytes: a view when they sit in one chunk, else one
-   * copy. The copy goes into the head chunk itself when the transport handed
-   * it over (`owned`), no view of it was given out and it is big enough: its
-   * bytes are moved to the front and the rest appended, so a receive(n) that
-   * straddles chunks allocates nothing and writes to memory just read.
-   */
+  /** Takes `n` ≤ length bytes (see ChunkQueue.take); drops the line cache. */
   #take(n: number): Buffer {
-    this.#scanned = 0;
     this.#cache = null;
-    if (n === 0) return EMPTY;
-    const head = this.#chunks[this.#head]!;
-    const start = this.#offset;
-    let out: Buffer;
-    if (head.length - start >= n) {
-      this.#owned.delete(head);
-      out = head.subarray(start, start + n);
-      this.#advance(head, n);
-    } else {
-      let filled = 0;
-      if (head.length >= n && this.#owned.has(head)) {
-        this.#owned.delete(head);
-        out = head.subarray(0, n);
-        if (start > 0) head.copyWithin(0, start);
-        filled = head.length - start;
-        this.#advance(head, filled);
-      } else {
-        out = Buffer.allocUnsafe(n);
-      }
-      while (filled < n) {
-        const c = this.#chunks[this.#head]!;
-        const k = c.copy(out, filled, this.#offset, Math.min(c.length, this.#offset + n - filled));
-        filled += k;
-        this.#advance(c, k);
-      }
-    }
+    const out = this.#q.take(n);
     if (this.#paused) this.#afterTake();
     return out;
   }
 
-  #advance(chunk: Buffer, k: number): void {
-    this.#length -= k;
-    this.#offset += k;
-    if (this.#offset === chunk.length) this.#dropHead();
-  }
-
-  #dropHead(): void {
-    this.#offset = 0;
-    this.#chunks[this.#head++] = EMPTY;
-    if (this.#head === this.#chunks.length) {
-      this.#chunks.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#chunks.length) {
-      this.#chunks.splice(0, this.#head);
-      this.#head = 0;
-    }
-  }
-
   #afterTake(): void {
-    if (this.#paused && this.#length < this.#highWater) {
+    if (this.#paused && this.#q.length < this.#highWater) {
       this.#paused = false;
       this.#flow?.resume();
     }
@@ -489,44 +376,24 @@ export class ReceiveBuffer {
       if (this.#ended) throw this.#closedError(this.#takePartial(prefix, partialMax));
       if (signal?.aborted) throw new AbortError('aborted', this.#takePartial(prefix, partialMax), { cause: signal.reason });
       deadline ??= this.timeouts.unlimited ? null : this.timeouts.start();
-      const r = await this.#wait(need === 1 ? this.#length + 1 : need, deadline, signal);
+      const r = await this.#wait(need === 1 ? this.#q.length + 1 : need, deadline, signal);
       if (r === 'timeout') throw new TimeoutError('timeout', this.#takePartial(prefix, partialMax));
       if (r === 'aborted') throw new AbortError('aborted', this.#takePartial(prefix, partialMax), { cause: signal?.reason });
     }
   }
 
+  /** Parks in the wait slot, first resuming a transport paused at high water. */
   #wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined): Promise<WaitResult> {
-    if (this.#wake !== null) return Promise.reject(new NetError('busy', 'another receive is already waiting on this socket'));
-    return new Promise<WaitResult>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => finish('aborted');
-      const finish = (r: WaitResult): void => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#wake = null;
-        resolve(r);
-      };
-      this.#wake = finish;
-      this.#need = need;
-      this.#lastProgress = performance.now();
-      if (deadline !== null) {
-        const onTimer = (): void => {
-          const left = deadline.waitMs(this.#lastProgress)!;
-          if (left > 0) timer = setTimeout(onTimer, left);
-          else finish('timeout');
-        };
-        timer = setTimeout(onTimer, deadline.waitMs(this.#lastProgress)!);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.#paused) {
-        this.#paused = false;
-        this.#flow?.resume();
-      }
-    });
+    const parked = this.#slot.wait(need, deadline, signal);
+    if (this.#paused && this.#slot.busy) {
+      this.#paused = false;
+      this.#flow?.resume();
+    }
+    return parked;
   }
 
   #takePartial(prefix: string | Buffer | undefined, max: number): Buffer {
-    const got = this.#take(Math.min(max, this.#length));
+    const got = this.#take(Math.min(max, this.#q.length));
     return prefix === undefined ? got : prefixBuffer(prefix, got, this.encoding);
   }
 
@@ -541,20 +408,4 @@ export class ReceiveBuffer {
     if (prefix === undefined) return s;
     return (typeof prefix === 'string' ? prefix : decode(prefix, 0, prefix.length, this.encoding)) + s;
   }
-}
-
-function prefixBuffer(prefix: string | Buffer | undefined, b: Buffer, encoding: LineEncoding): Buffer {
-  if (prefix === undefined || prefix.length === 0) return b;
-  const p = typeof prefix === 'string' ? Buffer.from(prefix, encoding) : prefix;
-  return Buffer.concat([p, b], p.length + b.length);
-}
-
-/** Throws ProtocolError unless `raw` ends in CRLF and holds no other CR. */
-function checkStrict(raw: Buffer, encoding: LineEncoding): void {
-  const n = raw.length;
-  if (n < 2 || raw[n - 2] !== 13) {
-    throw new ProtocolError('line ended by a bare LF (only CRLF may end a line)', decode(raw, 0, n - 1, encoding));
-  }
-  const cr = raw.indexOf(13);
-  if (cr < n - 2) throw new ProtocolError('bare CR inside a line', decode(raw, 0, n - 2, encoding));
 }

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WaitSlot } from './wait-slot.js';
+import { NetError } from './errors.js';
+import { Timeouts } from './deadline.js';
+
+test('a wait ends ready once enough bytes arrived, not before', async () => {
+  const slot = new WaitSlot();
+  let ended = false;
+  const w = slot.wait(10, null, undefined).then((r) => ((ended = true), r));
+  slot.arrived(9);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(ended, false);
+  assert.equal(slot.busy, true);
+  slot.arrived(10);
+  assert.equal(await w, 'ready');
+  assert.equal(slot.busy, false);
+});
+
+test('a second wait while one is parked is refused with NetError busy', async () => {
+  const slot = new WaitSlot();
+  const first = slot.wait(1, null, undefined);
+  await assert.rejects(slot.wait(1, null, undefined), (e: unknown) => e instanceof NetError && e.code === 'busy');
+  slot.wake('ready');
+  assert.equal(await first, 'ready');
+});
+
+test('abort ends the wait at once; the listener is removed', async () => {
+  const slot = new WaitSlot();
+  const ac = new AbortController();
+  const w = slot.wait(1, null, ac.signal);
+  ac.abort();
+  assert.equal(await w, 'aborted');
+  const ac2 = new AbortController();
+  const w2 = slot.wait(1, null, ac2.signal);
+  slot.wake('ready');
+  assert.equal(await w2, 'ready');
+  ac2.abort(); // after the wait ended: nothing happens
+});
+
+test("an idle ('b') deadline restarts with progress; a total ('t') one does not", async () => {
+  for (const mode of ['b', 't'] as const) {
+    const t = new Timeouts();
+    t.set(150, mode);
+    const slot = new WaitSlot();
+    const start = performance.now();
+    const w = slot.wait(100, t.start(), undefined);
+    const drip = setInterval(() => slot.arrived(1), 50);
+    const r = await Promise.race([w, new Promise((res) => setTimeout(() => res('still waiting'), 600))]);
+    clearInterval(drip);
+    const took = performance.now() - start;
+    if (mode === 'b') {
+      assert.equal(r, 'still waiting', 'progress every 50 ms keeps a 150 ms idle timeout from firing');
+      slot.wake('ready');
+    } else {
+      assert.equal(r, 'timeout');
+      assert.ok(took >= 140 && took < 500, `total timeout fired after ${took.toFixed(0)} ms`);
+    }
+  }
+});
