@@ -18,6 +18,7 @@
  * ```
  */
 import zlib from 'node:zlib';
+import { ProtocolError } from '../../src/core/errors.js';
 import { sink as sinks } from '../../src/ltn12/index.js';
 import { ChunkedDecoder, parseRequestHead, parseResponseHead, request } from '../../src/protocols/http/index.js';
 import { playback } from './corpus.js';
@@ -87,6 +88,8 @@ export function parseResponse(pieces: Buffer[]): unknown {
         head = r.head;
         break;
       }
+      // As the client's head reader: an unrequested 101 ends the exchange; other 1xx are skipped.
+      if (r.head.code === 101) throw new ProtocolError('101 Switching Protocols without an upgrade request', r.head.status);
     }
   }
   const rest = [buf, ...pieces.slice(i)];
