@@ -1,6 +1,7 @@
 /**
- * R-09 leak slope: 20,000 line request/replies over 8 keep-alive
- * connections to `servers.serve`, plus 5,000 connections each opened for one
+ * R-09 leak slope: 20,000 HTTP GETs with netkit's client through one
+ * keep-alive Pool to `servers.web`, 8 at a time (leak-http.ts), plus 5,000
+ * connections to `servers.serve` each opened for one
  * request (client and server in this process), in 10 rounds; then
  * SMTP → POP3 round trips through `servers.mailbox` (send, retrieve, delete;
  * 10,000 in 10 rounds of 1,000)
@@ -17,6 +18,7 @@ import { open } from '../../src/protocols/smtp/index.js';
 import { connect as pop3 } from '../../src/protocols/pop3/index.js';
 import { source } from '../../src/ltn12/index.js';
 import { fds, heapMiB, robustSlope, settledFds, type Figure, type FigureSpec } from './figure.js';
+import { keepAliveSite } from './leak-http.js';
 
 const MAIL_ROUND = 1000;
 const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
@@ -60,18 +62,9 @@ export const spec: FigureSpec = {
         await c.send(`${line}\n`);
       }
     });
-    const clients = await Promise.all(Array.from({ length: 8 }, () => connect('127.0.0.1', srv.port)));
-    for (const c of clients) c.setOption('tcp-nodelay', true);
-    const keepAlive = await measure(10, 2, async () => {
-      await Promise.all(
-        clients.map(async (c, k) => {
-          for (let i = 0; i < 250; i++) {
-            await c.send(`request ${k} ${i}\n`);
-            if ((await c.receive('*l')) !== `request ${k} ${i}`) throw new Error('wrong echo');
-          }
-        }),
-      );
-    });
+    const http = await keepAliveSite(2000);
+    const keepAlive = await measure(10, 2, http.round);
+    await http.close();
     const perConnection = await measure(10, 4, async () => {
       for (let b = 0; b < 50; b++) {
         await Promise.all(
@@ -84,7 +77,6 @@ export const spec: FigureSpec = {
         );
       }
     });
-    await Promise.all(clients.map((c) => c.close()));
     await srv.close();
 
     const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory' });
@@ -103,6 +95,8 @@ export const spec: FigureSpec = {
     });
     await box.close();
     process.stderr.write(`R-09 fds now ${fds()}\n`);
-    return [...figures('keepalive', keepAlive, 2000), ...figures('connect-per-request', perConnection, 500), ...figures('smtp-pop3', mail, MAIL_ROUND)];
+    const ka = figures('keepalive', keepAlive, http.perRound);
+    ka[0]!.detail += ` (${http.made} HTTP GETs, ${http.made - http.reused} connections)`;
+    return [...ka, ...figures('connect-per-request', perConnection, 500), ...figures('smtp-pop3', mail, MAIL_ROUND)];
   },
 };

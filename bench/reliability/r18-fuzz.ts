@@ -1,7 +1,8 @@
 /**
  * R-18 fuzz time-box: fast-check properties for the tp reply parser (pure
  * and over a live connection), URL parse/build/absolute/escape, the MIME
- * codecs, filters, header and encoded-word parsers, and the data codec. The
+ * codecs, filters, header and encoded-word parsers, the data codec, and
+ * HTTP's response and request head parsers (fuzz-http.ts). The
  * seed is fixed in CI (CI=true) and random, and logged, otherwise; a failing
  * input is saved to `corpus/regressions/<property>.json` and replayed first
  * on every later run.
@@ -21,6 +22,7 @@ import { transform, type Filter } from '../../src/ltn12/index.js';
 import { deserialize, serialize } from '../../src/data/index.js';
 import { corpusDir } from './corpus.js';
 import { inCI, type FigureSpec } from './figure.js';
+import { httpProperties } from './fuzz-http.js';
 
 interface Property<T> {
   name: string;
@@ -213,6 +215,7 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
         ok(({} as Record<string, unknown>).polluted === undefined, 'prototype polluted');
       },
     }),
+    ...httpProperties(),
   ];
 }
 

@@ -4,15 +4,16 @@
  * send it) bodies with node:zlib on the way to the caller's sink, with
  * back-pressure (the inflater pauses while the sink is busy). At most five
  * codings are undone (curl's CVE-2022-32206 rule); a body with an unknown
- * coding is passed on untouched. Corrupt or truncated compressed data is a
- * ProtocolError; the decoded size is bounded by `limitSink`.
+ * coding (`br` among them) is passed on untouched. Corrupt or truncated
+ * compressed data, and bytes after its end (Node's zlib ignores them after
+ * deflate data), are a ProtocolError at whatever split the body arrives; the
+ * decoded size is bounded by `limitSink`.
  *
  * @example
  * ```ts
  * const sink = decodingSink(['gzip'], userSink);   // Content-Encoding: gzip
  * ```
  */
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { LimitError, NetError, ProtocolError } from '../../core/errors.js';
@@ -42,15 +43,19 @@ export function decodingSink(list: string[], sink: Sink): Sink {
 }
 
 function inflating(coding: string, next: Sink): Sink {
-  let z: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | null = null;
+  let z: Inflater | null = null;
+  /** A first byte of a deflate body, held until the second one tells zlib-wrapped from raw. */
+  let held: Buffer | null = null;
+  let fed = 0;
   let failed: unknown = null;
   let chain: Promise<void> = Promise.resolve();
-  const fail = (err: unknown): never => {
-    if (err instanceof NetError) throw err;
-    throw new ProtocolError(`bad ${coding} data: ${(err as Error).message}`, '', { cause: err });
+  const check = (): void => {
+    if (failed === null) return;
+    if (failed instanceof NetError) throw failed;
+    throw new ProtocolError(`bad ${coding} data: ${(failed as Error).message}`, '', { cause: failed });
   };
-  const start = (first: Buffer): zlib.Gunzip | zlib.Inflate | zlib.InflateRaw => {
-    const zz = coding === 'deflate' ? ((first[0]! & 0x0f) === 8 && ((first[0]! << 8) | (first[1] ?? 0)) % 31 === 0 ? zlib.createInflate() : zlib.createInflateRaw()) : zlib.createGunzip();
+  const start = (first: Buffer): Inflater => {
+    const zz = coding === 'deflate' ? (isZlibHeader(first) ? zlib.createInflate() : zlib.createInflateRaw()) : zlib.createGunzip();
     zz.on('data', (d: Buffer) => {
       zz.pause();
       chain = chain.then(() => next(d)).then(
@@ -64,8 +69,16 @@ function inflating(coding: string, next: Sink): Sink {
     zz.on('error', (err) => (failed ??= err));
     return zz;
   };
+  const feed = async (buf: Buffer): Promise<void> => {
+    z ??= start(buf);
+    fed += buf.length;
+    await written(z, buf);
+    check();
+  };
   return async (chunk) => {
+    check();
     if (chunk === null) {
+      if (held !== null) await feed(held);
       if (z === null) return next(null);
       z.end();
       try {
@@ -74,18 +87,48 @@ function inflating(coding: string, next: Sink): Sink {
         failed ??= err;
       }
       await chain;
-      if (failed !== null) fail(failed);
+      check();
+      // zlib stops at the end of the compressed data and leaves what follows unread (Node ignores it after deflate).
+      if (z.bytesWritten < fed) throw new ProtocolError(`${fed - z.bytesWritten} bytes after the end of the ${coding} data`);
       return next(null);
     }
     if (chunk.length === 0) return;
-    z ??= start(chunk);
-    if (!z.write(chunk)) {
-      const stop = new AbortController();
-      await Promise.race([once(z, 'drain', { signal: stop.signal }), once(z, 'close', { signal: stop.signal })]).catch(() => {});
-      stop.abort();
+    if (coding === 'deflate' && z === null) {
+      if (held === null && chunk.length === 1) {
+        held = Buffer.from(chunk);
+        return;
+      }
+      if (held !== null) {
+        chunk = Buffer.concat([held, chunk]);
+        held = null;
+      }
     }
-    if (failed !== null) fail(failed);
+    await feed(chunk);
   };
+}
+
+type Inflater = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw;
+
+/** RFC 1950 header: method 8 (deflate) and a check value making the first two bytes a multiple of 31. */
+function isZlibHeader(b: Buffer): boolean {
+  return b.length >= 2 && (b[0]! & 0x0f) === 8 && ((b[0]! << 8) | b[1]!) % 31 === 0;
+}
+
+/**
+ * Resolves once zlib took `buf` (its output handed on, so back-pressure holds)
+ * or the inflater is gone: a destroyed stream never calls back or drains, so
+ * its 'close' (or its already being closed) ends the wait too.
+ */
+function written(z: Inflater, buf: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      z.off('close', done);
+      resolve();
+    };
+    z.once('close', done);
+    if (z.closed || z.destroyed) return done();
+    z.write(buf, () => done());
+  });
 }
 
 /** Passes chunks on until more than `max` bytes went through, then throws LimitError. */

@@ -2,7 +2,7 @@
  * One request and its response on one connection: take a pooled
  * connection for the target (or open one), send the request, read the
  * head within `headersTimeout`, let the caller choose where the body goes,
- * read it, and give the connection back to the pool only when the
+ * read it into the sink and end the sink, and give the connection back to the pool only when the
  * exchange ended cleanly and both sides agreed to keep it.
  *
  * A pooled connection the server closed while it sat idle fails the first
@@ -44,7 +44,7 @@ export interface Outgoing extends RequestBody {
   close: boolean;
 }
 
-/** Where the body of a response goes; `null` = not wanted (the connection is closed instead). */
+/** Where the body of a response goes (the sink is ended with `null` after it); `null` = not wanted (the connection is closed instead). */
 export type BodyPlan = { sink: Sink; maxBodyBytes?: number } | null;
 
 export interface Exchanged {
@@ -90,6 +90,9 @@ async function finish(ctx: ExchangeContext, sock: TcpClient, out: Outgoing, head
   let body: BodyResult;
   try {
     body = await readBody(sock, head.framing, plan.sink, { maxBodyBytes: plan.maxBodyBytes, signal: ctx.signal });
+    // Ended here, before the connection can go back to the pool: a body that fails at its end
+    // (content decoding finds truncated or trailing data) closes its connection like any other failure.
+    await plan.sink(null);
   } catch (err) {
     await sock.close();
     throw err;

@@ -160,14 +160,14 @@ interface Route {
 async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: number): Promise<{ next: Hop } | { response: Response }> {
   const target = resolveTarget(hop.url);
   let next: Hop | null = null;
-  let final: { response: Response; sink: Sink } | undefined;
+  let final: { response: Response } | undefined;
   const plan = async (head: ResponseHead): Promise<BodyPlan> => {
     next = opts.redirect === false ? null : planRedirect(hop, head);
     if (next !== null) return head.framing.kind === 'close' || (head.framing.kind === 'length' && head.framing.length > REDIRECT_BODY) ? null : { sink: sinks.null(), maxBodyBytes: REDIRECT_BODY };
     const response: Response = { code: head.code, headers: head.headers, status: head.status, rawHeaders: head.rawHeaders, trailers: [], url: hop.url, redirects };
     await opts.onResponse?.(response);
-    final = { response, sink: bodySink(opts, head) };
-    return { sink: final.sink, maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
+    final = { response };
+    return { sink: bodySink(opts, head), maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
   };
   let got: BodyResult | null = null;
   try {
@@ -177,9 +177,8 @@ async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: n
     if (!(next !== null && err instanceof LimitError && err.what === 'body')) throw err;
   }
   if (next !== null) return { next };
-  const { response, sink } = final!;
+  const { response } = final!;
   response.trailers = got?.trailers ?? [];
-  await sink(null);
   return { response };
 }
 
