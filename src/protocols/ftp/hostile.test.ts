@@ -108,6 +108,23 @@ const vectors: Vector[] = [
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: TimeoutError,
   },
+  ...[
+    ['000 before the greeting', '000 hi\r\n220 ok\r\n'],
+    ['099 before the greeting', '099 hi\r\n220 ok\r\n'],
+    ['600 greeting', '600 hi\r\n'],
+    ['999 greeting', '999 hi\r\n'],
+  ].map(([what, greeting]): Vector => ({
+    id: 'FC-07', what: `reply code outside 100–599: ${what} (R-02 ftp-client)`,
+    script: async () => ({ replies: {}, greeting }),
+    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
+    error: ProtocolError,
+  })),
+  {
+    id: 'FC-07', what: 'reply code 650 after USER (R-02 ftp-client)',
+    script: async () => ({ replies: { USER: '650 odd\r\n230 ok\r\n' } }),
+    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
+    error: ProtocolError,
+  },
   {
     id: 'FC-07', what: 'reply with a bare LF line end',
     script: async () => ({ replies: {}, greeting: '220 hi\n' }),
