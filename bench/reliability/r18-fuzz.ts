@@ -21,6 +21,7 @@ import { transform, type Filter } from '../../src/ltn12/index.js';
 import { deserialize, serialize } from '../../src/data/index.js';
 import { corpusDir } from './corpus.js';
 import { inCI, type FigureSpec } from './figure.js';
+import { ftpProperties } from './fuzz-ftp.js';
 
 interface Property<T> {
   name: string;
@@ -240,7 +241,7 @@ export const spec: FigureSpec = {
     const seconds = Number(process.env.FUZZ_SECONDS ?? (inCI() ? 30 : 60));
     process.stderr.write(`R-18 seed ${seed} (FUZZ_SEED=${seed} repeats this run), ${seconds} s\n`);
     const live = await livePair();
-    const props = properties(live);
+    const props = [...properties(live), ...ftpProperties(live)];
     let failures = 0;
     let runs = 0;
     let replayed = 0;
