@@ -342,3 +342,18 @@ test('FC-09 names from listings are kept as sent and flagged unsafe as local pat
   assert.deepEqual(names.map(isSafeName), [false, false, false, false, false, true]);
   assert.throws(() => parseMlsdLine('type=file;size=1; a\0b'), ProtocolError);
 });
+
+test('FC-07 a 1xx before the FEAT reply is skipped: the features are read and later replies stay in step', async () => {
+  const srv = await scriptedFtp({ replies: { FEAT: '120 wait\r\n211-Features:\r\n MLST type*;size*;\r\n211 End\r\n', PWD: '257 "/home" is current\r\n' } });
+  try {
+    const s = await connect({ host: '127.0.0.1', port: srv.port, timeout: 2000 });
+    try {
+      assert.equal(s.features.get('MLST'), 'type*;size*;');
+      assert.equal(await s.pwd(), '/home');
+    } finally {
+      await s.quit();
+    }
+  } finally {
+    await srv.close();
+  }
+});
