@@ -5,10 +5,11 @@
  * - `ftp-client`: the client against played control replies and a real data
  *   listener per case (`ftp-playback.ts`). `with` picks the call: `get`
  *   (default: EPSV), `pasv` (PASV only), `download` (SIZE first), `ascii`
- *   (TYPE A), `list`, `nlst`, `put`; `session:<path>` retrieves `<path>` on a
- *   session, `url:<url>` gets `<url>` (`{port}` filled) after a session took
- *   the played connection — both for names the caller must not be able to
- *   smuggle commands in (FC-04), refused before anything is sent.
+ *   (TYPE A), `list`, `nlst`, `put` (with what the data listener received);
+ *   `session:<path>` retrieves `<path>` on a session, `url:<url>` gets
+ *   `<url>` (`{port}` filled) after a session took the played connection —
+ *   both for names the caller must not be able to smuggle commands in
+ *   (FC-04), refused before anything is sent.
  * - `ftp-pasv`: `227`/`229` reply text into `parsePasv` / `parseEpsv` (`with`).
  * - `ftp-listing`: listing bytes into `parseMlsd` / `parseList` (`with`),
  *   with "now" fixed at 2026-06-15 so `ls` dates without a year repeat.
@@ -26,11 +27,13 @@
 import { connect, download, get, list, put, parseEpsv, parseList, parseMlsd, parsePasv, isSafeName, type Entry } from '../../src/protocols/ftp/index.js';
 import { sink as sinks } from '../../src/ltn12/index.js';
 import type { Case } from './corpus.js';
-import { entryLine, stageFtp, type FtpCase } from './ftp-playback.js';
+import { entryLine, stageFtp, type DataListener, type FtpCase } from './ftp-playback.js';
 // Only targets.ts imports this module (it spreads ftpTargets), so this cycle is safe: CLIENT_TIMEOUT is read at run time.
 import { CLIENT_TIMEOUT, type Target } from './targets.js';
 
 const NOW = new Date(Date.UTC(2026, 5, 15, 12, 0));
+/** The data listener of the case being played (R-02 plays one case at a time): uploads are checked against what it received. */
+let current: DataListener | undefined;
 
 const entries = (list: Entry[]) => ({ entries: list.map(entryLine), unsafe: list.filter((e) => !isSafeName(e.name)).length });
 const text = (b: Buffer) => ({ data: b.toString('latin1'), bytes: b.length });
@@ -57,8 +60,10 @@ async function runClient(port: number, c: Case): Promise<unknown> {
     }
     case 'list':
       return entries(await list({ ...at }));
-    case 'put':
-      return { bytes: (await put({ ...at, path: 'f' }, 'hello')).bytes };
+    case 'put': {
+      const { bytes } = await put({ ...at, path: 'f' }, 'hello');
+      return { bytes, received: current?.received().toString('latin1') ?? null };
+    }
     case 'session':
     case 'url': {
       const s = await connect(at);
@@ -76,7 +81,11 @@ async function runClient(port: number, c: Case): Promise<unknown> {
 export const ftpTargets: Record<string, Target> = {
   'ftp-client': {
     kind: 'tcp',
-    stage: (c) => stageFtp(c as FtpCase),
+    async stage(c) {
+      const staged = await stageFtp(c as FtpCase);
+      current = staged.data;
+      return staged;
+    },
     run: runClient,
   },
   'ftp-pasv': {
