@@ -28,7 +28,9 @@ export const spec: FigureSpec = {
     for (const [name, target] of Object.entries(targets)) {
       for (const c of loadCorpus(name)) {
         cases++;
-        const bytes = bytesOf(c.bytes);
+        // A target may stage a case (FTP: a data listener whose port goes into the bytes).
+        const staged = target.kind === 'tcp' ? await target.stage?.(c) : undefined;
+        const bytes = staged?.bytes ?? bytesOf(c.bytes);
         const ways: ('whole' | 'bytes' | (() => number))[] = ['whole'];
         if (target.kind !== 'call') {
           if (bytes.length > 1 && bytes.length <= 4096) ways.push('bytes');
@@ -63,6 +65,7 @@ export const spec: FigureSpec = {
           if (seen) seen.n++;
           else failures.set(key, { n: 1, first: `(${how}) got ${show(got)}, want ${JSON.stringify(want).slice(0, 120)}` });
         }
+        await staged?.close();
       }
     }
     await pb.close();

@@ -18,6 +18,7 @@ import { receiveValue, serialize } from '../../src/data/index.js';
 import { playback } from './corpus.js';
 import type { FigureSpec } from './figure.js';
 import { httpChunking } from './chunking-http.js';
+import { ftpChunking } from './chunking-ftp.js';
 
 /** Valid inputs: mail text with dot lines and mixed line ends, 8-bit bytes, a long line. */
 const samples = [
@@ -174,6 +175,7 @@ export const spec: FigureSpec = {
     await rec.close();
 
     const http = await httpChunking(differ);
+    process.stderr.write(`R-03 ${await ftpChunking(differ)}\n`);
     for (const d of diffs.slice(0, 20)) process.stderr.write(`R-03 difference: ${d}\n`);
     return [{ name: 'R-03 output-differences', value: diffs.length, unit: '', pass: '==', threshold: 0, detail: `${checks} split runs over ${filterKinds.length} filters, 3 line patterns, dot source/sink, data frames; ${http}` }];
   },

@@ -23,6 +23,7 @@ import { deserialize, serialize } from '../../src/data/index.js';
 import { corpusDir } from './corpus.js';
 import { inCI, type FigureSpec } from './figure.js';
 import { httpProperties } from './fuzz-http.js';
+import { ftpProperties } from './fuzz-ftp.js';
 
 interface Property<T> {
   name: string;
@@ -243,7 +244,7 @@ export const spec: FigureSpec = {
     const seconds = Number(process.env.FUZZ_SECONDS ?? (inCI() ? 30 : 60));
     process.stderr.write(`R-18 seed ${seed} (FUZZ_SEED=${seed} repeats this run), ${seconds} s\n`);
     const live = await livePair();
-    const props = properties(live);
+    const props = [...properties(live), ...ftpProperties(live)];
     let failures = 0;
     let runs = 0;
     let replayed = 0;

@@ -16,12 +16,13 @@ import { deserialize, receiveValue } from '../../src/data/index.js';
 import { Pool, parseRequestHead, request } from '../../src/protocols/http/index.js';
 import { sink as sinks } from '../../src/ltn12/index.js';
 import type { Case } from './corpus.js';
+import { ftpTargets } from './targets-ftp.js';
 
 /** Client block timeout in the corpus: long enough for 1-byte writes, short against the 2 s hang bound. */
 export const CLIENT_TIMEOUT = 700;
 
 export type Target =
-  | { kind: 'tcp'; run(port: number, c: Case): Promise<unknown> }
+  | { kind: 'tcp'; run(port: number, c: Case): Promise<unknown>; stage?(c: Case): Promise<{ bytes: Buffer; close(): Promise<void> }> }
   | { kind: 'filter'; make(c: Case): Filter }
   | { kind: 'call'; run(input: Buffer, c: Case): unknown };
 
@@ -134,4 +135,5 @@ export const targets: Record<string, Target> = {
   'url-control': { kind: 'call', run: (b) => hasControlChars(b.toString('latin1')) },
   'url-absolute': { kind: 'call', run: (b) => absolute('http://a/b/c/d;p?q', b.toString('latin1')) },
   data: { kind: 'call', run: (b) => canonical(deserialize(b.toString('utf8'))) },
+  ...ftpTargets,
 };

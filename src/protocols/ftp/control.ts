@@ -36,10 +36,21 @@ export interface Control {
   greeting: Reply;
 }
 
+/**
+ * Reads one reply. FTP codes start with 1–5 (RFC 959 §4.2; the 6xx of
+ * RFC 2228 answer protected commands, which netkit never sends): any other
+ * code is a ProtocolError, so `000` or `099` is never skipped as preliminary.
+ */
+export async function readReply(tp: TextConn, signal?: AbortSignal): Promise<Reply> {
+  const reply = await tp.getReply({ signal });
+  if (reply.code < 100 || reply.code > 599) throw new ProtocolError(`reply code ${reply.lines[0]!.slice(0, 3)} outside 100–599`, reply.text.slice(0, 200));
+  return reply;
+}
+
 /** Reads replies, skipping 1xx, and checks the final one against `expected`. */
 export async function finalReply(tp: TextConn, expected: Expected, signal?: AbortSignal): Promise<Reply> {
   for (;;) {
-    const reply = await tp.getReply({ signal });
+    const reply = await readReply(tp, signal);
     if (reply.code < 200) continue;
     if (!matches(reply.code, expected, reply)) throw new ReplyError(reply.code, reply.text);
     return reply;
@@ -69,7 +80,7 @@ async function login(tp: TextConn, user: string, password: string, signal?: Abor
 
 async function feat(tp: TextConn, signal?: AbortSignal): Promise<Map<string, string>> {
   await tp.command('FEAT');
-  const r = await tp.getReply({ signal });
+  const r = await finalReply(tp, () => true, signal);
   const features = new Map<string, string>();
   if (r.code !== 211) return features;
   for (const line of r.lines.slice(1, -1)) {

@@ -108,6 +108,23 @@ const vectors: Vector[] = [
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: TimeoutError,
   },
+  ...[
+    ['000 before the greeting', '000 hi\r\n220 ok\r\n'],
+    ['099 before the greeting', '099 hi\r\n220 ok\r\n'],
+    ['600 greeting', '600 hi\r\n'],
+    ['999 greeting', '999 hi\r\n'],
+  ].map(([what, greeting]): Vector => ({
+    id: 'FC-07', what: `reply code outside 100–599: ${what} (R-02 ftp-client)`,
+    script: async () => ({ replies: {}, greeting }),
+    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
+    error: ProtocolError,
+  })),
+  {
+    id: 'FC-07', what: 'reply code 650 after USER (R-02 ftp-client)',
+    script: async () => ({ replies: { USER: '650 odd\r\n230 ok\r\n' } }),
+    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
+    error: ProtocolError,
+  },
   {
     id: 'FC-07', what: 'reply with a bare LF line end',
     script: async () => ({ replies: {}, greeting: '220 hi\n' }),
@@ -324,4 +341,19 @@ test('FC-09 names from listings are kept as sent and flagged unsafe as local pat
   }
   assert.deepEqual(names.map(isSafeName), [false, false, false, false, false, true]);
   assert.throws(() => parseMlsdLine('type=file;size=1; a\0b'), ProtocolError);
+});
+
+test('FC-07 a 1xx before the FEAT reply is skipped: the features are read and later replies stay in step', async () => {
+  const srv = await scriptedFtp({ replies: { FEAT: '120 wait\r\n211-Features:\r\n MLST type*;size*;\r\n211 End\r\n', PWD: '257 "/home" is current\r\n' } });
+  try {
+    const s = await connect({ host: '127.0.0.1', port: srv.port, timeout: 2000 });
+    try {
+      assert.equal(s.features.get('MLST'), 'type*;size*;');
+      assert.equal(await s.pwd(), '/home');
+    } finally {
+      await s.quit();
+    }
+  } finally {
+    await srv.close();
+  }
 });

@@ -60,3 +60,28 @@ test('parseTimeVal() accepts only YYYYMMDDHHMMSS[.sss]', () => {
   assert.equal(parseTimeVal('20261202154824')?.toISOString(), '2026-12-02T15:48:24.000Z');
   for (const bad of ['2026120215482', '20261202154824.', 'x0261202154824', '']) assert.equal(parseTimeVal(bad), undefined, bad);
 });
+
+test('dates that do not exist are left out, not rolled over into other dates (R-02 ftp-listing)', () => {
+  for (const bad of ['20241301000000', '20240230000000', '20240101240000', '20240101006000', '00240101000000']) assert.equal(parseTimeVal(bad), undefined, bad);
+  assert.equal(parseTimeVal('20240229235959.999')?.toISOString(), '2024-02-29T23:59:59.999Z');
+  assert.equal(parseMlsdLine('type=file;modify=20241341250000; a').modified, undefined);
+  for (const line of ['-rw-r--r-- 1 u g 5 Feb 30  2024 a', '-rw-r--r-- 1 u g 5 Jan  1 25:61 a', '13-01-24  12:00PM  5 a', '01-01-24  99:99PM  5 a', '01-01-24  13:00PM  5 a', '01-01-24  00:10AM  5 a']) {
+    const e = parseListLine(line, now)!;
+    assert.equal(e.type, 'file', line);
+    assert.equal(e.size, 5, line);
+    assert.equal(e.modified, undefined, line);
+  }
+});
+
+test('sizes a double cannot hold exactly are left out (R-02 ftp-listing)', () => {
+  assert.equal(parseMlsdLine('type=file;size=99999999999999999999; a').size, undefined);
+  assert.equal(parseMlsdLine('type=file;size=9007199254740991; a').size, 9007199254740991);
+  assert.equal(parseListLine('-rw-r--r-- 1 u g 99999999999999999999 Jan  1  2024 big', now)?.size, undefined);
+  assert.equal(parseListLine('01-01-24  01:00PM  99999999999999999999 big', now)?.size, undefined);
+});
+
+test('a name holding U+2028 or U+2029 is still parsed as a Unix or DOS entry; a CR in it is a ProtocolError (R-02 ftp-listing)', () => {
+  assert.deepEqual(parseListLine('-rw-r--r-- 1 u g 5 Jan  1  2024 a\u2028b', now)?.name, 'a\u2028b');
+  assert.deepEqual(parseListLine('01-01-24  01:00PM  5 c\u2029d', now)?.name, 'c\u2029d');
+  assert.throws(() => parseListLine('-rw-r--r-- 1 u g 5 Jan  1  2024 a\rb', now), ProtocolError);
+});

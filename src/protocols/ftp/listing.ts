@@ -45,14 +45,29 @@ export function isSafeName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\x00-\x1f\x7f]/.test(name);
 }
 
-/** `YYYYMMDDHHMMSS[.sss]` (UTC, RFC 3659 time-val) → Date, or undefined when malformed. */
+/**
+ * The UTC date of these calendar fields, or undefined when they name no such
+ * moment (month 13, Feb 30, 24:00, minute 60): `Date.UTC` would roll them over
+ * into another date.
+ */
+function utcDate(y: number, mo: number, d: number, h = 0, mi = 0, se = 0, ms = 0): Date | undefined {
+  const date = new Date(Date.UTC(y, mo, d, h, mi, se, ms));
+  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === se;
+  return same ? date : undefined;
+}
+
+/** A size field as a number, when it is a whole number of bytes that a double holds exactly. */
+function sizeOf(s: string): number | undefined {
+  const n = Number(s);
+  return /^\d+$/.test(s) && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `YYYYMMDDHHMMSS[.sss]` (UTC, RFC 3659 time-val) → Date, or undefined when malformed or no such date. */
 export function parseTimeVal(s: string): Date | undefined {
   const m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.(\d{1,3}))?$/.exec(s.trim());
   if (!m) return undefined;
   const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se, ms));
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return utcDate(y, mo - 1, d, h, mi, se, m[7] ? Number(m[7].padEnd(3, '0')) : 0);
 }
 
 /** One MLSD/MLST line: `fact=value;fact=value; name`. */
@@ -70,7 +85,8 @@ export function parseMlsdLine(line: string): Entry {
   const t = (facts.type ?? '').toLowerCase();
   const type: Entry['type'] = t === 'file' ? 'file' : t === 'dir' || t === 'cdir' || t === 'pdir' ? 'dir' : t.startsWith('os.unix=slink') || t === 'os.unix=symlink' ? 'link' : 'unknown';
   const entry: Entry = { name, type, facts, raw: line };
-  if (facts.size !== undefined && /^\d+$/.test(facts.size)) entry.size = Number(facts.size);
+  const size = facts.size === undefined ? undefined : sizeOf(facts.size);
+  if (size !== undefined) entry.size = size;
   if (facts.modify !== undefined) entry.modified = parseTimeVal(facts.modify);
   if (facts['unix.mode'] !== undefined) entry.permissions = facts['unix.mode'];
   else if (facts.perm !== undefined) entry.permissions = facts.perm;
@@ -80,22 +96,21 @@ export function parseMlsdLine(line: string): Entry {
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** `ls -l`: type+perms, links, owner, group, size, month day time|year, name. */
-const UNIX = /^([bcdelfmpSs-])([rwxsStTL-]{9})[+@.]?\s+\d+\s+(?:\S+\s+){1,2}?(\d+)\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d{2}|\d{4})\s(.*)$/;
+const UNIX = /^([bcdelfmpSs-])([rwxsStTL-]{9})[+@.]?\s+\d+\s+(?:\S+\s+){1,2}?(\d+)\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d{2}|\d{4})\s(.*)$/s;
 /** DOS/IIS: `MM-DD-YY  HH:MMAM  <DIR>|size  name`. */
-const DOS = /^(\d{2})-(\d{2})-(\d{2,4})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.+)$/;
+const DOS = /^(\d{2})-(\d{2})-(\d{2,4})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.+)$/s;
 
 function unixDate(month: string, day: string, timeOrYear: string, now: Date): Date | undefined {
   const mo = MONTHS.indexOf(month.toLowerCase());
   if (mo < 0) return undefined;
   if (timeOrYear.includes(':')) {
     const [h, mi] = timeOrYear.split(':').map(Number) as [number, number];
-    let year = now.getUTCFullYear();
-    const d = new Date(Date.UTC(year, mo, Number(day), h, mi));
+    const thisYear = utcDate(now.getUTCFullYear(), mo, Number(day), h, mi);
     // ls shows a time (not a year) for the last six months: a date in the future belongs to last year
-    if (d.getTime() > now.getTime() + 2 * 86400_000) year -= 1;
-    return new Date(Date.UTC(year, mo, Number(day), h, mi));
+    if (thisYear !== undefined && thisYear.getTime() <= now.getTime() + 2 * 86400_000) return thisYear;
+    return utcDate(now.getUTCFullYear() - 1, mo, Number(day), h, mi);
   }
-  return new Date(Date.UTC(Number(timeOrYear), mo, Number(day)));
+  return utcDate(Number(timeOrYear), mo, Number(day));
 }
 
 /** One LIST line in Unix or DOS format; `undefined` for `total N` lines. */
@@ -114,7 +129,11 @@ export function parseListLine(line: string, now = new Date()): Entry | undefined
         name = name.slice(0, arrow);
       }
     }
-    const entry: Entry = { name: checkName(name, line), type, size: Number(u[3]), modified: unixDate(u[4]!, u[5]!, u[6]!, now), permissions: u[2], raw: line };
+    const entry: Entry = { name: checkName(name, line), type, permissions: u[2], raw: line };
+    const size = sizeOf(u[3]!);
+    if (size !== undefined) entry.size = size;
+    const modified = unixDate(u[4]!, u[5]!, u[6]!, now);
+    if (modified !== undefined) entry.modified = modified;
     if (target !== undefined) entry.target = target;
     return entry;
   }
@@ -122,12 +141,14 @@ export function parseListLine(line: string, now = new Date()): Entry | undefined
   if (d) {
     let year = Number(d[3]);
     if (d[3]!.length === 2) year += year < 70 ? 2000 : 1900;
-    let hour = Number(d[4]) % (d[6] ? 12 : 24);
-    if (d[6] && d[6].toLowerCase() === 'pm') hour += 12;
-    const modified = new Date(Date.UTC(year, Number(d[1]) - 1, Number(d[2]), hour, Number(d[5])));
+    const clock = Number(d[4]);
+    const hour = d[6] ? (clock === 0 || clock > 12 ? NaN : (clock % 12) + (d[6].toLowerCase() === 'pm' ? 12 : 0)) : clock;
+    const modified = utcDate(year, Number(d[1]) - 1, Number(d[2]), hour, Number(d[5]));
     const isDir = d[7] === '<DIR>';
-    const entry: Entry = { name: checkName(d[8]!, line), type: isDir ? 'dir' : 'file', modified, raw: line };
-    if (!isDir) entry.size = Number(d[7]);
+    const entry: Entry = { name: checkName(d[8]!, line), type: isDir ? 'dir' : 'file', raw: line };
+    if (modified !== undefined) entry.modified = modified;
+    const size = isDir ? undefined : sizeOf(d[7]!);
+    if (size !== undefined) entry.size = size;
     return entry;
   }
   return { name: checkName(line, line), type: 'unknown', raw: line };

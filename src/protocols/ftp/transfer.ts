@@ -24,7 +24,7 @@ import { AbortError, ClosedError, NetError, ProtocolError, ReplyError } from '..
 import { pump, PumpError, type Sink, type Source } from '../../ltn12/index.js';
 import type { DataSocket } from './bulk-socket.js';
 import type { Reply } from '../tp/index.js';
-import { finalReply, type Control } from './control.js';
+import { finalReply, readReply, type Control } from './control.js';
 import { openData, type DataState } from './data.js';
 import type { ConnectOptions } from './request.js';
 
@@ -59,7 +59,7 @@ async function explain(control: Control, err: unknown, timeout: number): Promise
   if (err instanceof NetError && err.code === 'aborted') throw err;
   let reply: Reply | undefined;
   try {
-    reply = await control.tp.getReply({ signal: AbortSignal.timeout(Math.min(timeout, EXPLAIN_WAIT)) });
+    reply = await readReply(control.tp, AbortSignal.timeout(Math.min(timeout, EXPLAIN_WAIT)));
   } catch {
     throw err;
   }
@@ -77,7 +77,7 @@ async function run(
   let expected = t.expectedBytes;
   try {
     await control.tp.command(cmd, arg);
-    const first = await control.tp.getReply({ signal });
+    const first = await readReply(control.tp, signal);
     if (first.code >= 400) throw new ReplyError(first.code, first.text);
     if (first.code >= 200) throw new ProtocolError(`${cmd} completed without opening the data connection`, first.text);
     const m = announced && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
