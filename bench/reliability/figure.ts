@@ -15,6 +15,7 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** One measured value and the bar it is held to. */
 export interface Figure {
@@ -101,6 +102,17 @@ export async function heapMiB(): Promise<number> {
   await gc();
   const m = process.memoryUsage();
   return (m.heapUsed + m.external) / 1048576;
+}
+
+/**
+ * Heap+external after GC without V8's compiled code, MiB: code space grows
+ * while functions are (re-)optimised, which is not data kept alive. Leak
+ * slopes (R-09) read this.
+ */
+export async function dataHeapMiB(): Promise<number> {
+  const heap = await heapMiB();
+  const code = getHeapSpaceStatistics().filter((sp) => sp.space_name.startsWith('code')).reduce((n, sp) => n + sp.space_used_size, 0);
+  return heap - code / 1048576;
 }
 
 /**

@@ -2,12 +2,12 @@
  * R-09 leak slope, FTP leg: `ftp.download()` of a 64 KiB file from pyftpdlib
  * (`shared/peers/ftpd.py`, another process, so only the client is measured),
  * each call a whole session (connect, login, FEAT, TYPE I, SIZE, EPSV, RETR,
- * QUIT). 6,000 measured downloads in 8 rounds of 750 after 3,000 unmeasured
+ * QUIT). 10,000 measured downloads in 10 rounds of 1,000 after 3,000 unmeasured
  * ones; after each round: GC, heap+external without V8's code space,
  * open descriptors, active handles. (Heap snapshots 6,000 downloads apart
  * differ by ~180 KB, all of it compiled code and its deopt data, which grows
  * while V8 re-optimises; no JS object count grows. Counting code space would
- * report that as a slope of ~0.06 MiB/2,000.) The Theil–Sen slope over rounds 2–8 is scaled to MiB per 2,000
+ * report that as a slope of ~0.06 MiB/2,000.) The Theil–Sen slope over rounds 2–10 is scaled to MiB per 2,000
  * downloads; descriptors and handles must be the same after the last round
  * as after the first. SKIP where pyftpdlib is missing.
  *
@@ -16,18 +16,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import v8 from 'node:v8';
 import { download } from '../../src/protocols/ftp/index.js';
 import { hasPyftpdlib, startPyftpd } from '../../testkit/ftp-peers.js';
 import { peersDir } from '../../testkit/peers.js';
-import { heapMiB, robustSlope, settledFds, skipped, type Figure, type FigureSpec } from './figure.js';
+import { dataHeapMiB, robustSlope, settledFds, skipped, type Figure, type FigureSpec } from './figure.js';
 
-const ROUND = 750;
-const ROUNDS = 8;
-const WARM = 4;
+const ROUND = 1000;
+const ROUNDS = 10;
+const WARM = 3;
 const SIZE = 64 * 1024;
-/** V8's compiled code, MiB: it grows while functions are re-optimised, which is not a leak of data. */
-const codeMiB = () => v8.getHeapSpaceStatistics().filter((s) => s.space_name.startsWith('code')).reduce((n, s) => n + s.space_used_size, 0) / 1048576;
 const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
 
 export const spec: FigureSpec = {
@@ -59,7 +56,7 @@ export const spec: FigureSpec = {
       for (let i = 0; i < ROUNDS; i++) {
         await round();
         fdSeries.push(await settledFds(fdSeries[0] ?? 0, 1000));
-        heap.push((await heapMiB()) - codeMiB());
+        heap.push(await dataHeapMiB());
         handleSeries.push(handles());
       }
     } finally {
