@@ -16,7 +16,7 @@
  */
 import net from 'node:net';
 import type tls from 'node:tls';
-import { NetError, ProtocolError, ReplyError } from '../../core/errors.js';
+import { LimitError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { connect as socketConnect } from '../../socket/index.js';
 import { TextConn, matches, type Expected, type Reply } from '../tp/index.js';
 import type { ConnectOptions } from './request.js';
@@ -47,11 +47,26 @@ export async function readReply(tp: TextConn, signal?: AbortSignal): Promise<Rep
   return reply;
 }
 
-/** Reads replies, skipping 1xx, and checks the final one against `expected`. */
+/**
+ * Most 1xx replies skipped while waiting for one completion reply. Each wait
+ * is bounded by the idle timeout, so without a cap a server trickling `120`
+ * lines could hold the client for ever.
+ */
+export const MAX_PRELIMINARY_REPLIES = 16;
+
+/**
+ * Reads replies, skipping 1xx (at most {@link MAX_PRELIMINARY_REPLIES}, then
+ * LimitError), and checks the final one against `expected`.
+ */
 export async function finalReply(tp: TextConn, expected: Expected, signal?: AbortSignal): Promise<Reply> {
-  for (;;) {
+  for (let skipped = 0; ; skipped++) {
     const reply = await readReply(tp, signal);
-    if (reply.code < 200) continue;
+    if (reply.code < 200) {
+      if (skipped === MAX_PRELIMINARY_REPLIES) {
+        throw new LimitError('preliminary replies', MAX_PRELIMINARY_REPLIES, Buffer.from(reply.text), `more than ${MAX_PRELIMINARY_REPLIES} 1xx replies before a completion reply`);
+      }
+      continue;
+    }
     if (!matches(reply.code, expected, reply)) throw new ReplyError(reply.code, reply.text);
     return reply;
   }

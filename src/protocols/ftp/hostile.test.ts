@@ -11,6 +11,7 @@ import { ArgumentError, ClosedError, LimitError, NetError, ProtocolError, ReplyE
 import { sink as sinks, source as sources } from '../../ltn12/index.js';
 import { dataServer, pasvNumbers, scriptedFtp, type FtpScript } from '../../../testkit/ftp-scripted.js';
 import { connect, download, get, list, put, parseListLine, parseMlsdLine, isSafeName } from './index.js';
+import { MAX_PRELIMINARY_REPLIES } from './control.js';
 
 type ErrorClass = new (...args: never[]) => Error;
 
@@ -355,5 +356,22 @@ test('FC-07 a 1xx before the FEAT reply is skipped: the features are read and la
     }
   } finally {
     await srv.close();
+  }
+});
+
+test('FC-07 1xx replies are skipped up to MAX_PRELIMINARY_REPLIES; one more is a LimitError, not an endless wait', async () => {
+  for (const [count, ok] of [[MAX_PRELIMINARY_REPLIES, true], [MAX_PRELIMINARY_REPLIES + 1, false], [1000, false]] as const) {
+    const srv = await scriptedFtp({ replies: { PWD: `${'120 wait\r\n'.repeat(count)}257 "/home"\r\n` } });
+    try {
+      const s = await connect({ host: '127.0.0.1', port: srv.port, timeout: 2000 });
+      try {
+        if (ok) assert.equal(await s.pwd(), '/home');
+        else await assert.rejects(s.pwd(), (e: unknown) => e instanceof LimitError && e.what === 'preliminary replies' && e.limit === MAX_PRELIMINARY_REPLIES);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await srv.close();
+    }
   }
 });
