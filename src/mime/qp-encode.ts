@@ -98,25 +98,29 @@ function encodeWrapInto(data: Buffer, end: number, text: boolean, final: boolean
   let left = wrap.left;
   let i = 0;
   while (i < end) {
-    let b = data[i]!;
-    let c = CLASS[b]!;
-    while (c === 0) {
-      // a run of literals, the common case
-      if (left <= 1) {
-        out[o] = EQ;
-        out[o + 1] = CR;
-        out[o + 2] = LF;
-        o += 3;
-        left = width;
-      }
-      out[o++] = b;
-      left--;
-      if (++i === end) {
-        wrap.left = left;
-        return o;
-      }
-      b = data[i]!;
-      c = CLASS[b]!;
+    // A run of literals, the common case: as many as the line has room for
+    // before its soft break (left - 1), with no per-byte line check.
+    let lim = i + left - 1;
+    if (lim > end) lim = end;
+    let j = i;
+    for (; j < lim; j++) {
+      const x = data[j]!;
+      if (CLASS[x] !== 0) break;
+      out[o++] = x;
+    }
+    left -= j - i;
+    i = j;
+    if (i === end) break;
+    const b = data[i]!;
+    const c = CLASS[b]!;
+    if (c === 0) {
+      // the line is full
+      out[o] = EQ;
+      out[o + 1] = CR;
+      out[o + 2] = LF;
+      o += 3;
+      left = width;
+      continue;
     }
     if (c === 1) {
       const endsLine = (i + 1 === len && final) || (text && data[i + 1] === CR && data[i + 2] === LF);
