@@ -70,14 +70,17 @@ function decodeInto(data: Buffer, final: boolean, strict: boolean, base: number,
   let o = 0;
   let i = 0;
   while (i < len) {
-    let b = data[i]!;
-    let c = cls[b]!;
-    while (c === 0) {
-      out[o++] = b;
-      if (++i === len) return [o, i];
-      b = data[i]!;
-      c = cls[b]!;
+    // a run of plain bytes, the common case
+    let j = i;
+    for (; j < len; j++) {
+      const x = data[j]!;
+      if (cls[x] !== 0) break;
+      out[o++] = x;
     }
+    i = j;
+    if (i === len) break;
+    const b = data[i]!;
+    const c = cls[b]!;
     if (c === 2) {
       if (i + 2 < len) {
         const x = data[i + 1]!;
