@@ -13,8 +13,10 @@
  * code escaped it because its strings filled the young heap). So every
  * {@link PACE} bytes handed out, {@link pace} allocates short-lived JS
  * strings as large as the room left in the young heap (at most 2 MiB): the
- * next allocation then starts the GC that frees the dead outputs. It costs
- * one young GC per 4 MiB of output, about 1 % of a byte loop's time.
+ * next allocation then starts the GC that frees the dead outputs. That is
+ * one young GC per 4 MiB of output, and it made the QP filters 1.5–2×
+ * faster, not slower: the outputs' memory is reused while it is still in
+ * the cache, instead of cycling through 32 MiB.
  *
  * @example
  * ```ts
