@@ -145,10 +145,10 @@ export function decodeBase64(opts: DecodeOptions = {}): Filter {
     }
     const start = offset;
     offset += chunk.length;
-    if (st.n === 0 && !st.padded && chunk.length % 4 === 0 && chunk.indexOf(10) < 0) {
+    if (st.n === 0 && !st.padded && chunk.length % 4 === 0) {
       // Node's decoder gives exactly 3/4 of the length only when every byte
-      // is in its alphabet and there is no padding; '-' and '_' (which Node
-      // also accepts) are ruled out first.
+      // is in its alphabet and there is no padding (a line break makes it
+      // fall short); '-' and '_' (which Node also accepts) are ruled out first.
       if (chunk.indexOf(45) < 0 && chunk.indexOf(95) < 0) {
         const want = (chunk.length / 4) * 3;
         const out = slab.take(want);
