@@ -8,9 +8,9 @@
  * JS heap fills, or when 32 MiB of Buffer memory has been allocated since
  * the last one (Node 20, 64-bit). A byte loop allocates next to nothing on
  * the JS heap, so a long stream through it kept up to 32 MiB of dead output
- * resident, plus what the allocator had not reused yet (R-14 measured
- * +37 MiB RSS for 64 MiB through a filter that only copies; string-based
- * code escaped it because its strings filled the young heap). So every
+ * resident, plus what the allocator had not reused yet (measured: +37 MiB
+ * RSS for 64 MiB through a filter that only copies; string-based code
+ * escaped it because its strings filled the young heap). So every
  * {@link PACE} bytes handed out, {@link pace} allocates short-lived JS
  * strings as large as the room left in the young heap (at most 2 MiB): the
  * next allocation then starts the GC that frees the dead outputs. That is
