@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { transform } from '../ltn12/index.js';
 import { b64, decodeBase64, encodeBase64, unb64 } from './base64.js';
 import { DecodeError } from './decode-error.js';
@@ -49,4 +50,78 @@ test('b64() and unb64() follow LuaSocket: [result, rest]', () => {
   assert.equal(dec!.toString(), 'foo');
   assert.equal(left!.toString(), 'Ym');
   assert.equal(unb64(Buffer.from('Ym'))[0]!.toString(), 'b');
+});
+
+/**
+ * The documented rules, written the plain way over the whole input: each
+ * group is decoded by Node's own decoder, so the table-driven loop is
+ * checked against an independent one. Returns the bytes or the offset of
+ * the strict DecodeError.
+ */
+function model(input: Buffer, strict: boolean): Buffer | number {
+  const ALPHA = /[A-Za-z0-9+/]/;
+  const parts: Buffer[] = [];
+  let group = '';
+  let padOpen = 0;
+  let padded = false;
+  for (let i = 0; i < input.length; i++) {
+    const ch = String.fromCharCode(input[i]!);
+    if (ALPHA.test(ch)) {
+      if (strict && padded) return i;
+      group += ch;
+      if (group.length === 4) {
+        parts.push(Buffer.from(group, 'base64'));
+        group = '';
+      }
+    } else if (ch === '=') {
+      if (!strict) {
+        parts.push(Buffer.from(group, 'base64'));
+        group = '';
+      } else if (padOpen > 0) padOpen--;
+      else if (!padded && (group.length === 2 || group.length === 3)) {
+        parts.push(Buffer.from(group, 'base64'));
+        padOpen = 4 - group.length - 1;
+        padded = true;
+        group = '';
+      } else return i;
+    } else if (strict && ch !== '\r' && ch !== '\n') return i;
+  }
+  if (strict && (group.length > 0 || padOpen > 0)) return input.length;
+  parts.push(Buffer.from(group, 'base64'));
+  return Buffer.concat(parts);
+}
+
+/** Runs a fresh decoder over `data` in pieces of `size`: the bytes, or the DecodeError's offset. */
+function run(data: Buffer, size: number, strict: boolean): Buffer | number {
+  const f = decodeBase64({ strict });
+  const out: Buffer[] = [];
+  try {
+    for (let i = 0; i < data.length; i += size) out.push(f(data.subarray(i, i + size)));
+    out.push(f(null));
+  } catch (err) {
+    assert.ok(err instanceof DecodeError, String(err));
+    return err.offset;
+  }
+  return Buffer.concat(out);
+}
+
+test('decodeBase64 follows the documented rules at every chunk split, strict and lenient (property, against a plain model)', () => {
+  const b64ish = fc.array(fc.constantFrom(...'QUJDZm9v+/9aYWAB=\r\n -_*'.split('')), { maxLength: 200 }).map((a) => Buffer.from(a.join(''), 'latin1'));
+  const wellFormed = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(Buffer.from(a).toString('base64').replace(/.{1,76}/g, '$&\r\n'), 'latin1'));
+  fc.assert(
+    fc.property(fc.oneof(b64ish, wellFormed), fc.integer({ min: 1, max: 40 }), fc.boolean(), (data, size, strict) => {
+      const want = model(data, strict);
+      assert.deepEqual(run(data, Math.max(data.length, 1), strict), want, 'whole');
+      assert.deepEqual(run(data, 1, strict), want, '1-byte');
+      assert.deepEqual(run(data, size, strict), want, `${size}-byte`);
+    }),
+    { numRuns: 3000, seed: 41 },
+  );
+});
+
+test('unb64() keeps the characters of an unfinished group as its rest, skipping foreign bytes', () => {
+  const [dec, rest] = unb64(Buffer.from('Zm9v\r\nY'), Buffer.from('m*'));
+  assert.equal(dec!.toString(), 'foo');
+  assert.equal(rest!.toString(), 'Ym');
+  assert.equal(unb64(Buffer.from('Zm9vYmE'))[0]!.toString(), 'foob' + 'a');
 });

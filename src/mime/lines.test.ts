@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { transform } from '../ltn12/index.js';
 import { normalize, eol } from './eol.js';
 import { stuff, dot } from './dot.js';
@@ -44,4 +45,35 @@ test('wrapText(): CRLF after width characters, LF becomes CRLF, CR dropped', () 
   const [out, left] = wrp(2, Buffer.from('abc'), 4);
   assert.equal(out.toString(), 'ab\r\nc');
   assert.equal(left, 3);
+});
+
+/** LuaSocket's wrp rule, one byte at a time. */
+function wrpModel(left: number, c: Buffer, length: number): [Buffer, number] {
+  const out: number[] = [];
+  for (const b of c) {
+    if (b === 13) continue;
+    if (b === 10) {
+      out.push(13, 10);
+      left = length;
+      continue;
+    }
+    if (left <= 0) {
+      out.push(13, 10);
+      left = length;
+    }
+    out.push(b);
+    left--;
+  }
+  return [Buffer.from(out), left];
+}
+
+test('wrp() gives the byte-at-a-time result, with and without line breaks in the chunk (property)', () => {
+  const plain = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(Buffer.from(a).toString('base64'), 'latin1'));
+  const lines = fc.array(fc.constantFrom(...'ab\r\n'.split('')), { maxLength: 100 }).map((a) => Buffer.from(a.join(''), 'latin1'));
+  fc.assert(
+    fc.property(fc.oneof(plain, lines), fc.integer({ min: -2, max: 80 }), fc.integer({ min: 1, max: 80 }), (c, left, length) => {
+      assert.deepEqual(wrp(left, c, length), wrpModel(left, c, length));
+    }),
+    { numRuns: 3000, seed: 42 },
+  );
 });

@@ -23,6 +23,7 @@
 import { fuse, type FusableFilter } from '../ltn12/filter.js';
 import type { Filter } from '../ltn12/types.js';
 import { qpWrapWidth } from './wrap.js';
+import { copyOut, join, Scratch } from './fresh.js';
 
 const EMPTY = Buffer.alloc(0);
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
@@ -97,25 +98,29 @@ function encodeWrapInto(data: Buffer, end: number, text: boolean, final: boolean
   let left = wrap.left;
   let i = 0;
   while (i < end) {
-    let b = data[i]!;
-    let c = CLASS[b]!;
-    while (c === 0) {
-      // a run of literals, the common case
-      if (left <= 1) {
-        out[o] = EQ;
-        out[o + 1] = CR;
-        out[o + 2] = LF;
-        o += 3;
-        left = width;
-      }
-      out[o++] = b;
-      left--;
-      if (++i === end) {
-        wrap.left = left;
-        return o;
-      }
-      b = data[i]!;
-      c = CLASS[b]!;
+    // A run of literals, the common case: as many as the line has room for
+    // before its soft break (left - 1), with no per-byte line check.
+    let lim = i + left - 1;
+    if (lim > end) lim = end;
+    let j = i;
+    for (; j < lim; j++) {
+      const x = data[j]!;
+      if (CLASS[x] !== 0) break;
+      out[o++] = x;
+    }
+    left -= j - i;
+    i = j;
+    if (i === end) break;
+    const b = data[i]!;
+    const c = CLASS[b]!;
+    if (c === 0) {
+      // the line is full
+      out[o] = EQ;
+      out[o + 1] = CR;
+      out[o + 2] = LF;
+      o += 3;
+      left = width;
+      continue;
     }
     if (c === 1) {
       const endsLine = (i + 1 === len && final) || (text && data[i + 1] === CR && data[i + 2] === LF);
@@ -181,16 +186,18 @@ export function encodeQp(mode: QpMode = 'text'): Filter {
   const text = mode === 'text';
   let held: Buffer = EMPTY;
   let used = false;
+  const joined = new Scratch();
+  const scratch = new Scratch();
   const f: FusableFilter = (chunk) => {
     used = true;
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
+    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
     const keep = final ? 0 : heldTail(data, text);
     const end = data.length - keep;
-    const out = Buffer.allocUnsafe(end * 3);
+    const out = scratch.take(end * 3);
     const n = encodeInto(data, end, text, final, out);
     held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
-    return out.subarray(0, n);
+    return n === 0 ? EMPTY : copyOut(out, n);
   };
   f[fuse] = (next) => {
     const width = (next as { [qpWrapWidth]?: () => number | undefined })[qpWrapWidth]?.();
@@ -209,24 +216,21 @@ export function encodeWrapQp(mode: QpMode = 'text', width = 76): Filter {
   const text = mode === 'text';
   const wrap = { left: width };
   let held: Buffer = EMPTY;
-  let scratch: Buffer = EMPTY;
+  const joined = new Scratch();
+  const scratch = new Scratch();
   return (chunk) => {
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
+    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
     const keep = final ? 0 : heldTail(data, text);
     const end = data.length - keep;
     // at most 3 bytes per input byte, plus a 3-byte soft break per (width - 3) of those
-    const bound = end * 3 + Math.ceil((end * 3) / (width - 3)) * 3 + 3;
-    if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, 4096));
-    const n = encodeWrapInto(data, end, text, final, scratch, width, wrap);
+    const out = scratch.take(end * 3 + Math.ceil((end * 3) / (width - 3)) * 3 + 3);
+    const n = encodeWrapInto(data, end, text, final, out, width, wrap);
     held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
-    if (n === 0) return EMPTY;
     // The loop writes into a reused scratch (memory already touched) and the
     // result is copied out at its exact size: cheaper than writing into a
     // fresh bound-sized buffer, and the sink holds no slack.
-    const out = Buffer.allocUnsafe(n);
-    scratch.copy(out, 0, 0, n);
-    return out;
+    return n === 0 ? EMPTY : copyOut(out, n);
   };
 }
 

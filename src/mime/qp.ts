@@ -29,6 +29,7 @@
 import type { Filter } from '../ltn12/types.js';
 import type { DecodeOptions } from './base64.js';
 import { DecodeError } from './decode-error.js';
+import { copyOut, join, Scratch } from './fresh.js';
 
 export { encodeQp, encodeWrapQp, qp, type QpMode } from './qp-encode.js';
 import { LITERAL } from './qp-encode.js';
@@ -69,14 +70,17 @@ function decodeInto(data: Buffer, final: boolean, strict: boolean, base: number,
   let o = 0;
   let i = 0;
   while (i < len) {
-    let b = data[i]!;
-    let c = cls[b]!;
-    while (c === 0) {
-      out[o++] = b;
-      if (++i === len) return [o, i];
-      b = data[i]!;
-      c = cls[b]!;
+    // a run of plain bytes, the common case
+    let j = i;
+    for (; j < len; j++) {
+      const x = data[j]!;
+      if (cls[x] !== 0) break;
+      out[o++] = x;
     }
+    i = j;
+    if (i === len) break;
+    const b = data[i]!;
+    const c = cls[b]!;
     if (c === 2) {
       if (i + 2 < len) {
         const x = data[i + 1]!;
@@ -151,19 +155,26 @@ function decodeEscape(data: Buffer, i: number, final: boolean, strict: boolean, 
   return -1;
 }
 
-/** A filter that QP-decodes under the rule chosen by `opts` (see the module doc). */
+/**
+ * A filter that QP-decodes under the rule chosen by `opts` (see the module
+ * doc). The bytes held back from the last chunk are joined to the next in a
+ * reused buffer, and the loop writes into another, copied out at the exact
+ * size.
+ */
 export function decodeQp(opts: DecodeOptions = {}): Filter {
   const strict = opts.strict === true;
   let held: Buffer = EMPTY;
   let offset = 0;
+  const joined = new Scratch();
+  const scratch = new Scratch();
   return (chunk) => {
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : Buffer.concat([held, chunk]);
-    const out = Buffer.allocUnsafe(data.length);
+    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
+    const out = scratch.take(data.length);
     const [n, used] = decodeInto(data, final, strict, offset, out);
     offset += used;
     held = used < data.length ? Buffer.from(data.subarray(used)) : EMPTY;
-    return out.subarray(0, n);
+    return n === 0 ? EMPTY : copyOut(out, n);
   };
 }
 

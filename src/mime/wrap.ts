@@ -13,16 +13,20 @@
  * ```
  */
 import type { Filter } from '../ltn12/types.js';
+import { copyOut, fresh, Scratch } from './fresh.js';
 
 const CR = 13;
 const LF = 10;
 const EQ = 61;
+const EMPTY = Buffer.alloc(0);
+/** The loops write here, then copy out at the exact size (calls are synchronous, so one is enough). */
+const scratch = new Scratch();
 
 /** A filter that breaks lines after `width` characters. */
 export function wrapText(width = 76): Filter {
   let left = width;
   return (chunk) => {
-    if (chunk === null) return Buffer.alloc(0);
+    if (chunk === null) return EMPTY;
     const [out, next] = wrp(left, chunk, width);
     left = next;
     return out;
@@ -42,7 +46,7 @@ export function wrapQp(width = 76): Filter {
   let used = false;
   const f = (chunk: Buffer | null): Buffer => {
     used = true;
-    if (chunk === null) return Buffer.alloc(0);
+    if (chunk === null) return EMPTY;
     const [out, next] = qpwrp(left, chunk, width);
     left = next;
     return out;
@@ -55,9 +59,11 @@ export function wrapQp(width = 76): Filter {
  * still allowed on the current line; returns `[wrapped, left]`.
  */
 export function wrp(left: number, c: Buffer, length = 76): [Buffer, number] {
+  const plain = c.indexOf(LF) < 0 && c.indexOf(CR) < 0;
   // Fast path: no line break inside and the chunk fits: nothing to do.
-  if (c.length < left && c.indexOf(LF) < 0 && c.indexOf(CR) < 0) return [c, left - c.length];
-  const out = Buffer.allocUnsafe(c.length * 2 + Math.ceil(c.length / Math.max(length, 1)) * 2 + 2);
+  if (plain && c.length < left) return [c, left - c.length];
+  if (plain && length >= 1) return wrapPlain(left, c, length);
+  const out = scratch.take(c.length * 2 + Math.ceil(c.length / Math.max(length, 1)) * 2 + 2);
   let o = 0;
   for (let i = 0; i < c.length; i++) {
     const b = c[i]!;
@@ -76,7 +82,27 @@ export function wrp(left: number, c: Buffer, length = 76): [Buffer, number] {
     out[o++] = b;
     left--;
   }
-  return [out.subarray(0, o), left];
+  return [copyOut(out, o), left];
+}
+
+/**
+ * `wrp` for a chunk without CR or LF (base64): the breaks fall at known
+ * places, so the output is allocated at its exact size and filled with
+ * block copies, one per line.
+ */
+function wrapPlain(left: number, c: Buffer, length: number): [Buffer, number] {
+  const len = c.length;
+  const first = Math.max(left, 0); // bytes before the first break
+  const breaks = len > first ? Math.floor((len - 1 - first) / length) + 1 : 0;
+  if (breaks === 0) return [c, left - len];
+  const out = fresh(len + 2 * breaks);
+  let o = c.copy(out, 0, 0, first);
+  for (let i = first; i < len; i += length) {
+    out[o] = CR;
+    out[o + 1] = LF;
+    o += 2 + c.copy(out, o + 2, i, Math.min(i + length, len));
+  }
+  return [out, length - (len - (first + (breaks - 1) * length))];
 }
 
 /**
@@ -86,7 +112,7 @@ export function wrp(left: number, c: Buffer, length = 76): [Buffer, number] {
  * QP encode throughput.)
  */
 export function qpwrp(left: number, c: Buffer, length = 76): [Buffer, number] {
-  const out = Buffer.allocUnsafe(c.length * 2 + Math.ceil(c.length / Math.max(length - 3, 1)) * 3 + 3);
+  const out = scratch.take(c.length * 2 + Math.ceil(c.length / Math.max(length - 3, 1)) * 3 + 3);
   let o = 0;
   for (let i = 0; i < c.length; i++) {
     const b = c[i]!;
@@ -106,6 +132,6 @@ export function qpwrp(left: number, c: Buffer, length = 76): [Buffer, number] {
     out[o++] = b;
     left--;
   }
-  return [out.subarray(0, o), left];
+  return [copyOut(out, o), left];
 }
 
