@@ -5,7 +5,8 @@
  *   (`Buffer.from(c.toString('base64'), 'latin1')` and
  *   `Buffer.from(c.toString('latin1'), 'base64')`), as a filter must give bytes;
  * - quoted-printable encode (with wrap) and decode of 64 MiB of mostly-ASCII
- *   text (5 % high bytes) vs npm libqp's streams and Python's binascii.
+ *   text (5 % high bytes) vs npm libqp's streams and Python's binascii, each
+ *   contender in a fresh process per round (bench/mime-qp-child.ts).
  *
  *     node --expose-gc dist/bench/mime.js   (BENCH_MIB_B64=256 BENCH_MIB_QP=64 ROUNDS=5 WARMUP=1)
  */
@@ -13,11 +14,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Encoder, Decoder } from 'libqp';
-import { filter, pump, sink, source } from '../src/ltn12/index.js';
-import { decode, encode, wrap } from '../src/mime/index.js';
+import { fileURLToPath } from 'node:url';
+import { pump, sink, source } from '../src/ltn12/index.js';
+import { decode, encode } from '../src/mime/index.js';
+import { encodedText, randomText } from './mime-qp-child.js';
 import { compare, table, type Timed } from './harness.js';
 
 const MiB = 1024 * 1024;
@@ -25,22 +25,6 @@ const CHUNK = 8192;
 const b64Size = Number(process.env.BENCH_MIB_B64 ?? 256) * MiB;
 const qpSize = Number(process.env.BENCH_MIB_QP ?? 64) * MiB;
 const rounds = Number(process.env.ROUNDS ?? 5);
-
-function randomText(size: number): Buffer {
-  const buf = Buffer.allocUnsafe(size);
-  let seed = 12345;
-  for (let i = 0; i < size; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const r = seed % 1000;
-    buf[i] = r < 50 ? 0x80 + (r % 128) : r < 70 ? 0x0a : 0x20 + (r % 95);
-  }
-  return buf;
-}
-
-const countingSink = () => {
-  let n = 0;
-  return { sink: async (c: Buffer | null) => void (n += c?.length ?? 0), get count() { return n; } };
-};
 
 async function base64Rows() {
   const plain = Buffer.alloc(b64Size, 'netkit base64 benchmark ');
@@ -86,34 +70,39 @@ print(time.perf_counter() - t)`;
   });
 }
 
+/** One timed run of a contender in a process of its own (bench/mime-qp-child.ts). */
+function isolated(who: 'libqp' | 'netkit', op: 'enc' | 'dec', work: number): Promise<Timed> {
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(new URL('./mime-qp-child.js', import.meta.url)), who, op, String(qpSize / MiB)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve({ work, seconds: Number(out.trim()) }) : reject(new Error(`mime-qp-child ${who} ${op} exited ${status}`))));
+  });
+}
+
 async function qpRows() {
   const text = randomText(qpSize);
-  const encoded = Buffer.concat([filter.chain(encode('quoted-printable'), wrap('quoted-printable'))(text)]);
+  const encoded = encodedText(text);
   const dir = mkdtempSync(join(tmpdir(), 'nk-bench-'));
   try {
     writeFileSync(join(dir, 'plain'), text);
     writeFileSync(join(dir, 'enc'), encoded);
-    const drain = () => new Writable({ write(_c, _e, done) { done(); } });
+    // Every contender in a fresh process per round, warmed there, as Python always was.
     const enc = await compare([
-      { name: 'libqp stream', run: async () => { await pipeline(Readable.from(source2chunks(text)), new Encoder({ lineLength: 76 }), drain()); return text.length; } },
-      { name: 'netkit pump', run: async () => { const c = countingSink(); await pump.all(source.chain(source.string(text, CHUNK * 8), filter.chain(encode('quoted-printable'), wrap('quoted-printable'))), c.sink); return text.length; } },
+      { name: 'libqp stream', run: () => isolated('libqp', 'enc', text.length) },
+      { name: 'netkit pump', run: () => isolated('netkit', 'enc', text.length) },
       { name: 'python binascii', run: () => python(join(dir, 'plain'), 'enc', text.length) },
-    ], rounds);
+    ], rounds, 0);
     const dec = await compare([
-      { name: 'libqp stream', run: async () => { await pipeline(Readable.from(source2chunks(encoded)), new Decoder(), drain()); return text.length; } },
-      { name: 'netkit pump', run: async () => { await pump.all(source.chain(source.string(encoded, CHUNK * 8), decode('quoted-printable')), sink.null()); return text.length; } },
+      { name: 'libqp stream', run: () => isolated('libqp', 'dec', text.length) },
+      { name: 'netkit pump', run: () => isolated('netkit', 'dec', text.length) },
       { name: 'python binascii', run: () => python(join(dir, 'enc'), 'dec', text.length) },
-    ], rounds);
+    ], rounds, 0);
     return [table(`quoted-printable encode + wrap, ${qpSize / MiB} MiB text`, 'MB/s', enc, 'libqp stream', 1e6), table(`quoted-printable decode, ${qpSize / MiB} MiB text`, 'MB/s', dec, 'libqp stream', 1e6)];
   } finally {
     rmSync(dir, { recursive: true });
   }
-}
-
-function source2chunks(b: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let i = 0; i < b.length; i += CHUNK * 8) out.push(b.subarray(i, i + CHUNK * 8));
-  return out;
 }
 
 const sections = [...(await base64Rows()), ...(await qpRows())];
