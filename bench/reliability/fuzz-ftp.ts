@@ -19,27 +19,8 @@ import { TextConn } from '../../src/protocols/tp/index.js';
 import { finalReply, readReply } from '../../src/protocols/ftp/control.js';
 import { formatPort, fromNetAscii, parseEpsv, parseList, parseListLine, parseMlsd, parseMlsdLine, parsePasv, toNetAscii, type Entry } from '../../src/protocols/ftp/index.js';
 import type { Filter } from '../../src/ltn12/index.js';
+import { ok, prop, typed, type Property } from './property.js';
 
-/** The shape of r18's properties. */
-export interface FtpProperty<T> {
-  name: string;
-  arb: fc.Arbitrary<T>;
-  check(v: T): void | Promise<void>;
-}
-const prop = <T>(p: FtpProperty<T>): FtpProperty<unknown> => p as FtpProperty<unknown>;
-
-const ok = (cond: boolean, what: string) => {
-  if (!cond) throw new Error(what);
-};
-/** Runs `fn`; a thrown error must be a NetError, else the property fails. Returns the value or undefined. */
-function typed<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (err) {
-    if (!(err instanceof NetError)) throw new Error(`untyped ${(err as Error)?.name}: ${(err as Error)?.message}`);
-    return undefined;
-  }
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NOW = new Date(Date.UTC(2026, 5, 15, 12, 0));
@@ -81,7 +62,7 @@ async function oneShot(bytes: Buffer): Promise<{ codes: number[]; error?: unknow
 }
 
 /** FTP properties; `live` is r18's connected pair (valid replies only go over it, so it stays in step). */
-export function ftpProperties(live: { server: net.Socket; conn: TextConn }): FtpProperty<unknown>[] {
+export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Property<unknown>[] {
   return [
     prop({
       name: 'ftp-reply-live',

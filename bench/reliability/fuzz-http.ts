@@ -20,17 +20,8 @@ import fc from 'fast-check';
 import { NetError } from '../../src/core/errors.js';
 import { parseRequestHead, requestErrorStatus } from '../../src/protocols/http/index.js';
 import { parseResponse } from './chunking-http.js';
+import { ok, type Property } from './property.js';
 
-/** The shape of an r18 property (structurally the same as r18-fuzz.ts's). */
-export interface HttpProperty {
-  name: string;
-  arb: fc.Arbitrary<unknown>;
-  check(v: unknown): void | Promise<void>;
-}
-
-const ok = (cond: boolean, what: string): void => {
-  if (!cond) throw new Error(what);
-};
 
 /** `fn`'s value as text, or its error as `error <code> <status>`; an untyped error fails the property. */
 function outcome(fn: () => unknown): string {
@@ -187,8 +178,8 @@ const hostileRequest = fc.oneof(
 );
 
 /** The HTTP properties of R-18. */
-export function httpProperties(): HttpProperty[] {
-  const props: HttpProperty[] = [
+export function httpProperties(): Property<unknown>[] {
+  const props: Property<unknown>[] = [
     {
       name: 'http-response-hostile',
       arb: fc.tuple(hostileResponse, cutsArb),
@@ -232,5 +223,5 @@ export function httpProperties(): HttpProperty[] {
       },
     },
   ];
-  return props as HttpProperty[];
+  return props as Property<unknown>[];
 }

@@ -24,26 +24,8 @@ import { corpusDir } from './corpus.js';
 import { inCI, type FigureSpec } from './figure.js';
 import { httpProperties } from './fuzz-http.js';
 import { ftpProperties } from './fuzz-ftp.js';
+import { ok, prop, typed, type Property } from './property.js';
 
-interface Property<T> {
-  name: string;
-  arb: fc.Arbitrary<T>;
-  /** Throws (or rejects) when the property does not hold for `v`. */
-  check(v: T): void | Promise<void>;
-}
-const prop = <T>(p: Property<T>): Property<unknown> => p as Property<unknown>;
-
-const ok = (cond: boolean, what: string) => {
-  if (!cond) throw new Error(what);
-};
-/** Runs `fn`; a thrown error must be a NetError (typed), anything else fails the property. */
-const typed = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof NetError)) throw new Error(`untyped ${(err as Error)?.name}: ${(err as Error)?.message}`);
-  }
-};
 const bytes = fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a));
 const latin1 = bytes.map((b) => b.toString('latin1'));
 /** Cuts into pieces at the given fractions. */
@@ -63,23 +45,45 @@ const liveReply = fc.record({
 });
 
 /** One live connection for the tp property: the server writes, the client's TextConn reads. */
-async function livePair(): Promise<{ server: net.Socket; conn: TextConn; close(): Promise<void> }> {
+interface LivePair {
+  server: net.Socket;
+  conn: TextConn;
+  /** Replaces server and conn with a fresh connection (the old one closed). */
+  renew(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A connected pair over loopback for the properties that feed a live
+ * TextConn. It is renewed after every property: fast-check's time limit
+ * abandons the run in progress, whose receive may still be parked on the
+ * connection with its bytes half read.
+ */
+async function livePair(): Promise<LivePair> {
   const srv = net.createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const accepted = new Promise<net.Socket>((r) => srv.once('connection', r));
-  const sock = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
-  await new Promise((r) => sock.once('connect', r));
-  const server = await accepted;
-  const conn = new TextConn(TcpClient.fromSocket(sock), { idleTimeout: 2000 });
-  return {
-    server,
-    conn,
-    close: async () => {
-      server.destroy();
-      await conn.close();
+  const connectPair = async (): Promise<{ server: net.Socket; conn: TextConn }> => {
+    const accepted = new Promise<net.Socket>((r) => srv.once('connection', r));
+    const sock = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    return { server: await accepted, conn: new TextConn(TcpClient.fromSocket(sock), { idleTimeout: 2000 }) };
+  };
+  const drop = async (p: { server: net.Socket; conn: TextConn }): Promise<void> => {
+    p.server.destroy();
+    await p.conn.close();
+  };
+  const live: LivePair = {
+    ...(await connectPair()),
+    async renew() {
+      await drop(live);
+      Object.assign(live, await connectPair());
+    },
+    async close() {
+      await drop(live);
       await new Promise((r) => srv.close(r));
     },
   };
+  return live;
 }
 
 function properties(live: { server: net.Socket; conn: TextConn }): Property<unknown>[] {
@@ -272,6 +276,7 @@ export const spec: FigureSpec = {
         process.stderr.write(`R-18 ${p.name} FAILED (seed ${out.seed}, path ${out.counterexamplePath}): ${why}\n  input ${JSON.stringify(serialize(input)).slice(0, 300)}\n`);
         saveRegression(p.name, input, out.seed, why);
       }
+      await live.renew();
     }
     await live.close();
     return [{ name: 'R-18 fuzz-failures', value: failures, unit: '', pass: '==', threshold: 0, detail: `${props.length} properties, ${runs} runs in ${seconds} s, seed ${seed}, ${replayed} stored regressions` }];
