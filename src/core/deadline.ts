@@ -22,16 +22,16 @@
  * ```
  */
 
+import { ArgumentError } from './errors.js';
+import { checkMs } from './validate.js';
+
 /** `'b'`: per wait (idle) timeout; `'t'`: per call total. */
 export type TimeoutMode = 'b' | 't';
 
 /** Checks a timeout value: a finite number ≥ 0, or null/undefined (no limit). */
 export function checkTimeout(ms: number | null | undefined, what = 'timeout'): number | null {
   if (ms === null || ms === undefined) return null;
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${what} must be a finite number of milliseconds ≥ 0 or null, got ${String(ms)}`);
-  }
-  return ms;
+  return checkMs(what, ms);
 }
 
 /** The timeout settings of one socket: a block and a total timeout. */
@@ -46,7 +46,7 @@ export class Timeouts {
     const value = checkTimeout(ms);
     if (mode === 'b') this.block = value;
     else if (mode === 't') this.total = value;
-    else throw new RangeError(`timeout mode must be 'b' or 't', got ${String(mode)}`);
+    else throw new ArgumentError(`timeout mode must be 'b' or 't', got ${String(mode)}`);
   }
 
   /** True when neither limit is set. */

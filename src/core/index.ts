@@ -3,3 +3,6 @@ export * from './errors.js';
 export * from './deadline.js';
 export * from './receive-buffer.js';
 export * from './slab.js';
+export * from './wait.js';
+export * from './validate.js';
+export * from './tls-mode.js';
