@@ -4,12 +4,12 @@
  *   - `netkit serve` (the CLI: servers.web on netkit sockets; its access log
  *     goes to a file, as nginx's does);
  *   - `sirv` behind `node:http` (production mode), see bench/sirv-server.ts;
- *   - nginx with one worker (the shared peers recipe, access log on).
+ *   - nginx with one worker (testkit's nginx recipe, access log on).
  * Files: 1 KiB and 1 MiB of random bytes. Prints the median requests/s of
  * ROUNDS runs and netkit's ratio to each peer.
  *
  * Run: `npm run build && node dist/bench/web-server.js` (SECONDS=5 ROUNDS=3).
- * nginx is skipped (with a note) when it or the peers folder is missing.
+ * nginx is skipped (with a note) when it is not installed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { peersDir, freePort, waitPort } from '../testkit/peers.js';
+import { freePort, waitPort } from '../testkit/peers.js';
+import { startNginx, type Nginx } from '../testkit/http-peers.js';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -50,19 +51,14 @@ async function child(name: string, args: string[], port: number, logFile: string
 }
 
 async function nginx(dir: string): Promise<Server | string> {
-  const peers = peersDir();
-  if (peers === undefined) return 'the shared peers folder is not beside the repo';
-  const ngDir = join(dir, 'nginx');
-  const port = await freePort();
-  const env = { ...process.env, DIR: ngDir, PORT: String(port), TLSPORT: String(await freePort()) };
+  let ng: Nginx;
   try {
-    await run('sh', [join(peers, 'nginx.sh'), 'start'], { env, timeout: 60000 });
+    ng = await startNginx();
   } catch (err) {
     return `nginx did not start: ${(err as Error).message.split('\n')[0]}`;
   }
-  for (const f of FILES) await run('cp', [join(dir, 'www', f.name), join(ngDir, 'www', f.name)]);
-  await waitPort(port);
-  return { name: 'nginx (1 worker)', port, stop: async () => void (await run('sh', [join(peers, 'nginx.sh'), 'stop'], { env, timeout: 60000 })) };
+  for (const f of FILES) await run('cp', [join(dir, 'www', f.name), join(ng.www, f.name)]);
+  return { name: 'nginx (1 worker)', port: ng.port, stop: () => ng.stop() };
 }
 
 async function wrk(port: number, file: string): Promise<number> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { smtp } from '../src/index.js';
 import { selfSigned } from '../testkit/tls.js';
-import { freePort, missingPeer, peersDir } from '../testkit/peers.js';
+import { freePort, missingPeer, peerScript } from '../testkit/peers.js';
 
 const skip = missingPeer('/usr/bin/python3') ?? aiosmtpdMissing();
 const children: ChildProcess[] = [];
@@ -31,7 +31,7 @@ async function start(extra: string[]): Promise<{ port: number; maildir: string }
   writeFileSync(join(dir, 'key.pem'), key);
   const port = await freePort();
   const maildir = join(dir, 'Maildir');
-  const args = [join(peersDir()!, 'smtpd.py'), maildir, String(port), '--host', '127.0.0.1', '--tls', join(dir, 'cert.pem'), join(dir, 'key.pem'), '--auth', 'user:pass', ...extra];
+  const args = [peerScript('smtpd.py'), maildir, String(port), '--host', '127.0.0.1', '--tls', join(dir, 'cert.pem'), join(dir, 'key.pem'), '--auth', 'user:pass', ...extra];
   const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {

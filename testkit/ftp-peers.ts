@@ -1,16 +1,18 @@
 /**
- * Starting the shared FTP peer recipes for the interop suite: pyftpdlib
- * (`ftpd.py`, plain FTP with MLSD, REST, IPv6) and vsftpd (`vsftpd.sh`,
+ * FTP peers for the interop suite: pyftpdlib (`testkit/peers/ftpd.py`,
+ * plain FTP with MLSD, REST, IPv6) and vsftpd (`testkit/peers/vsftpd.ts`,
  * explicit and implicit FTPS with TLS session reuse required), on free
  * ports, in throwaway directories, stopped by PID.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { peersDir } from './peers.js';
+import { peerScript } from './peers.js';
+
+export { startVsftpd, type Vsftpd } from './peers/vsftpd.js';
 
 const run = promisify(execFile);
 
@@ -61,7 +63,7 @@ export async function startPyftpd(host = '127.0.0.1', given?: string): Promise<P
   const root = given ?? mkdtempSync(join(tmpdir(), 'nk-pyftpd-'));
   const port = await freePortOn(host);
   const log = openSync(join(tmpdir(), `nk-pyftpd-${port}.log`), 'w');
-  const child = spawn(PYTHON, [join(peersDir()!, 'ftpd.py'), root, String(port), '--host', host], { stdio: ['ignore', log, log] });
+  const child = spawn(PYTHON, [peerScript('ftpd.py'), root, String(port), '--host', host], { stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {
@@ -78,32 +80,4 @@ export async function startPyftpd(host = '127.0.0.1', given?: string): Promise<P
     throw err;
   }
   return { host, port, root, stop };
-}
-
-export interface Vsftpd {
-  /** Plain FTP with optional AUTH TLS. */
-  port: number;
-  /** Implicit FTPS. */
-  iport: number;
-  root: string;
-  cert: string;
-  stop(): Promise<void>;
-}
-
-/** Starts the two vsftpd instances of `vsftpd.sh` (anonymous only; uploads go to `pub/`). */
-export async function startVsftpd(): Promise<Vsftpd> {
-  const dir = mkdtempSync(join(tmpdir(), 'nk-vsftpd-'));
-  const [port, iport] = [await freePortOn('127.0.0.1'), await freePortOn('127.0.0.1')];
-  const env = { ...process.env, DIR: dir, PORT: String(port), IPORT: String(iport) };
-  const script = join(peersDir()!, 'vsftpd.sh');
-  const stop = async () => void (await run('sh', [script, 'stop'], { env, timeout: 60_000 }));
-  try {
-    await run('sh', [script, 'start'], { env, timeout: 60_000 });
-    await waitPort('127.0.0.1', port);
-    await waitPort('127.0.0.1', iport);
-  } catch (err) {
-    await stop().catch(() => rmSync(dir, { recursive: true, force: true }));
-    throw err;
-  }
-  return { port, iport, root: join(dir, 'root'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), stop };
 }

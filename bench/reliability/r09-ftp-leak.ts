@@ -1,6 +1,6 @@
 /**
  * R-09 leak slope, FTP leg: `ftp.download()` of a 64 KiB file from pyftpdlib
- * (`shared/peers/ftpd.py`, another process, so only the client is measured),
+ * (`testkit/peers/ftpd.py`, another process, so only the client is measured),
  * each call a whole session (connect, login, FEAT, TYPE I, SIZE, EPSV, RETR,
  * QUIT). 10,000 measured downloads in 10 rounds of 1,000 after 3,000 unmeasured
  * ones; after each round: GC, heap+external without V8's code space,
@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { download } from '../../src/protocols/ftp/index.js';
 import { hasPyftpdlib, startPyftpd } from '../../testkit/ftp-peers.js';
-import { peersDir } from '../../testkit/peers.js';
 import { dataHeapMiB, robustSlope, settledFds, skipped, type Figure, type FigureSpec } from './figure.js';
 
 const ROUND = 1000;
@@ -32,7 +31,7 @@ export const spec: FigureSpec = {
   budgetMs: 120_000,
   async run() {
     const names = ['ftp-download-heap-slope', 'ftp-download-fd-change', 'ftp-download-handle-change', 'ftp-download-wrong'];
-    if (!peersDir() || !(await hasPyftpdlib())) return names.map((n) => skipped(`R-09 ${n}`, 'pyftpdlib (python3-pyftpdlib) is not installed'));
+    if (!(await hasPyftpdlib())) return names.map((n) => skipped(`R-09 ${n}`, 'pyftpdlib (python3-pyftpdlib) is not installed'));
     const peer = await startPyftpd();
     const content = Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131) & 255));
     const want = createHash('sha256').update(content).digest('hex');
