@@ -1,5 +1,5 @@
 /**
- * A userspace TCP fault proxy (the netem substitute of hostile-inputs §3.7):
+ * A userspace TCP fault proxy (the netem substitute of docs/hostile-inputs.md §3.7):
  * it listens on 127.0.0.1, connects each client to `target`, and applies a
  * fault plan to the bytes going from the server to the client (`down`) and
  * from the client to the server (`up`).
