@@ -1,23 +1,22 @@
 /**
- * Benchmark: a bulk transfer received three ways in the same run, from a
- * writer in a child process over loopback:
- *   - netkit `receive(65536)` in a loop until the peer closes;
- *   - netkit `receive('*a')` (everything, one Buffer);
- *   - raw Node `net` 'data' events (the floor), the same keeping every
- *     chunk and concatenating once (what `'*a'` must do: the fair peer for
- *     it), and the same copying every chunk into one buffer allocated at the
- *     final size beforehand (what no `'*a'` can beat: it must end with all
- *     the bytes in fresh memory, and does not know the size in advance).
- * Medians over ROUNDS rounds; prints MB/s, the ratio of medians to raw net,
- * and the median of the per-round ratios (each round runs every reader back
- * to back, so a round's ratio sees one load level).
+ * Benchmark: a bulk transfer from a writer in another process over loopback,
+ * received by contenders each in a fresh process per round (bench/runner.ts):
+ *   1. streaming: netkit `receive(65536)` in a loop until the peer closes,
+ *      against raw Node `net` 'data' events that keep nothing (the floor);
+ *   2. everything at once: netkit `receive('*a')` (one Buffer) against the
+ *      same job done with raw `net` (keep every chunk, one concat — the fair
+ *      peer), with the presized copy (every chunk copied into one buffer
+ *      allocated at the final size beforehand, which no `'*a'` can beat: it
+ *      does not know the size) as a bound; with peak RSS growth as a
+ *      multiple of the size received.
  *
- * Run: `node dist/bench/socket-bulk.js` (MIB=1024 ROUNDS=3 by default).
+ *     npm run build && node --expose-gc dist/bench/socket-bulk.js   (MIB=1024 ROUNDS=5; WARM=0.1)
  */
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bind } from '../src/socket/index.js';
+import { childMain, compare, inChild, knob, report, rssPerByte } from './runner.js';
 
 const BLOCK = Buffer.alloc(1 << 20, 0x61);
 
@@ -94,29 +93,33 @@ async function viaNet(bytes: number, keep: Keep = 'nothing'): Promise<number> {
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function main(): Promise<void> {
-  const bytes = Number(process.env.MIB ?? 1024) * 1024 * 1024;
-  const rounds = Number(process.env.ROUNDS ?? 3);
-  const readers: Record<string, () => Promise<number>> = {
-    'raw net data': () => viaNet(bytes),
-    'raw net data, kept + concat': () => viaNet(bytes, 'kept + concat'),
-    'raw net data, presized copy': () => viaNet(bytes, 'presized copy'),
-    'receive(65536)': () => viaNetkit(bytes, 'receive(65536)'),
-    "receive('*a')": () => viaNetkit(bytes, "receive('*a')"),
-  };
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) for (const [k, run] of Object.entries(readers)) times[k]!.push(await run());
-  const rate = (k: string) => bytes / 1e6 / (median(times[k]!) / 1000);
-  const roundRatio = (k: string) => median(times[k]!.map((ms, r) => times['raw net data']![r]! / ms));
-  console.log(`\n${bytes / 1024 / 1024} MiB over loopback, median of ${rounds} rounds, Node ${process.version}\n`);
-  console.log('| reader | median ms | MB/s | ratio to raw net | median per-round ratio |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const k of Object.keys(times)) {
-    console.log(`| ${k} | ${median(times[k]!).toFixed(0)} | ${rate(k).toFixed(0)} | ${(rate(k) / rate('raw net data')).toFixed(2)}× | ${roundRatio(k).toFixed(2)}× |`);
-  }
-}
+const seconds = (ms: number) => ms / 1000;
+/** Sizes in whole 64 KiB blocks (the warm-up's share of the work included): `receive(65536)` then ends exactly. */
+const blocks = (n: number) => n - (n % 65536);
+const isChild = await childMain({
+  'netkit receive(65536)': async (n) => ({ work: blocks(n), seconds: seconds(await viaNetkit(blocks(n), 'receive(65536)')) }),
+  'raw net, keep nothing': async (n) => ({ work: n, seconds: seconds(await viaNet(n)) }),
+  "netkit receive('*a')": async (n) => ({ work: n, seconds: seconds(await viaNetkit(n, "receive('*a')")) }),
+  'raw net, kept + one concat': async (n) => ({ work: n, seconds: seconds(await viaNet(n, 'kept + concat')) }),
+  'raw net, presized copy (bound)': async (n) => ({ work: n, seconds: seconds(await viaNet(n, 'presized copy')) }),
+});
 
 if (process.argv[2] === '--writer') await writer(Number(process.argv[3]), Number(process.argv[4]));
-else await main();
+else if (!isChild) {
+  const bytes = knob('MIB', 1024) * 1024 * 1024;
+  const rounds = knob('ROUNDS', 5);
+  knob('WARM', 0.1);
+  const me = import.meta.url;
+  const size = `${bytes / 1024 / 1024} MiB`;
+  const stream = await compare(`${size} over loopback, streamed in 64 KiB receives`, 'MB/s', [
+    inChild('netkit receive(65536)', me, [String(bytes)]),
+    inChild('raw net, keep nothing', me, [String(bytes)]),
+  ], { rounds, scale: 1e6 });
+  console.log(`${report(stream)}\n`);
+  const all = await compare(`${size} over loopback, received whole into one Buffer`, 'MB/s', [
+    inChild("netkit receive('*a')", me, [String(bytes)]),
+    inChild('raw net, kept + one concat', me, [String(bytes)]),
+    inChild('raw net, presized copy (bound)', me, [String(bytes)]),
+  ], { rounds, scale: 1e6 });
+  console.log(report(all, [rssPerByte]));
+}
