@@ -3,20 +3,20 @@
  *
  * A child process (this file run with `--writer`) writes N LF-terminated
  * 40-byte lines as fast as the socket takes them; the parent receives them
- * three ways, in the same run:
+ * three ways, each reader a fresh process per round (bench/runner.ts):
  *   - netkit: `await client.receive('*l')` per line;
  *   - readline: Node's `readline` `for await` over the socket;
  *   - splitter: a hand-written `Buffer.indexOf(10)` splitter on 'data' events
  *     (the floor: no per-line promise at all).
- * Medians over ROUNDS rounds; prints a markdown table with lines/s and ratios.
  *
- * Run: `node dist/bench/socket-lines.js` (LINES=5000000 ROUNDS=3 by default).
+ *     npm run build && node --expose-gc dist/bench/socket-lines.js   (LINES=5000000 ROUNDS=5; WARM=0.1)
  */
 import net from 'node:net';
 import readline from 'node:readline';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bind } from '../src/socket/index.js';
+import { childMain, compare, inChild, knob, report } from './runner.js';
 
 const LINE = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABC\n'); // 40 bytes
 
@@ -103,28 +103,22 @@ function spawnWriter(port: number, lines: number): Promise<void> {
   return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`)))));
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function main(): Promise<void> {
-  const lines = Number(process.env.LINES ?? 5_000_000);
-  const rounds = Number(process.env.ROUNDS ?? 3);
-  const times: Record<string, number[]> = { netkit: [], readline: [], splitter: [] };
-  for (let r = 0; r < rounds; r++) {
-    times.netkit!.push(await viaNetkit(lines));
-    times.readline!.push(await viaNode(lines, readlineReader));
-    times.splitter!.push(await viaNode(lines, splitterReader));
-  }
-  const rate = (k: string): number => lines / (median(times[k]!) / 1000);
-  console.log(`\n${lines.toLocaleString('en')} lines of 40 bytes, median of ${rounds} rounds, Node ${process.version}\n`);
-  console.log('| reader | median ms | lines/s | netkit ÷ this |');
-  console.log('|---|---:|---:|---:|');
-  for (const k of Object.keys(times)) {
-    console.log(`| ${k} | ${median(times[k]!).toFixed(0)} | ${(rate(k) / 1e6).toFixed(2)} M | ${(rate('netkit') / rate(k)).toFixed(2)}× |`);
-  }
-}
+const isChild = await childMain({
+  "netkit receive('*l')": async (n) => ({ work: n, seconds: (await viaNetkit(n)) / 1000 }),
+  'readline for await': async (n) => ({ work: n, seconds: (await viaNode(n, readlineReader)) / 1000 }),
+  'indexOf splitter (floor)': async (n) => ({ work: n, seconds: (await viaNode(n, splitterReader)) / 1000 }),
+});
 
 if (process.argv[2] === '--writer') await writer(Number(process.argv[3]), Number(process.argv[4]));
-else await main();
+else if (!isChild) {
+  const lines = knob('LINES', 5_000_000);
+  const rounds = knob('ROUNDS', 5);
+  knob('WARM', 0.1);
+  const me = import.meta.url;
+  const r = await compare(`${lines.toLocaleString('en')} lines of 40 bytes over loopback, one receive per line`, 'M lines/s', [
+    inChild("netkit receive('*l')", me, [String(lines)]),
+    inChild('readline for await', me, [String(lines)]),
+    inChild('indexOf splitter (floor)', me, [String(lines)]),
+  ], { rounds, scale: 1e6 });
+  console.log(report(r));
+}
