@@ -109,9 +109,10 @@ export function inChild(name: string, script: string, args: string[] = [], env: 
 
 /**
  * The child side: when this process was started by `inChild`, runs the
- * named job once untimed at `warm` size (WARM, a fraction of the work, 0.1
- * by default; 0 skips it) and then once timed at full size, prints the
- * Measure and resolves true. Otherwise resolves false at once.
+ * named job WARM_RUNS times (1 by default) untimed at a share of the work
+ * (WARM, 0.1 by default; 0 skips the warm-up) and then once timed at full
+ * size, prints the Measure and resolves true. Otherwise resolves false at
+ * once.
  *
  * A job receives the amount of work to do and returns `{ work }` (what it
  * did), optionally timing itself (`seconds`) when only part of it counts.
@@ -123,7 +124,8 @@ export async function childMain(jobs: Record<string, (amount: number, ...args: s
   if (!job) throw new Error(`no contender named ${name}; have ${Object.keys(jobs).join(', ')}`);
   const full = Number(amount);
   const warm = Math.floor(full * Number(process.env.WARM ?? 0.1));
-  if (warm > 0) await job(warm, ...rest);
+  const warmRuns = Number(process.env.WARM_RUNS ?? 1);
+  for (let i = 0; warm > 0 && i < warmRuns; i++) await job(warm, ...rest);
   (globalThis as { gc?: () => void }).gc?.();
   const rss0 = process.memoryUsage.rss();
   const peak0 = process.resourceUsage().maxRSS * 1024;
