@@ -1,14 +1,14 @@
 /**
- * Benchmark: static files under `wrk -t1 -c50`, three servers side by side
- * in the same run, rounds interleaved:
+ * Benchmark: static files under `wrk -t1 -c50`, three servers, each in its
+ * own process, driven in interleaved rounds whose order rotates
+ * (bench/runner.ts); every server is warmed by a 1 s wrk run first:
  *   - `netkit serve` (the CLI: servers.web on netkit sockets; its access log
  *     goes to a file, as nginx's does);
  *   - `sirv` behind `node:http` (production mode), see bench/sirv-server.ts;
  *   - nginx with one worker (testkit's nginx recipe, access log on).
- * Files: 1 KiB and 1 MiB of random bytes. Prints the median requests/s of
- * ROUNDS runs and netkit's ratio to each peer.
+ * Files: 1 KiB and 1 MiB of random bytes.
  *
- * Run: `npm run build && node dist/bench/web-server.js` (SECONDS=5 ROUNDS=3).
+ *     npm run build && node --expose-gc dist/bench/web-server.js   (SECONDS=5 ROUNDS=5)
  * nginx is skipped (with a note) when it is not installed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -20,10 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort, waitPort } from '../testkit/peers.js';
 import { startNginx, type Nginx } from '../testkit/http-peers.js';
+import { compare, knob, median, report, type Contender } from './runner.js';
 
 const run = promisify(execFile);
-const SECONDS = Number(process.env.SECONDS ?? 5);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SECONDS = knob('SECONDS', 5);
+const ROUNDS = knob('ROUNDS', 5);
 const FILES = [
   { name: '1k.bin', size: 1024 },
   { name: '1m.bin', size: 1024 * 1024 },
@@ -61,15 +62,13 @@ async function nginx(dir: string): Promise<Server | string> {
   return { name: 'nginx (1 worker)', port: ng.port, stop: () => ng.stop() };
 }
 
-async function wrk(port: number, file: string): Promise<number> {
-  const { stdout } = await run('wrk', ['-t1', '-c50', `-d${SECONDS}s`, `http://127.0.0.1:${port}/${file}`], { timeout: (SECONDS + 30) * 1000 });
+async function wrk(port: number, file: string, seconds = SECONDS): Promise<number> {
+  const { stdout } = await run('wrk', ['-t1', '-c50', `-d${seconds}s`, `http://127.0.0.1:${port}/${file}`], { timeout: (SECONDS + 30) * 1000 });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (!m) throw new Error(`wrk said: ${stdout}`);
   if (/Non-2xx|Socket errors: connect [1-9]/.test(stdout)) throw new Error(`errors during the run:\n${stdout}`);
   return Number(m[1]);
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nk-bench-web-'));
@@ -86,20 +85,14 @@ async function main(): Promise<void> {
     const ng = await nginx(dir);
     if (typeof ng === 'string') console.log(`(nginx skipped: ${ng})`);
     else servers.push(ng);
-    console.log(`wrk -t1 -c50 -d${SECONDS}s, median of ${ROUNDS} rounds, Node ${process.version}\n`);
+    for (const f of FILES) for (const srv of servers) await wrk(srv.port, f.name, 1);
     for (const f of FILES) {
-      const rates: number[][] = servers.map(() => []);
-      for (let r = 0; r < ROUNDS; r++) {
-        for (let i = 0; i < servers.length; i++) rates[i]!.push(await wrk(servers[i]!.port, f.name));
-      }
-      const med = rates.map(median);
-      console.log(`### ${f.name} (${f.size} bytes)\n`);
-      console.log('| server | req/s (median) | MB/s | netkit ÷ this |');
-      console.log('|---|---:|---:|---:|');
-      servers.forEach((s, i) => {
-        console.log(`| ${s.name} | ${med[i]!.toFixed(0)} | ${((med[i]! * f.size) / 1e6).toFixed(1)} | ${(med[0]! / med[i]!).toFixed(2)}× |`);
-      });
-      console.log(`\nrounds: ${servers.map((s, i) => `${s.name} ${rates[i]!.map((x) => x.toFixed(0)).join('/')}`).join('; ')}\n`);
+      const contenders: Contender[] = servers.map((srv) => ({
+        name: srv.name,
+        round: async () => ({ work: (await wrk(srv.port, f.name)) * SECONDS, seconds: SECONDS }),
+      }));
+      const r = await compare(`${f.name} (${f.size} bytes) under wrk -t1 -c50 -d${SECONDS}s`, 'req/s', contenders, { rounds: ROUNDS });
+      console.log(`${report(r, [{ head: 'MB/s (median)', cell: (ms) => ((median(ms.map((m) => m.work / m.seconds)) * f.size) / 1e6).toFixed(1) }])}\n`);
     }
   } finally {
     for (const s of servers) await s.stop().catch(() => {});
