@@ -120,11 +120,17 @@ export class TcpClient {
 
   /**
    * Receives by LuaSocket pattern: `'*l'` (default; a line without CR/LF),
-   * `'*L'` (with its end-of-line), `'*a'` (until the peer closes) or a byte
-   * count. `prefix` is prepended to the result (and to `err.partial`).
+   * `'*L'` (with its end-of-line), `'*a'` (until the peer closes; it holds
+   * everything in memory — bound it with `{ maxBytes }`) or a byte count
+   * `n`, which counts the prefix as LuaSocket's does (`receive(n,
+   * err.partial)` resumes a failed read). `'*line'`, `'*all'` and other
+   * spellings LuaSocket accepts by their first two characters work too.
+   * `prefix` is prepended to the result (and to `err.partial`).
    * @throws {TimeoutError} per `setTimeout`; `partial` holds what arrived.
-   * @throws {ClosedError} the peer closed first (not for `'*a'`), with `partial`.
-   * @throws {LimitError} a line is longer than the line limit (left buffered).
+   * @throws {ClosedError} the peer closed first (not for `'*a'`), with `partial`;
+   *   `receive(0)` on a closed, drained socket too.
+   * @throws {LimitError} a line is longer than the line limit (left buffered),
+   *   or `'*a'` got more than `maxBytes` (`partial` holds the first `maxBytes`).
    */
   receive(pattern?: LinePattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string>;
   receive(pattern: BytesPattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<Buffer>;
