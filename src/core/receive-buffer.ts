@@ -40,7 +40,7 @@
 import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError } from './errors.js';
 import { Deadline, Timeouts } from './deadline.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { WaitSlot, type WaitResult } from './wait-slot.js';
+import { WaitSlot, type WaitFailures } from './wait-slot.js';
 import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './line-text.js';
 import { dropCr, parsePattern, prefixLength, type BytesPattern, type LinePattern, type Pattern } from './receive-pattern.js';
 import { checkInteger } from './validate.js';
@@ -162,7 +162,7 @@ export class ReceiveBuffer {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#slot.wake('ready');
+    this.#slot.wake();
     if (this.#listeners !== null) this.#notify();
   }
 
@@ -417,15 +417,16 @@ export class ReceiveBuffer {
       if (this.#ended) throw this.#closedError(this.#takePartial(prefix, partialMax, noCr));
       if (signal?.aborted) throw new AbortError('aborted', this.#takePartial(prefix, partialMax, noCr), { cause: signal.reason });
       deadline ??= this.timeouts.unlimited ? null : this.timeouts.start();
-      const r = await this.#wait(need === 1 ? this.#q.length + 1 : need, deadline, signal);
-      if (r === 'timeout') throw new TimeoutError('timeout', this.#takePartial(prefix, partialMax, noCr));
-      if (r === 'aborted') throw new AbortError('aborted', this.#takePartial(prefix, partialMax, noCr), { cause: signal?.reason });
+      await this.#wait(need === 1 ? this.#q.length + 1 : need, deadline, signal, {
+        timeout: () => new TimeoutError('timeout', this.#takePartial(prefix, partialMax, noCr)),
+        abort: (reason) => new AbortError('aborted', this.#takePartial(prefix, partialMax, noCr), { cause: reason }),
+      });
     }
   }
 
   /** Parks in the wait slot, first resuming a transport paused at high water. */
-  #wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined): Promise<WaitResult> {
-    const parked = this.#slot.wait(need, deadline, signal);
+  #wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined, fail: WaitFailures): Promise<void> {
+    const parked = this.#slot.wait(need, deadline, signal, fail);
     if (this.#paused && this.#slot.busy) {
       this.#paused = false;
       this.#flow?.resume();

@@ -31,7 +31,7 @@ import { OptionSet, type Linger, type OptionValue, type TcpOptionName } from './
 import { luaRange, writeAll } from './send.js';
 import { sockName, type SockName } from './address.js';
 import { selectHooks, type SelectHooks } from './select-hooks.js';
-import { waitForEvent } from './wait-event.js';
+import { onceEvent, waitFor } from '../core/wait.js';
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -279,7 +279,7 @@ export class TcpClient {
     this.#sock = secure;
     this.#attach(secure);
     try {
-      await waitForEvent(secure, event, this.#timeouts, signal, 'TLS handshake');
+      await waitFor(onceEvent(secure, event), { timeout: this.#timeouts.limit, signal, what: 'TLS handshake' });
     } catch (err) {
       secure.destroy();
       throw toNetError(err, 'TLS handshake');

@@ -22,10 +22,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { ArgumentError, toNetError } from '../core/errors.js';
-import { Timeouts, checkTimeout } from '../core/deadline.js';
+import { checkTimeout } from '../core/deadline.js';
 import { TcpClient } from './tcp-client.js';
 import { TcpServer } from './tcp-server.js';
-import { waitForEvent } from './wait-event.js';
+import { onceEvent, waitFor } from '../core/wait.js';
 
 /** Default bound on establishing a connection (TCP and TLS handshake). */
 export const DEFAULT_CONNECT_TIMEOUT = 60_000;
@@ -74,8 +74,7 @@ function checkHost(host: string): void {
 export async function connect(host: string, port: number, opts: ConnectOptions = {}): Promise<TcpClient> {
   checkHost(host);
   checkPort(port);
-  const timeouts = new Timeouts();
-  timeouts.total = opts.timeout === undefined ? DEFAULT_CONNECT_TIMEOUT : checkTimeout(opts.timeout);
+  const timeout = opts.timeout === undefined ? DEFAULT_CONNECT_TIMEOUT : checkTimeout(opts.timeout, 'timeout');
   const servername = net.isIP(host) === 0 ? host : undefined;
   const base = { host, port, localAddress: opts.localAddress, localPort: opts.localPort, family: opts.family, allowHalfOpen: true };
   let sock: net.Socket;
@@ -86,7 +85,7 @@ export async function connect(host: string, port: number, opts: ConnectOptions =
     sock = net.connect(base);
   }
   try {
-    await waitForEvent(sock, opts.tls ? 'secureConnect' : 'connect', timeouts, opts.signal, `connect to ${host}:${port}`);
+    await waitFor(onceEvent(sock, opts.tls ? 'secureConnect' : 'connect'), { timeout, signal: opts.signal, what: `connect to ${host}:${port}` });
   } catch (err) {
     sock.destroy();
     throw toNetError(err, `connect to ${host}:${port}`);
@@ -108,7 +107,7 @@ export async function bind(host: string, port: number, opts: BindOptions = {}): 
   checkHost(host);
   checkPort(port);
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false });
-  const listening = waitForEvent(server, 'listening', null, opts.signal, `bind ${host}:${port}`);
+  const listening = waitFor(onceEvent(server, 'listening'), { signal: opts.signal, what: `bind ${host}:${port}` });
   server.listen({ host: anyHost(host, opts.family), port, backlog: opts.backlog ?? 32, ipv6Only: opts.ipv6Only ?? false });
   try {
     await listening;

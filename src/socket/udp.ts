@@ -31,7 +31,8 @@
  * ```
  */
 import dgram from 'node:dgram';
-import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError, toNetError } from '../core/errors.js';
+import { ArgumentError, ClosedError, LimitError, NetError, TimeoutError, toNetError } from '../core/errors.js';
+import { waitFor } from '../core/wait.js';
 import { checkTimeout } from '../core/deadline.js';
 import { selectHooks, type SelectHooks } from './select-hooks.js';
 import type { SockName } from './address.js';
@@ -209,32 +210,11 @@ export class UdpSocket {
     if (this.#queue.length > 0) return Promise.resolve();
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new ClosedError('the UDP socket was closed'));
-    if (signal?.aborted) return Promise.reject(new AbortError());
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters = this.#waiters.filter((w) => w !== wake);
-      };
-      const wake = () => {
-        finish();
-        if (this.#queue.length > 0) resolve();
-        else reject(this.#failure ?? new ClosedError('the UDP socket was closed'));
-      };
-      const onAbort = () => {
-        finish();
-        reject(new AbortError());
-      };
+    return waitFor<void>((done) => {
+      const wake = (): void => done(this.#queue.length > 0 ? null : (this.#failure ?? new ClosedError('the UDP socket was closed')));
       this.#waiters.push(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.#timeout !== null) {
-        timer = setTimeout(() => {
-          finish();
-          reject(new TimeoutError(`no datagram in ${this.#timeout} ms`));
-        }, this.#timeout);
-      }
-    });
+      return () => void (this.#waiters = this.#waiters.filter((w) => w !== wake));
+    }, { timeout: this.#timeout, signal, what: 'receive', onTimeout: () => new TimeoutError(`no datagram in ${this.#timeout} ms`) });
   }
 
   /** Block timeout for receives (ms), or null to wait forever. */
