@@ -6,4 +6,5 @@ export { parsePattern, type ParsedPattern } from './receive-pattern.js';
 export * from './slab.js';
 export * from './wait.js';
 export * from './validate.js';
+export * from './bytes.js';
 export * from './tls-mode.js';

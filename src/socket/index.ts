@@ -26,6 +26,6 @@ export type { SockName } from './address.js';
 export type { Linger, OptionValue, TcpOptionName, SupportedOption, UnsupportedOption } from './options.js';
 export type { Pattern, LinePattern, BytesPattern, LineEncoding, LineOptions, ReceiveOptions } from '../core/receive-buffer.js';
 export type { TimeoutMode } from '../core/deadline.js';
-export { udp, udp4, udp6, UdpSocket, DATAGRAM_SIZE, type Datagram, type UdpOptionName } from './udp.js';
+export { udp, udp4, udp6, UdpSocket, DATAGRAM_SIZE, DEFAULT_UDP_QUEUE, DEFAULT_UDP_QUEUE_BYTES, type Datagram, type UdpOptionName } from './udp.js';
 export * as dns from './dns.js';
 export { getTime, sleep } from './time.js';

@@ -16,7 +16,9 @@
  */
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { ClosedError, ProtocolError, toNetError } from '../core/errors.js';
+import { ArgumentError, ClosedError, ProtocolError, toNetError } from '../core/errors.js';
+import { bytesOf } from '../core/bytes.js';
+import { checkInteger, checkOneOf } from '../core/validate.js';
 import { Timeouts, type TimeoutMode } from '../core/deadline.js';
 import {
   ReceiveBuffer,
@@ -172,8 +174,7 @@ export class TcpClient {
 
   /** How lines decode: `'utf8'` (default) or `'latin1'` (one char per byte); `null` restores the default. */
   setEncoding(encoding: LineEncoding | null): void {
-    if (encoding !== null && encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`encoding must be 'utf8', 'latin1' or null`);
-    this.#rb.encoding = encoding ?? 'utf8';
+    this.#rb.encoding = encoding === null ? 'utf8' : checkOneOf('encoding', encoding, ['utf8', 'latin1'] as const);
   }
 
   /** Longest line `receive('*l')` accepts, in bytes. @default 65536 */
@@ -191,7 +192,7 @@ export class TcpClient {
    * @throws {SendError} with `sent`, the index of the last byte that left.
    */
   async send(data: string | Uint8Array, i?: number, j?: number, opts?: SendOptions): Promise<number> {
-    const buf = typeof data === 'string' ? Buffer.from(data, this.#rb.encoding) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const buf = bytesOf(data, this.#rb.encoding);
     const [from, to] = luaRange(buf.length, i, j);
     if (from === to) return to;
     const part = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
@@ -241,7 +242,7 @@ export class TcpClient {
    * `'receive'` ends receiving (later receives see the end), `'both'` both.
    */
   shutdown(how: 'both' | 'send' | 'receive' = 'both'): void {
-    if (how !== 'both' && how !== 'send' && how !== 'receive') throw new RangeError(`shutdown takes 'both', 'send' or 'receive'`);
+    checkOneOf('shutdown direction', how, ['both', 'send', 'receive'] as const);
     if (how !== 'receive') this.#sock.end();
     if (how !== 'send') {
       this.#rb.end();
@@ -326,6 +327,9 @@ export class TcpClient {
 
   /** Resets the counters (LuaSocket's `setstats`): e.g. `setStats(0, 0, 0)`. */
   setStats(received: number, sent: number, age: number): void {
+    checkInteger('received', received);
+    checkInteger('sent', sent);
+    if (typeof age !== 'number' || !Number.isFinite(age) || age < 0) throw new ArgumentError(`age must be milliseconds ≥ 0, got ${String(age)}`);
     this.#receivedBase = this.#rb.received - received;
     this.#sent = sent;
     this.#born = performance.now() - age;

@@ -23,6 +23,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { ArgumentError, toNetError } from '../core/errors.js';
 import { checkTimeout } from '../core/deadline.js';
+import { checkInteger } from '../core/validate.js';
 import { TcpClient } from './tcp-client.js';
 import { TcpServer } from './tcp-server.js';
 import { onceEvent, waitFor } from '../core/wait.js';
@@ -106,9 +107,11 @@ export function anyHost(host: string, family?: 4 | 6): string | undefined {
 export async function bind(host: string, port: number, opts: BindOptions = {}): Promise<TcpServer> {
   checkHost(host);
   checkPort(port);
+  const backlog = checkInteger('backlog', opts.backlog, { min: 0 }, 32);
+  if (opts.maxQueue !== undefined) checkInteger('maxQueue', opts.maxQueue, { min: 0 });
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false });
   const listening = waitFor(onceEvent(server, 'listening'), { signal: opts.signal, what: `bind ${host}:${port}` });
-  server.listen({ host: anyHost(host, opts.family), port, backlog: opts.backlog ?? 32, ipv6Only: opts.ipv6Only ?? false });
+  server.listen({ host: anyHost(host, opts.family), port, backlog, ipv6Only: opts.ipv6Only ?? false });
   try {
     await listening;
   } catch (err) {

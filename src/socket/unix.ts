@@ -18,6 +18,7 @@
 import net from 'node:net';
 import { ArgumentError, toNetError } from '../core/errors.js';
 import { checkTimeout } from '../core/deadline.js';
+import { checkInteger } from '../core/validate.js';
 import { TcpClient } from './tcp-client.js';
 import { TcpServer } from './tcp-server.js';
 import { DEFAULT_CONNECT_TIMEOUT } from './tcp.js';
@@ -48,9 +49,11 @@ export async function connect(path: string, opts: { timeout?: number | null; sig
 /** Listens on the Unix socket `path` (which must not exist). */
 export async function bind(path: string, opts: { backlog?: number; maxQueue?: number; signal?: AbortSignal } = {}): Promise<TcpServer> {
   checkPath(path);
+  const backlog = checkInteger('backlog', opts.backlog, { min: 0 }, 32);
+  if (opts.maxQueue !== undefined) checkInteger('maxQueue', opts.maxQueue, { min: 0 });
   const server = net.createServer({ allowHalfOpen: true });
   const listening = waitFor(onceEvent(server, 'listening'), { signal: opts.signal, what: `bind ${path}` });
-  server.listen({ path, backlog: opts.backlog ?? 32 });
+  server.listen({ path, backlog });
   try {
     await listening;
   } catch (err) {
