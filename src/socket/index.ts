@@ -22,6 +22,7 @@ export { select, type SelectResult } from './select.js';
 export { selectHooks, type Selectable, type SelectHooks } from './select-hooks.js';
 export { sink, source, type SinkMode, type SourceMode } from './sink-source.js';
 export { luaRange } from './send.js';
+export { BULK_READ_SIZE, BULK_COPY_BELOW } from './bulk-read.js';
 export type { SockName } from './address.js';
 export type { Linger, OptionValue, TcpOptionName, SupportedOption, UnsupportedOption } from './options.js';
 export type { Pattern, LinePattern, BytesPattern, LineEncoding, LineOptions, ReceiveOptions } from '../core/receive-buffer.js';

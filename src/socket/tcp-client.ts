@@ -16,7 +16,8 @@
  */
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { ArgumentError, ClosedError, ProtocolError, toNetError } from '../core/errors.js';
+import { ArgumentError, ClosedError, NetError, ProtocolError, toNetError } from '../core/errors.js';
+import type { BulkFeed } from './bulk-read.js';
 import { bytesOf } from '../core/bytes.js';
 import { checkInteger, checkOneOf } from '../core/validate.js';
 import { Timeouts, type TimeoutMode } from '../core/deadline.js';
@@ -53,6 +54,8 @@ export interface ClientInit {
   servername?: string;
   /** For Unix sockets: the path, reported by `getSockName`/`getPeerName`. */
   path?: string;
+  /** @internal the reads of a bulk-mode socket (`connect(…, { bulk: true })`) */
+  feed?: BulkFeed;
 }
 
 /** Byte counters: `received`/`sent` in bytes, `age` in ms since creation. */
@@ -77,6 +80,7 @@ export class TcpClient {
   #closing: Promise<void> | null = null;
   #servername: string | undefined;
   readonly #path: string | undefined;
+  readonly #feed: BulkFeed | undefined;
   readonly #writeWatchers = new Set<() => void>();
 
   /**
@@ -87,6 +91,7 @@ export class TcpClient {
     this.#sock = sock;
     this.#servername = opts.servername;
     this.#path = opts.path;
+    this.#feed = opts.feed;
     this.#rb = new ReceiveBuffer({ pause: () => this.#sock.pause(), resume: () => this.#sock.resume() }, 1024 * 1024, this.#timeouts);
     this.#attach(sock);
   }
@@ -113,8 +118,10 @@ export class TcpClient {
     };
     const onDrain = (): void => this.#notifyWritable();
     sock.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('drain', onDrain);
+    this.#feed?.attach((chunk) => rb.push(chunk, true));
     this.#detach = () => {
       sock.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('drain', onDrain);
+      this.#feed?.detach();
     };
   }
 
@@ -260,6 +267,7 @@ export class TcpClient {
    */
   async startTls(opts: StartTlsOptions = {}): Promise<void> {
     if (this.#closing !== null || this.#sock.destroyed) throw new ClosedError('cannot start TLS: the socket is closed');
+    if (this.#feed !== undefined) throw new NetError('unsupported', 'cannot start TLS on a bulk-mode socket (bulk receive is for plain TCP)');
     if (this.#rb.length > 0) {
       throw new ProtocolError(`refusing TLS upgrade: ${this.#rb.length} plaintext bytes arrived before the handshake`, this.#rb.peek(80).toString('latin1'));
     }
