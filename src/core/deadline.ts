@@ -54,6 +54,12 @@ export class Timeouts {
     return this.block === null && this.total === null;
   }
 
+  /** How long one wait that makes no progress until it ends may last: the smaller limit, or null. */
+  get limit(): number | null {
+    if (this.block === null) return this.total;
+    return this.total === null ? this.block : Math.min(this.block, this.total);
+  }
+
   /** Marks the start of a call and returns its deadline. */
   start(): Deadline {
     return new Deadline(this.block, this.total, performance.now());

@@ -2,7 +2,9 @@
 export * from './errors.js';
 export * from './deadline.js';
 export * from './receive-buffer.js';
+export { parsePattern, type ParsedPattern } from './receive-pattern.js';
 export * from './slab.js';
 export * from './wait.js';
 export * from './validate.js';
+export * from './bytes.js';
 export * from './tls-mode.js';

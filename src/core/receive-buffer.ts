@@ -2,18 +2,17 @@
  * The receive buffer every stream transport shares: bytes come in with
  * {@link ReceiveBuffer.push}, callers take them out by LuaSocket pattern.
  *
- * Patterns (LuaSocket's `receive`):
- * - `'*l'` / `'line'`: the next line as a string. LF ends it and every CR in
- *   the line is dropped (LuaSocket's exact rule), so `"a\r\n"` and `"a\n"`
- *   both give `"a"`.
- * - `'*L'`: the next line with its end-of-line, nothing dropped.
- * - `'*a'` / `'all'`: everything until the peer closes, as one Buffer.
- * - a number `n`: exactly `n` bytes, as a Buffer.
+ * Patterns are LuaSocket's (see `receive-pattern.ts`): `'*l'` a line
+ * without CRs, `'*L'` a line with its end, `'*a'` everything until the peer
+ * closes (held in memory: bound it with `maxBytes`), a number `n` exactly
+ * `n` bytes counting the prefix.
  *
  * An optional `prefix` is put in front of the result, and in front of the
  * `partial` of a failure, so the LuaSocket idiom of resuming after a timeout
- * (`receive(p, err.partial)`) works. On timeout, peer close or abort the bytes
- * taken so far are consumed and handed back as `err.partial`.
+ * (`receive(n, err.partial)`) works: a count includes the prefix, as in
+ * LuaSocket. On timeout, peer close or abort the bytes taken so far are
+ * consumed and handed back as `err.partial` (a failed `'*l'` without its
+ * CRs, as LuaSocket drops them from line data).
  *
  * Protocol code reads lines with {@link ReceiveBuffer.line} `{ strict: true }`:
  * only CRLF ends a line there, and a bare CR or LF is a {@link ProtocolError}.
@@ -41,21 +40,23 @@
 import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError } from './errors.js';
 import { Deadline, Timeouts } from './deadline.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { WaitSlot, type WaitResult } from './wait-slot.js';
+import { WaitSlot, type WaitFailures } from './wait-slot.js';
 import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './line-text.js';
+import { dropCr, parsePattern, prefixLength, type BytesPattern, type LinePattern, type Pattern } from './receive-pattern.js';
+import { checkInteger } from './validate.js';
 
-/** A line as a string: `'*l'`/`'line'` (CR and LF dropped) or `'*L'` (kept). */
-export type LinePattern = '*l' | 'line' | '*L';
-/** Bytes as a Buffer: `'*a'`/`'all'` (until close) or an exact count. */
-export type BytesPattern = '*a' | 'all' | number;
-/** Every pattern `receive` accepts. */
-export type Pattern = LinePattern | BytesPattern;
-export type { LineEncoding };
+export type { LineEncoding, LinePattern, BytesPattern, Pattern };
 
 /** Options every receive takes. */
 export interface ReceiveOptions {
   /** Cancels the wait; the receive throws {@link AbortError} with `partial`. */
   signal?: AbortSignal;
+  /**
+   * `'*a'` only: the longest result (prefix included), in bytes. When more
+   * arrives, the receive throws {@link LimitError} whose `partial` holds the
+   * first `maxBytes` bytes; the rest stays buffered. @default no limit
+   */
+  maxBytes?: number;
 }
 
 /** Options of {@link ReceiveBuffer.line}. */
@@ -131,7 +132,7 @@ export class ReceiveBuffer {
     return this.#lineLimit;
   }
   set lineLimit(bytes: number) {
-    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`line limit must be a positive integer, got ${bytes}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ArgumentError(`line limit must be a positive integer, got ${bytes}`);
     this.#lineLimit = bytes;
     this.#highWater = Math.max(this.#minHighWater, 2 * bytes);
   }
@@ -161,7 +162,7 @@ export class ReceiveBuffer {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#slot.wake('ready');
+    this.#slot.wake();
     if (this.#listeners !== null) this.#notify();
   }
 
@@ -202,24 +203,64 @@ export class ReceiveBuffer {
   receive(pattern: BytesPattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<Buffer>;
   receive(pattern?: Pattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string | Buffer>;
   receive(pattern: Pattern = '*l', prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string | Buffer> {
-    switch (pattern) {
-      case '*l':
-      case 'line':
-        return this.#luaLine(prefix, opts?.signal);
-      case '*L':
-        return this.line({ keepEol: true, signal: opts?.signal }).then((s) => this.#prefixString(prefix, s));
-      case '*a':
-      case 'all':
-        return this.all(opts).then((b) => prefixBuffer(prefix, b, this.encoding));
-      default:
-        if (typeof pattern !== 'number') return Promise.reject(new ArgumentError(`invalid receive pattern ${String(pattern)}`));
-        return this.bytes(pattern, opts, prefix);
+    let p;
+    try {
+      p = parsePattern(pattern);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    switch (p) {
+      case 'l':
+        return this.#luaLine(prefix, opts?.signal);
+      case 'L':
+        return this.line({ keepEol: true, signal: opts?.signal }).then((s) => this.#prefixString(prefix, s));
+      case 'a':
+        return this.#luaAll(prefix, opts);
+      default:
+        return this.#luaCount(p, prefix, opts);
+    }
+  }
+
+  /**
+   * LuaSocket's numeric receive: the prefix counts toward `n`. A prefix of
+   * `n` bytes or more comes back as it is, reading nothing. `receive(0)`
+   * without a prefix waits until a byte is buffered (it stays buffered) and
+   * gives an empty Buffer, or fails as any receive does — `closed` on a
+   * closed, drained socket.
+   */
+  #luaCount(n: number, prefix: string | Buffer | undefined, opts: ReceiveOptions | undefined): Promise<Buffer> {
+    const plen = prefixLength(prefix, this.encoding);
+    if (plen > 0 && n <= plen) return Promise.resolve(prefixBuffer(prefix, EMPTY, this.encoding));
+    if (n === 0) {
+      if (this.#q.length > 0) return Promise.resolve(EMPTY);
+      return this.#waitFor(() => (this.#q.length > 0 ? EMPTY : undefined), 1, opts?.signal, undefined, 0);
+    }
+    return this.bytes(n - plen, opts, prefix);
+  }
+
+  /** `'*a'`: everything until the peer closes, prefix in front, at most `maxBytes` in all. */
+  #luaAll(prefix: string | Buffer | undefined, opts: ReceiveOptions | undefined): Promise<Buffer> {
+    if (opts?.maxBytes === undefined) return this.all(opts).then((b) => prefixBuffer(prefix, b, this.encoding));
+    let max: number;
+    try {
+      max = checkInteger('maxBytes', opts.maxBytes, { min: 0 });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const room = max - prefixLength(prefix, this.encoding);
+    const attempt = (): Buffer | undefined => {
+      if (this.#q.length > room) {
+        const partial = prefixBuffer(prefix, room > 0 ? this.#take(room) : EMPTY, this.encoding);
+        throw new LimitError('receive', max, partial, `'*a' received more than maxBytes (${max} bytes)`);
+      }
+      return this.#ended && this.#error === null ? prefixBuffer(prefix, this.#take(this.#q.length), this.encoding) : undefined;
+    };
+    return this.#waitFor(attempt, Math.max(room, 0) + 1, opts.signal, prefix);
   }
 
   async #luaLine(prefix: string | Buffer | undefined, signal: AbortSignal | undefined): Promise<string> {
     let s = this.#q.length !== 0 && this.#q.scanned === 0 ? this.#fastLine() : undefined;
-    if (s === undefined) s = (await this.#waitFor(() => this.#tryLine(0), 1, signal, prefix)) as string;
+    if (s === undefined) s = (await this.#waitFor(() => this.#tryLine(0), 1, signal, prefix, Infinity, true)) as string;
     return prefix === undefined ? s : this.#prefixString(prefix, s);
   }
 
@@ -368,23 +409,24 @@ export class ReceiveBuffer {
    * `need`: bytes that must be buffered before trying again is worthwhile
    * (1 = any new byte). `partialMax` bounds what a failure consumes.
    */
-  async #waitFor<T>(attempt: () => T | undefined, need: number, signal: AbortSignal | undefined, prefix: string | Buffer | undefined, partialMax = Infinity): Promise<T> {
+  async #waitFor<T>(attempt: () => T | undefined, need: number, signal: AbortSignal | undefined, prefix: string | Buffer | undefined, partialMax = Infinity, noCr = false): Promise<T> {
     let deadline: Deadline | null = null;
     for (;;) {
       const v = attempt();
       if (v !== undefined) return v;
-      if (this.#ended) throw this.#closedError(this.#takePartial(prefix, partialMax));
-      if (signal?.aborted) throw new AbortError('aborted', this.#takePartial(prefix, partialMax), { cause: signal.reason });
+      if (this.#ended) throw this.#closedError(this.#takePartial(prefix, partialMax, noCr));
+      if (signal?.aborted) throw new AbortError('aborted', this.#takePartial(prefix, partialMax, noCr), { cause: signal.reason });
       deadline ??= this.timeouts.unlimited ? null : this.timeouts.start();
-      const r = await this.#wait(need === 1 ? this.#q.length + 1 : need, deadline, signal);
-      if (r === 'timeout') throw new TimeoutError('timeout', this.#takePartial(prefix, partialMax));
-      if (r === 'aborted') throw new AbortError('aborted', this.#takePartial(prefix, partialMax), { cause: signal?.reason });
+      await this.#wait(need === 1 ? this.#q.length + 1 : need, deadline, signal, {
+        timeout: () => new TimeoutError('timeout', this.#takePartial(prefix, partialMax, noCr)),
+        abort: (reason) => new AbortError('aborted', this.#takePartial(prefix, partialMax, noCr), { cause: reason }),
+      });
     }
   }
 
   /** Parks in the wait slot, first resuming a transport paused at high water. */
-  #wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined): Promise<WaitResult> {
-    const parked = this.#slot.wait(need, deadline, signal);
+  #wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined, fail: WaitFailures): Promise<void> {
+    const parked = this.#slot.wait(need, deadline, signal, fail);
     if (this.#paused && this.#slot.busy) {
       this.#paused = false;
       this.#flow?.resume();
@@ -392,8 +434,9 @@ export class ReceiveBuffer {
     return parked;
   }
 
-  #takePartial(prefix: string | Buffer | undefined, max: number): Buffer {
-    const got = this.#take(Math.min(max, this.#q.length));
+  #takePartial(prefix: string | Buffer | undefined, max: number, noCr: boolean): Buffer {
+    let got = this.#take(Math.min(max, this.#q.length));
+    if (noCr) got = dropCr(got);
     return prefix === undefined ? got : prefixBuffer(prefix, got, this.encoding);
   }
 

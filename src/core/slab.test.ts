@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Slab } from './slab.js';
+import { ArgumentError } from './errors.js';
 
 test('Slab.take hands out non-overlapping pieces of one allocation, then starts a new slab', () => {
   const slab = new Slab(256);
@@ -26,5 +27,5 @@ test('Slab.take gives requests above a quarter of the slab their own buffer', ()
   assert.equal(big.length, 65);
   assert.notEqual(big.buffer, small.buffer);
   assert.equal(slab.take(8).byteOffset, small.byteOffset + 8, 'the big one took nothing from the slab');
-  assert.throws(() => new Slab(10), RangeError);
+  assert.throws(() => new Slab(10), ArgumentError);
 });

@@ -17,6 +17,8 @@
  * assert.equal(b.byteOffset, a.byteOffset + 10); // no overlap
  * ```
  */
+import { checkInteger } from './validate.js';
+
 export class Slab {
   /** Bytes per slab. */
   readonly size: number;
@@ -24,7 +26,7 @@ export class Slab {
   #pos: number;
 
   constructor(size = 65536) {
-    if (!Number.isSafeInteger(size) || size < 64) throw new RangeError(`slab size must be an integer ≥ 64, got ${size}`);
+    checkInteger('slab size', size, { min: 64 });
     this.size = size;
     this.#buf = Buffer.alloc(0);
     this.#pos = 0;

@@ -7,7 +7,7 @@ import { Timeouts } from './deadline.js';
 test('a wait ends ready once enough bytes arrived, not before', async () => {
   const slot = new WaitSlot();
   let ended = false;
-  const w = slot.wait(10, null, undefined).then((r) => ((ended = true), r));
+  const w = slot.wait(10, null, undefined).then(() => ((ended = true), 'ready'));
   slot.arrived(9);
   await new Promise((r) => setImmediate(r));
   assert.equal(ended, false);
@@ -21,8 +21,8 @@ test('a second wait while one is parked is refused with NetError busy', async ()
   const slot = new WaitSlot();
   const first = slot.wait(1, null, undefined);
   await assert.rejects(slot.wait(1, null, undefined), (e: unknown) => e instanceof NetError && e.code === 'busy');
-  slot.wake('ready');
-  assert.equal(await first, 'ready');
+  slot.wake();
+  await first;
 });
 
 test('abort ends the wait at once; the listener is removed', async () => {
@@ -30,11 +30,11 @@ test('abort ends the wait at once; the listener is removed', async () => {
   const ac = new AbortController();
   const w = slot.wait(1, null, ac.signal);
   ac.abort();
-  assert.equal(await w, 'aborted');
+  await assert.rejects(w, (e: unknown) => e instanceof NetError && e.code === 'aborted');
   const ac2 = new AbortController();
   const w2 = slot.wait(1, null, ac2.signal);
-  slot.wake('ready');
-  assert.equal(await w2, 'ready');
+  slot.wake();
+  await w2;
   ac2.abort(); // after the wait ended: nothing happens
 });
 
@@ -44,17 +44,40 @@ test("an idle ('b') deadline restarts with progress; a total ('t') one does not"
     t.set(150, mode);
     const slot = new WaitSlot();
     const start = performance.now();
-    const w = slot.wait(100, t.start(), undefined);
+    const w = slot.wait(100, t.start(), undefined).then(() => 'ready', (e: Error) => e.message);
     const drip = setInterval(() => slot.arrived(1), 50);
     const r = await Promise.race([w, new Promise((res) => setTimeout(() => res('still waiting'), 600))]);
     clearInterval(drip);
     const took = performance.now() - start;
     if (mode === 'b') {
       assert.equal(r, 'still waiting', 'progress every 50 ms keeps a 150 ms idle timeout from firing');
-      slot.wake('ready');
+      slot.wake();
     } else {
       assert.equal(r, 'timeout');
       assert.ok(took >= 140 && took < 500, `total timeout fired after ${took.toFixed(0)} ms`);
     }
+  }
+});
+
+test('a deadline of 2^31 ms or more waits (no 1 ms timer re-armed, no TimeoutOverflowWarning)', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    for (const ms of [2 ** 31, 1e12]) {
+      const t = new Timeouts();
+      t.set(ms);
+      const slot = new WaitSlot();
+      let ended = false;
+      const w = slot.wait(1, t.start(), undefined).finally(() => (ended = true));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(ended, false, `a ${ms} ms deadline fired early`);
+      slot.wake();
+      await w;
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
   }
 });

@@ -23,6 +23,7 @@
  * // value === 42
  * ```
  */
+import type { EventEmitter } from 'node:events';
 import { AbortError, TimeoutError } from './errors.js';
 
 /** The longest delay one Node timer can hold (2^31 − 1 ms). */
@@ -158,4 +159,25 @@ export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
     const t = new LongTimer(() => done(null), ms);
     return () => t.clear();
   }, { signal, what: 'sleep' });
+}
+
+/**
+ * An `arm` for {@link waitFor} that waits for one `event` of `emitter`
+ * (resolving with its first argument); an `'error'` event rejects with it.
+ *
+ * @example
+ * ```ts
+ * import net from 'node:net';
+ * import { onceEvent, waitFor } from 'netkit/core';
+ * const sock = net.connect(port, '127.0.0.1');
+ * await waitFor(onceEvent(sock, 'connect'), { timeout: 5000, what: 'connect' });
+ * ```
+ */
+export function onceEvent<T = unknown>(emitter: EventEmitter, event: string): (done: Done<T>) => () => void {
+  return (done) => {
+    const onEvent = (value: T): void => done(null, value);
+    const onError = (err: Error): void => done(err);
+    emitter.once(event, onEvent).once('error', onError);
+    return () => void emitter.off(event, onEvent).off('error', onError);
+  };
 }

@@ -16,7 +16,8 @@
  * for (const s of readable) if (s === server) clients.push(await server.accept());
  * ```
  */
-import { AbortError, ArgumentError } from '../core/errors.js';
+import { ArgumentError } from '../core/errors.js';
+import { waitFor } from '../core/wait.js';
 import { checkTimeout } from '../core/deadline.js';
 import { selectHooks, type Selectable } from './select-hooks.js';
 
@@ -57,7 +58,6 @@ export async function select<R extends Selectable, W extends Selectable>(
     const left = ms === null ? null : ms - (performance.now() - started);
     if (left !== null && left <= 0) return { readable: [], writable: [], timedOut: true };
     const woke = await waitAny(rl, wl, left, opts.signal);
-    if (woke === 'aborted') throw new AbortError('select aborted', undefined, { cause: opts.signal?.reason });
     readable = scan(rl, 'readable');
     writable = scan(wl, 'writable');
     if (readable.length > 0 || writable.length > 0) return { readable, writable, timedOut: false };
@@ -65,25 +65,20 @@ export async function select<R extends Selectable, W extends Selectable>(
   }
 }
 
-function waitAny(rl: readonly Selectable[], wl: readonly Selectable[], ms: number | null, signal?: AbortSignal): Promise<'event' | 'timeout' | 'aborted'> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    let done = false;
-    const finish = (r: 'event' | 'timeout' | 'aborted'): void => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      for (const s of rl) s[selectHooks].unwatchReadable(onEvent);
-      for (const s of wl) s[selectHooks].unwatchWritable(onEvent);
-      resolve(r);
-    };
-    const onEvent = (): void => finish('event');
-    const onAbort = (): void => finish('aborted');
-    if (signal?.aborted) return finish('aborted');
+const TIMED_OUT = new Error('timeout');
+
+/** Waits until any socket may have changed state (any length of timeout); `'timeout'` when none did in time. */
+function waitAny(rl: readonly Selectable[], wl: readonly Selectable[], ms: number | null, signal?: AbortSignal): Promise<'event' | 'timeout'> {
+  return waitFor<'event'>((done) => {
+    const onEvent = (): void => done(null, 'event');
     for (const s of rl) s[selectHooks].watchReadable(onEvent);
     for (const s of wl) s[selectHooks].watchWritable(onEvent);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (ms !== null) timer = setTimeout(() => finish('timeout'), ms);
+    return () => {
+      for (const s of rl) s[selectHooks].unwatchReadable(onEvent);
+      for (const s of wl) s[selectHooks].unwatchWritable(onEvent);
+    };
+  }, { timeout: ms, signal, what: 'select', onTimeout: () => TIMED_OUT }).catch((e: Error) => {
+    if (e === TIMED_OUT) return 'timeout';
+    throw e;
   });
 }

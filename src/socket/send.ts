@@ -4,8 +4,10 @@
  * bounded by the socket's timeouts.
  */
 import type { Socket } from 'node:net';
-import { AbortError, NetError, SendError, toNetError } from '../core/errors.js';
-import type { Deadline, Timeouts } from '../core/deadline.js';
+import { AbortError, ArgumentError, NetError, SendError, toNetError } from '../core/errors.js';
+import type { Timeouts } from '../core/deadline.js';
+import { waitFor } from '../core/wait.js';
+import { describe } from '../core/validate.js';
 
 /**
  * Resolves Lua's `string.sub(s, i, j)` bounds for a length: 1-based,
@@ -18,7 +20,7 @@ import type { Deadline, Timeouts } from '../core/deadline.js';
  * ```
  */
 export function luaRange(len: number, i = 1, j = -1): [number, number] {
-  if (!Number.isInteger(i) || !Number.isInteger(j)) throw new RangeError('send range i, j must be integers');
+  if (!Number.isSafeInteger(i) || !Number.isSafeInteger(j)) throw new ArgumentError(`send range i, j must be integers, got ${describe(i)}, ${describe(j)}`);
   let from = i < 0 ? Math.max(len + i + 1, 1) : i === 0 ? 1 : i;
   let to = j < 0 ? len + j + 1 : Math.min(j, len);
   from -= 1;
@@ -51,8 +53,8 @@ export async function writeAll(sock: Socket, data: Buffer, timeouts: Timeouts, b
     });
   }
   if (ok && failure === undefined) return;
-  const deadline: Deadline | null = timeouts.unlimited ? null : timeouts.start();
-  const r = await waitDrain(sock, deadline, signal);
+  // a drain wait makes progress only when it completes: the block timeout bounds the whole wait
+  const r = await waitDrain(sock, timeouts.limit, signal);
   if (failure !== undefined || r instanceof Error) {
     const e = toNetError(failure ?? r);
     throw new SendError(e.code === 'reset' || e.code === 'io' ? 'closed' : e.code, `send failed: ${e.message}`, base + done, { cause: e });
@@ -61,22 +63,16 @@ export async function writeAll(sock: Socket, data: Buffer, timeouts: Timeouts, b
   if (r === 'aborted') throw new SendError('aborted', 'send aborted', base + done, { cause: new AbortError() });
 }
 
-function waitDrain(sock: Socket, deadline: Deadline | null, signal?: AbortSignal): Promise<'drained' | 'timeout' | 'aborted' | Error> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const done = (r: 'drained' | 'timeout' | 'aborted' | Error): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      sock.off('drain', onDrain).off('close', onClose).off('error', onError);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(r);
-    };
-    const onDrain = (): void => done('drained');
+const TIMED_OUT = new Error('timeout');
+const ABORTED = new Error('aborted');
+
+/** Waits for 'drain' (any length of timeout); says how the wait ended instead of throwing. */
+function waitDrain(sock: Socket, timeout: number | null, signal?: AbortSignal): Promise<'drained' | 'timeout' | 'aborted' | Error> {
+  return waitFor<'drained'>((done) => {
+    const onDrain = (): void => done(null, 'drained');
     const onClose = (): void => done(new NetError('closed', 'connection closed while sending'));
     const onError = (e: Error): void => done(e);
-    const onAbort = (): void => done('aborted');
     sock.on('drain', onDrain).on('close', onClose).on('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // a drain wait makes progress only when it completes: the block timeout bounds the whole wait
-    if (deadline !== null) timer = setTimeout(() => done('timeout'), deadline.waitMs(performance.now())!);
-  });
+    return () => void sock.off('drain', onDrain).off('close', onClose).off('error', onError);
+  }, { timeout, signal, what: 'send', onTimeout: () => TIMED_OUT, onAbort: () => ABORTED }).catch((e: Error) => (e === TIMED_OUT ? 'timeout' : e === ABORTED ? 'aborted' : e));
 }

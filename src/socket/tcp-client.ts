@@ -16,7 +16,10 @@
  */
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import { ClosedError, ProtocolError, toNetError } from '../core/errors.js';
+import { ArgumentError, ClosedError, NetError, ProtocolError, toNetError } from '../core/errors.js';
+import type { BulkFeed } from './bulk-read.js';
+import { bytesOf } from '../core/bytes.js';
+import { checkInteger, checkOneOf } from '../core/validate.js';
 import { Timeouts, type TimeoutMode } from '../core/deadline.js';
 import {
   ReceiveBuffer,
@@ -31,7 +34,7 @@ import { OptionSet, type Linger, type OptionValue, type TcpOptionName } from './
 import { luaRange, writeAll } from './send.js';
 import { sockName, type SockName } from './address.js';
 import { selectHooks, type SelectHooks } from './select-hooks.js';
-import { waitForEvent } from './wait-event.js';
+import { onceEvent, waitFor } from '../core/wait.js';
 
 /** Options of `send`. */
 export interface SendOptions {
@@ -51,6 +54,8 @@ export interface ClientInit {
   servername?: string;
   /** For Unix sockets: the path, reported by `getSockName`/`getPeerName`. */
   path?: string;
+  /** @internal the reads of a bulk-mode socket (`connect(…, { bulk: true })`) */
+  feed?: BulkFeed;
 }
 
 /** Byte counters: `received`/`sent` in bytes, `age` in ms since creation. */
@@ -75,6 +80,7 @@ export class TcpClient {
   #closing: Promise<void> | null = null;
   #servername: string | undefined;
   readonly #path: string | undefined;
+  readonly #feed: BulkFeed | undefined;
   readonly #writeWatchers = new Set<() => void>();
 
   /**
@@ -85,6 +91,7 @@ export class TcpClient {
     this.#sock = sock;
     this.#servername = opts.servername;
     this.#path = opts.path;
+    this.#feed = opts.feed;
     this.#rb = new ReceiveBuffer({ pause: () => this.#sock.pause(), resume: () => this.#sock.resume() }, 1024 * 1024, this.#timeouts);
     this.#attach(sock);
   }
@@ -111,8 +118,10 @@ export class TcpClient {
     };
     const onDrain = (): void => this.#notifyWritable();
     sock.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('drain', onDrain);
+    this.#feed?.attach((chunk) => rb.push(chunk, true));
     this.#detach = () => {
       sock.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('drain', onDrain);
+      this.#feed?.detach();
     };
   }
 
@@ -120,11 +129,17 @@ export class TcpClient {
 
   /**
    * Receives by LuaSocket pattern: `'*l'` (default; a line without CR/LF),
-   * `'*L'` (with its end-of-line), `'*a'` (until the peer closes) or a byte
-   * count. `prefix` is prepended to the result (and to `err.partial`).
+   * `'*L'` (with its end-of-line), `'*a'` (until the peer closes; it holds
+   * everything in memory — bound it with `{ maxBytes }`) or a byte count
+   * `n`, which counts the prefix as LuaSocket's does (`receive(n,
+   * err.partial)` resumes a failed read). `'*line'`, `'*all'` and other
+   * spellings LuaSocket accepts by their first two characters work too.
+   * `prefix` is prepended to the result (and to `err.partial`).
    * @throws {TimeoutError} per `setTimeout`; `partial` holds what arrived.
-   * @throws {ClosedError} the peer closed first (not for `'*a'`), with `partial`.
-   * @throws {LimitError} a line is longer than the line limit (left buffered).
+   * @throws {ClosedError} the peer closed first (not for `'*a'`), with `partial`;
+   *   `receive(0)` on a closed, drained socket too.
+   * @throws {LimitError} a line is longer than the line limit (left buffered),
+   *   or `'*a'` got more than `maxBytes` (`partial` holds the first `maxBytes`).
    */
   receive(pattern?: LinePattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<string>;
   receive(pattern: BytesPattern, prefix?: string | Buffer, opts?: ReceiveOptions): Promise<Buffer>;
@@ -166,8 +181,7 @@ export class TcpClient {
 
   /** How lines decode: `'utf8'` (default) or `'latin1'` (one char per byte); `null` restores the default. */
   setEncoding(encoding: LineEncoding | null): void {
-    if (encoding !== null && encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`encoding must be 'utf8', 'latin1' or null`);
-    this.#rb.encoding = encoding ?? 'utf8';
+    this.#rb.encoding = encoding === null ? 'utf8' : checkOneOf('encoding', encoding, ['utf8', 'latin1'] as const);
   }
 
   /** Longest line `receive('*l')` accepts, in bytes. @default 65536 */
@@ -185,7 +199,7 @@ export class TcpClient {
    * @throws {SendError} with `sent`, the index of the last byte that left.
    */
   async send(data: string | Uint8Array, i?: number, j?: number, opts?: SendOptions): Promise<number> {
-    const buf = typeof data === 'string' ? Buffer.from(data, this.#rb.encoding) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const buf = bytesOf(data, this.#rb.encoding);
     const [from, to] = luaRange(buf.length, i, j);
     if (from === to) return to;
     const part = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
@@ -235,7 +249,7 @@ export class TcpClient {
    * `'receive'` ends receiving (later receives see the end), `'both'` both.
    */
   shutdown(how: 'both' | 'send' | 'receive' = 'both'): void {
-    if (how !== 'both' && how !== 'send' && how !== 'receive') throw new RangeError(`shutdown takes 'both', 'send' or 'receive'`);
+    checkOneOf('shutdown direction', how, ['both', 'send', 'receive'] as const);
     if (how !== 'receive') this.#sock.end();
     if (how !== 'send') {
       this.#rb.end();
@@ -253,6 +267,7 @@ export class TcpClient {
    */
   async startTls(opts: StartTlsOptions = {}): Promise<void> {
     if (this.#closing !== null || this.#sock.destroyed) throw new ClosedError('cannot start TLS: the socket is closed');
+    if (this.#feed !== undefined) throw new NetError('unsupported', 'cannot start TLS on a bulk-mode socket (bulk receive is for plain TCP)');
     if (this.#rb.length > 0) {
       throw new ProtocolError(`refusing TLS upgrade: ${this.#rb.length} plaintext bytes arrived before the handshake`, this.#rb.peek(80).toString('latin1'));
     }
@@ -273,7 +288,7 @@ export class TcpClient {
     this.#sock = secure;
     this.#attach(secure);
     try {
-      await waitForEvent(secure, event, this.#timeouts, signal, 'TLS handshake');
+      await waitFor(onceEvent(secure, event), { timeout: this.#timeouts.limit, signal, what: 'TLS handshake' });
     } catch (err) {
       secure.destroy();
       throw toNetError(err, 'TLS handshake');
@@ -320,6 +335,9 @@ export class TcpClient {
 
   /** Resets the counters (LuaSocket's `setstats`): e.g. `setStats(0, 0, 0)`. */
   setStats(received: number, sent: number, age: number): void {
+    checkInteger('received', received);
+    checkInteger('sent', sent);
+    if (typeof age !== 'number' || !Number.isFinite(age) || age < 0) throw new ArgumentError(`age must be milliseconds ≥ 0, got ${String(age)}`);
     this.#receivedBase = this.#rb.received - received;
     this.#sent = sent;
     this.#born = performance.now() - age;

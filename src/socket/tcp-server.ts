@@ -14,7 +14,8 @@
  * ```
  */
 import type { Server, Socket } from 'node:net';
-import { AbortError, ClosedError, TimeoutError, toNetError } from '../core/errors.js';
+import { ClosedError, toNetError } from '../core/errors.js';
+import { waitFor } from '../core/wait.js';
 import { Timeouts, type TimeoutMode } from '../core/deadline.js';
 import { TcpClient } from './tcp-client.js';
 import { familyOf, type SockName } from './address.js';
@@ -86,27 +87,11 @@ export class TcpServer {
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.#closed) return Promise.reject(new ClosedError('closed: the server was closed'));
     if (this.#error !== null) return Promise.reject(this.#error);
-    const { signal } = opts;
-    if (signal?.aborted) return Promise.reject(new AbortError('accept aborted', undefined, { cause: signal.reason }));
-    return new Promise<TcpClient>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = (): void => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
-      };
-      const waiter: Waiter = {
-        resolve: (c) => (done(), resolve(c)),
-        reject: (e) => (done(), reject(e)),
-      };
-      const onAbort = (): void => waiter.reject(new AbortError('accept aborted', undefined, { cause: signal?.reason }));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (!this.#timeouts.unlimited) {
-        const d = this.#timeouts.start();
-        timer = setTimeout(() => waiter.reject(new TimeoutError('accept timed out')), d.waitMs(d.started)!);
-      }
+    return waitFor<TcpClient>((done) => {
+      const waiter: Waiter = { resolve: (c) => done(null, c), reject: (e) => done(e) };
       this.#waiters.add(waiter);
-    });
+      return () => void this.#waiters.delete(waiter);
+    }, { timeout: this.#timeouts.limit, signal: opts.signal, what: 'accept' });
   }
 
   /** The address it listens on: `{ address, port, family }`. */

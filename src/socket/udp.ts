@@ -31,13 +31,20 @@
  * ```
  */
 import dgram from 'node:dgram';
-import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError, toNetError } from '../core/errors.js';
+import { ArgumentError, ClosedError, LimitError, NetError, TimeoutError, toNetError } from '../core/errors.js';
+import { waitFor } from '../core/wait.js';
+import { bytesOf } from '../core/bytes.js';
+import { checkInteger } from '../core/validate.js';
 import { checkTimeout } from '../core/deadline.js';
 import { selectHooks, type SelectHooks } from './select-hooks.js';
 import type { SockName } from './address.js';
 
 /** LuaSocket's default datagram size. */
 export const DATAGRAM_SIZE = 8192;
+/** Datagrams kept waiting for `receive` by default. */
+export const DEFAULT_UDP_QUEUE = 1024;
+/** Bytes kept waiting for `receive` by default (4 MiB). */
+export const DEFAULT_UDP_QUEUE_BYTES = 4 * 1024 * 1024;
 
 /** A datagram as `receiveFrom` gives it. */
 export interface Datagram {
@@ -72,10 +79,22 @@ export class UdpSocket {
   #failure: NetError | null = null;
   #options = new Map<string, unknown>();
   #stats = { received: 0, sent: 0, dropped: 0, born: performance.now() };
-  /** Most datagrams kept waiting for `receive`. */
-  maxQueue = 1024;
-  /** Most bytes kept waiting for `receive`. */
-  maxQueueBytes = 4 * 1024 * 1024;
+  #maxQueue = DEFAULT_UDP_QUEUE;
+  #maxQueueBytes = DEFAULT_UDP_QUEUE_BYTES;
+  /** Most datagrams kept waiting for `receive` (an integer ≥ 1). @default 1024 */
+  get maxQueue(): number {
+    return this.#maxQueue;
+  }
+  set maxQueue(n: number) {
+    this.#maxQueue = checkInteger('maxQueue', n, { min: 1 });
+  }
+  /** Most bytes kept waiting for `receive` (an integer ≥ 1). @default 4 MiB */
+  get maxQueueBytes(): number {
+    return this.#maxQueueBytes;
+  }
+  set maxQueueBytes(n: number) {
+    this.#maxQueueBytes = checkInteger('maxQueueBytes', n, { min: 1 });
+  }
   /** Whether the last `receive` cut its datagram short. */
   lastTruncated = false;
 
@@ -101,7 +120,7 @@ export class UdpSocket {
   }
 
   #onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    if (this.#queue.length >= this.maxQueue || this.#queuedBytes + msg.length > this.maxQueueBytes) {
+    if (this.#queue.length >= this.#maxQueue || this.#queuedBytes + msg.length > this.#maxQueueBytes) {
       this.#stats.dropped++;
       return;
     }
@@ -119,8 +138,9 @@ export class UdpSocket {
 
   /** Binds to `host:port` ('*' = any interface). */
   async setSockName(host: string, port: number): Promise<void> {
+    checkInteger('port', port, { max: 65535 });
     const sock = this.#socket();
-    if (this.#bound) throw new NetError('invalid argument', 'the UDP socket is already bound');
+    if (this.#bound) throw new ArgumentError('the UDP socket is already bound');
     const address = host === '*' ? undefined : host;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(toNetError(err, `bind ${host}:${port}`));
@@ -140,6 +160,7 @@ export class UdpSocket {
 
   /** Fixes the peer (connected UDP); `setPeerName('*')` removes it. */
   async setPeerName(host: string, port = 0): Promise<void> {
+    checkInteger('port', port, { max: 65535 });
     const sock = this.#socket();
     if (host === '*') {
       if (this.#peer) sock.disconnect();
@@ -162,13 +183,14 @@ export class UdpSocket {
 
   /** Sends one datagram to the peer fixed by `setPeerName`. */
   async send(data: string | Uint8Array): Promise<number> {
-    if (!this.#peer) throw new NetError('invalid argument', 'send needs a peer: use setPeerName or sendTo');
+    if (!this.#peer) throw new ArgumentError('send needs a peer: use setPeerName or sendTo');
     return this.#send(toBuffer(data));
   }
 
   /** Sends one datagram to `host:port` (the socket must not have a peer). */
   async sendTo(data: string | Uint8Array, host: string, port: number): Promise<number> {
-    if (this.#peer) throw new NetError('invalid argument', 'sendTo on a connected UDP socket: use send');
+    checkInteger('port', port, { min: 1, max: 65535 });
+    if (this.#peer) throw new ArgumentError('sendTo on a connected UDP socket: use send');
     return this.#send(toBuffer(data), host, port);
   }
 
@@ -209,32 +231,11 @@ export class UdpSocket {
     if (this.#queue.length > 0) return Promise.resolve();
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new ClosedError('the UDP socket was closed'));
-    if (signal?.aborted) return Promise.reject(new AbortError());
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters = this.#waiters.filter((w) => w !== wake);
-      };
-      const wake = () => {
-        finish();
-        if (this.#queue.length > 0) resolve();
-        else reject(this.#failure ?? new ClosedError('the UDP socket was closed'));
-      };
-      const onAbort = () => {
-        finish();
-        reject(new AbortError());
-      };
+    return waitFor<void>((done) => {
+      const wake = (): void => done(this.#queue.length > 0 ? null : (this.#failure ?? new ClosedError('the UDP socket was closed')));
       this.#waiters.push(wake);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (this.#timeout !== null) {
-        timer = setTimeout(() => {
-          finish();
-          reject(new TimeoutError(`no datagram in ${this.#timeout} ms`));
-        }, this.#timeout);
-      }
-    });
+      return () => void (this.#waiters = this.#waiters.filter((w) => w !== wake));
+    }, { timeout: this.#timeout, signal, what: 'receive', onTimeout: () => new TimeoutError(`no datagram in ${this.#timeout} ms`) });
   }
 
   /** Block timeout for receives (ms), or null to wait forever. */
@@ -248,7 +249,7 @@ export class UdpSocket {
   }
 
   getPeerName(): SockName {
-    if (!this.#peer) throw new NetError('invalid argument', 'the UDP socket has no peer');
+    if (!this.#peer) throw new ArgumentError('the UDP socket has no peer');
     return { ...this.#peer };
   }
 
@@ -317,7 +318,7 @@ const OPTION_APPLIERS: Record<string, ((s: dgram.Socket, v: unknown) => void) | 
 };
 
 function toBuffer(data: string | Uint8Array): Buffer {
-  return typeof data === 'string' ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return bytesOf(data, 'utf8');
 }
 
 /** An IPv4 UDP socket (LuaSocket's `socket.udp`). */

@@ -17,11 +17,12 @@
  */
 import net from 'node:net';
 import { ArgumentError, toNetError } from '../core/errors.js';
-import { Timeouts, checkTimeout } from '../core/deadline.js';
+import { checkTimeout } from '../core/deadline.js';
+import { checkInteger } from '../core/validate.js';
 import { TcpClient } from './tcp-client.js';
 import { TcpServer } from './tcp-server.js';
 import { DEFAULT_CONNECT_TIMEOUT } from './tcp.js';
-import { waitForEvent } from './wait-event.js';
+import { onceEvent, waitFor } from '../core/wait.js';
 
 /** Longest path the kernel accepts (`sizeof(sun_path) - 1`). */
 export const MAX_UNIX_PATH = 107;
@@ -34,11 +35,10 @@ function checkPath(path: string): void {
 /** Connects to the Unix socket at `path`. */
 export async function connect(path: string, opts: { timeout?: number | null; signal?: AbortSignal } = {}): Promise<TcpClient> {
   checkPath(path);
-  const timeouts = new Timeouts();
-  timeouts.total = opts.timeout === undefined ? DEFAULT_CONNECT_TIMEOUT : checkTimeout(opts.timeout);
+  const timeout = opts.timeout === undefined ? DEFAULT_CONNECT_TIMEOUT : checkTimeout(opts.timeout, 'timeout');
   const sock = net.connect({ path, allowHalfOpen: true });
   try {
-    await waitForEvent(sock, 'connect', timeouts, opts.signal, `connect to ${path}`);
+    await waitFor(onceEvent(sock, 'connect'), { timeout, signal: opts.signal, what: `connect to ${path}` });
   } catch (err) {
     sock.destroy();
     throw toNetError(err, `connect to ${path}`);
@@ -49,9 +49,11 @@ export async function connect(path: string, opts: { timeout?: number | null; sig
 /** Listens on the Unix socket `path` (which must not exist). */
 export async function bind(path: string, opts: { backlog?: number; maxQueue?: number; signal?: AbortSignal } = {}): Promise<TcpServer> {
   checkPath(path);
+  const backlog = checkInteger('backlog', opts.backlog, { min: 0 }, 32);
+  if (opts.maxQueue !== undefined) checkInteger('maxQueue', opts.maxQueue, { min: 0 });
   const server = net.createServer({ allowHalfOpen: true });
-  const listening = waitForEvent(server, 'listening', null, opts.signal, `bind ${path}`);
-  server.listen({ path, backlog: opts.backlog ?? 32 });
+  const listening = waitFor(onceEvent(server, 'listening'), { signal: opts.signal, what: `bind ${path}` });
+  server.listen({ path, backlog });
   try {
     await listening;
   } catch (err) {

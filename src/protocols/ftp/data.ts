@@ -9,8 +9,9 @@
  * connection's own local address, and a data connection from any other host
  * is closed and not used (RFC 2577). Every wait is bounded by the timeout.
  *
- * Plain passive connections use the bulk reader of `bulk-socket.ts`; TLS,
- * active-mode and caller-created (`create`) ones wrap a TcpClient.
+ * Every data connection is a TcpClient; plain passive ones are connected in
+ * the socket layer's bulk receive mode (`connect(…, { bulk: true })`: 256 KiB
+ * reads), so downloads are fast and keep the socket's timeouts and errors.
  *
  * The TLS handshake on the data connection starts after the transfer
  * command's 1xx reply, as Python's ftplib does: that order works with
@@ -25,11 +26,33 @@
  * ```
  */
 import { ReplyError } from '../../core/errors.js';
-import { bind, connect as socketConnect, type TcpClient, type TcpServer } from '../../socket/index.js';
+import { bind, BULK_READ_SIZE, connect as socketConnect, type TcpClient, type TcpServer } from '../../socket/index.js';
 import { exchange, tlsConnectOptions, type Control } from './control.js';
 import { formatEprt, formatPort, parseEpsv, parsePasv, sameHost } from './address.js';
 import type { ConnectOptions } from './request.js';
-import { clientDataSocket, connectBulk, type DataSocket } from './bulk-socket.js';
+
+/** What the transfer loop needs from a data connection. */
+export interface DataSocket {
+  /** The next chunk, or null at the end. */
+  receive(signal?: AbortSignal): Promise<Buffer | null>;
+  send(chunk: Buffer, signal?: AbortSignal): Promise<void>;
+  /** Sends FIN (and TLS close_notify) after queued data. */
+  shutdown(): void;
+  close(): Promise<void>;
+}
+
+/** Largest chunk a data socket hands out (one bulk read). */
+const CHUNK = BULK_READ_SIZE;
+
+/** A {@link DataSocket} over a TcpClient. */
+export function clientDataSocket(sock: TcpClient): DataSocket {
+  return {
+    receive: (signal) => sock.receivePartial(CHUNK, { signal }),
+    send: async (chunk, signal) => void (await sock.send(chunk, undefined, undefined, { signal })),
+    shutdown: () => sock.shutdown('send'),
+    close: () => sock.close(),
+  };
+}
 
 /** What a session remembers about the server's data commands. */
 export interface DataState {
@@ -73,11 +96,9 @@ async function passiveTarget(control: Control, opts: ConnectOptions, state: Data
 async function openPassive(control: Control, opts: ConnectOptions, state: DataState): Promise<PendingData> {
   const { host, port } = await passiveTarget(control, opts, state);
   const timeout = opts.timeout ?? 60_000;
-  if (!control.protectData && opts.create === undefined) {
-    const bulk = await connectBulk(host, port, { timeout, signal: opts.signal });
-    return { ready: async () => bulk, close: () => bulk.close() };
-  }
-  const sock = await (opts.create ?? socketConnect)(host, port, { timeout, signal: opts.signal });
+  const sock = opts.create
+    ? await opts.create(host, port, { timeout, signal: opts.signal })
+    : await socketConnect(host, port, { timeout, signal: opts.signal, bulk: !control.protectData });
   sock.setTimeout(timeout, 'b');
   return { ready: () => protect(sock, control, opts), close: () => sock.close() };
 }

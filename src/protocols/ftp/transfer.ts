@@ -22,7 +22,7 @@
  */
 import { AbortError, ClosedError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { pump, PumpError, type Sink, type Source } from '../../ltn12/index.js';
-import type { DataSocket } from './bulk-socket.js';
+import type { DataSocket } from './data.js';
 import type { Reply } from '../tp/index.js';
 import { finalReply, readReply, type Control } from './control.js';
 import { openData, type DataState } from './data.js';
