@@ -68,3 +68,25 @@ test('random values round-trip (property)', () => {
   })).node;
   fc.assert(fc.property(value, (v) => assert.deepStrictEqual(roundTrip(v), v)), { numRuns: 300, seed: 21 });
 });
+
+test('an array with named keys keeps them (the book\'s { …, Id = 120 }); what cannot be carried is refused, never dropped', () => {
+  const a = Object.assign(['x', 'y'], { Id: 120, name: 'list' });
+  const r = roundTrip(a);
+  assert.ok(Array.isArray(r));
+  assert.deepEqual([...r], ['x', 'y']);
+  assert.equal(r.Id, 120);
+  assert.equal(r.name, 'list');
+  assert.equal(r.length, 2);
+  const lost: [string, unknown][] = [
+    ['symbol key', { [Symbol('k')]: 1 }],
+    ['named key on a Map', Object.assign(new Map(), { Id: 1 })],
+    ['named key on a Set', Object.assign(new Set(), { Id: 1 })],
+    ['named key on a Date', Object.assign(new Date(0), { Id: 1 })],
+    ['named key on bytes', Object.assign(Buffer.from('a'), { Id: 1 })],
+  ];
+  for (const [what, v] of lost) assert.throws(() => serialize(v), ArgumentError, what);
+  // a crafted array key that would shadow an index or the length is refused on decode
+  for (const k of ['0', 'length']) {
+    assert.throws(() => deserialize(JSON.stringify({ $: 'arr', id: 0, v: [1], k: [[k, 5]] })), ProtocolError, k);
+  }
+});

@@ -10,8 +10,11 @@
  * `__proto__` and `constructor`, kept as ordinary data; a null prototype is
  * kept too), arrays (holes
  * kept), Map, Set, Date (also invalid ones), Uint8Array and Buffer, RegExp
- * (as source and flags, never run). Functions, symbols and class instances
- * other than these throw ArgumentError when serialising.
+ * (as source and flags, never run). Named (non-index) keys of an array are
+ * kept beside its items (the book's `{ 1, 2, Id = 120 }`). Nothing is dropped
+ * silently: functions, symbols, class instances other than these, symbol
+ * keys, and own keys on a Map, Set, Date, RegExp or byte array throw
+ * ArgumentError when serialising.
  *
  * Decoding is bounded — `maxBytes` (16 MiB), `maxDepth` (1000),
  * `maxBigIntDigits` (10,000) → LimitError — and strict: unknown tags, bad
@@ -29,6 +32,22 @@
 import { ArgumentError, LimitError, ProtocolError } from '../core/errors.js';
 
 type Node = null | boolean | number | string | { $: string; [k: string]: unknown };
+
+/** True for a canonical array index ('0', '1', … below 2^32 - 1). */
+function isIndex(k: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4294967295;
+}
+
+/** ArgumentError for what the text could not carry: symbol keys anywhere, own keys on the built-in kinds. */
+function refuseLostKeys(obj: object, kind: string | undefined): void {
+  if (Object.getOwnPropertySymbols(obj).some((k) => Object.prototype.propertyIsEnumerable.call(obj, k))) {
+    throw new ArgumentError('cannot serialise symbol keys (they would be lost)');
+  }
+  if (kind !== undefined) {
+    const keys = Object.keys(obj).filter((k) => !(obj instanceof Uint8Array && isIndex(k)));
+    if (keys.length > 0) throw new ArgumentError(`cannot serialise the named keys of a ${kind} (${keys.slice(0, 3).join(', ')}): they would be lost`);
+  }
+}
 
 /** Limits of {@link deserialize}. */
 export interface DataLimits {
@@ -63,6 +82,8 @@ export function serialize(value: unknown): string {
     const obj = v as object;
     const seen = ids.get(obj);
     if (seen !== undefined) return { $: 'ref', id: seen };
+    const kind = obj instanceof Date ? 'Date' : obj instanceof RegExp ? 'RegExp' : obj instanceof Uint8Array ? 'byte array' : obj instanceof Map ? 'Map' : obj instanceof Set ? 'Set' : undefined;
+    refuseLostKeys(obj, kind);
     if (obj instanceof Date) return { $: 'date', v: Number.isNaN(obj.getTime()) ? 'invalid' : obj.getTime() };
     if (obj instanceof RegExp) return { $: 're', src: obj.source, flags: obj.flags };
     if (obj instanceof Uint8Array) return { $: 'bytes', t: Buffer.isBuffer(obj) ? 'buffer' : 'u8', v: Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64') };
@@ -71,7 +92,9 @@ export function serialize(value: unknown): string {
     if (Array.isArray(obj)) {
       const items: Node[] = [];
       for (let i = 0; i < obj.length; i++) items.push(i in obj ? encode(obj[i]) : { $: 'hole' });
-      return { $: 'arr', id, v: items };
+      const named = Object.keys(obj).filter((k) => !isIndex(k));
+      if (named.length === 0) return { $: 'arr', id, v: items };
+      return { $: 'arr', id, v: items, k: named.map((k) => [k, encode((obj as unknown as Record<string, unknown>)[k])]) };
     }
     if (obj instanceof Map) return { $: 'map', id, v: [...obj].map(([k, x]) => [encode(k), encode(x)]) };
     if (obj instanceof Set) return { $: 'set', id, v: [...obj].map(encode) };
@@ -142,6 +165,13 @@ export function deserialize(text: string, limits: DataLimits = {}): unknown {
         items.forEach((x, i) => {
           if (!(typeof x === 'object' && x !== null && (x as Node & object).$ === 'hole')) arr[i] = decode(x, depth + 1);
         });
+        if (n.k !== undefined) {
+          for (const pair of list(n.k)) {
+            const [k, v] = list(pair);
+            if (typeof k !== 'string' || isIndex(k) || k === 'length') bad('array key');
+            Object.defineProperty(arr, k as string, { value: decode(v, depth + 1), enumerable: true, writable: true, configurable: true });
+          }
+        }
         return arr;
       }
       case 'map': {

@@ -11,9 +11,11 @@
 import { Readable, Transform } from 'node:stream';
 import type { Filter, Source } from './types.js';
 import { chain } from './filter.js';
+import { checkFunction } from './check.js';
 
 /** A Node Transform that runs `filter` on every chunk and flushes it at the end. */
 export function toTransform(filter: Filter): Transform {
+  checkFunction('filter', filter);
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       try {
@@ -36,6 +38,7 @@ export function toTransform(filter: Filter): Transform {
 
 /** A WHATWG TransformStream that runs `filter` on every chunk and flushes it at the end. */
 export function toTransformStream(filter: Filter): TransformStream<Uint8Array, Uint8Array> {
+  checkFunction('filter', filter);
   const asBuffer = (c: Uint8Array) => (Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
   return new TransformStream({
     transform(chunk, controller) {
@@ -51,6 +54,7 @@ export function toTransformStream(filter: Filter): TransformStream<Uint8Array, U
 
 /** A Node Readable that pulls from `src` only when its consumer reads. */
 export function toReadable(src: Source): Readable {
+  checkFunction('source', src);
   return new Readable({
     read() {
       src().then(
@@ -63,6 +67,7 @@ export function toReadable(src: Source): Readable {
 
 /** A WHATWG ReadableStream that pulls from `src` on demand. */
 export function toReadableStream(src: Source): ReadableStream<Uint8Array> {
+  checkFunction('source', src);
   return new ReadableStream({
     async pull(controller) {
       const chunk = await src();

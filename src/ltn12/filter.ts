@@ -11,6 +11,7 @@
  * assert.equal(f(Buffer.from('ab')).toString(), 'AB');
  * ```
  */
+import { checkFunction, filterOutput } from './check.js';
 import type { Filter } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -51,19 +52,20 @@ function fused(filters: Filter[]): Filter[] {
  * other are fused into one filter first (see {@link fuse}).
  */
 export function chain(...list: Filter[]): Filter {
+  for (const f of list) checkFunction('filter', f);
   const filters = fused(list);
   if (filters.length === 0) return (chunk) => chunk ?? EMPTY;
   if (filters.length === 1) return filters[0]!;
   return (chunk) => {
     if (chunk !== null) {
       let out = chunk;
-      for (const f of filters) out = f(out);
+      for (const f of filters) out = filterOutput(f(out));
       return out;
     }
     const parts: Buffer[] = [];
     for (let i = 0; i < filters.length; i++) {
-      let out = filters[i]!(null);
-      for (let k = i + 1; k < filters.length && out.length > 0; k++) out = filters[k]!(out);
+      let out = filterOutput(filters[i]!(null));
+      for (let k = i + 1; k < filters.length && out.length > 0; k++) out = filterOutput(filters[k]!(out));
       if (out.length > 0) parts.push(out);
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
@@ -82,6 +84,7 @@ export type LowLevel<C, E> = (ctx: C, chunk: Buffer | null, extra: E) => [Buffer
  * call to the next (LuaSocket's `ltn12.filter.cycle`).
  */
 export function cycle<C, E>(low: LowLevel<C, E>, ctx: C, extra: E): Filter {
+  checkFunction('low-level filter function', low);
   let state = ctx;
   return (chunk) => {
     const [out, next] = low(state, chunk, extra);

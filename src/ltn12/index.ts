@@ -26,6 +26,6 @@ export * as pump from './pump.js';
 export { PumpError } from './pump-error.js';
 export { toTransform, toTransformStream, toReadable, toReadableStream, transform } from './adapters.js';
 export type { Source, Sink, Filter } from './types.js';
-export type { RewindSource } from './source.js';
-export type { ToWritableOptions } from './sink.js';
+export type { RewindSource, FancySource } from './source.js';
+export type { ToWritableOptions, FancySink } from './sink.js';
 export type { LowLevel, FusableFilter } from './filter.js';

@@ -11,11 +11,14 @@
  * await pump.all(source.string('abc'), snk);
  * ```
  */
+import { checkFunction } from './check.js';
 import { PumpError } from './pump-error.js';
 import type { Sink, Source } from './types.js';
 
 /** Moves one chunk; resolves to false once the end (`null`) has been passed on. */
 export async function step(src: Source, snk: Sink): Promise<boolean> {
+  checkFunction('source', src);
+  checkFunction('sink', snk);
   let chunk: Buffer | null;
   try {
     chunk = await src();
@@ -32,6 +35,9 @@ export async function step(src: Source, snk: Sink): Promise<boolean> {
 
 /** Moves everything, one `stepper` call at a time (default {@link step}). */
 export async function all(src: Source, snk: Sink, stepper: (src: Source, snk: Sink) => Promise<boolean> = step): Promise<void> {
+  checkFunction('source', src);
+  checkFunction('sink', snk);
+  checkFunction('step function', stepper);
   if (stepper !== step) {
     while (await stepper(src, snk));
     return;

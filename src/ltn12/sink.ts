@@ -12,6 +12,9 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { ArgumentError } from '../core/errors.js';
+import { checkFunction, filterOutput } from './check.js';
+import { chain as chainFilters } from './filter.js';
 import type { Filter, Sink } from './types.js';
 
 /** Collects the chunks into the returned array (LuaSocket's `sink.table`). */
@@ -41,17 +44,48 @@ export function error(err: unknown): Sink {
   };
 }
 
-/** Passes every chunk through `filter` before `snk`; flushes the filter at the end. */
-export function chain(filter: Filter, snk: Sink): Sink {
+/**
+ * Passes every chunk through one or several filters before the sink (the
+ * last argument, as LuaSocket's `sink.chain(f1, f2, …, snk)`); flushes the
+ * filters at the end. Anything but functions is an ArgumentError.
+ */
+export function chain(...args: [...filters: Filter[], snk: Sink]): Sink {
+  if (args.length < 2) throw new ArgumentError('sink.chain needs at least one filter and a sink');
+  for (const f of args) checkFunction('filter or sink', f);
+  const snk = args[args.length - 1] as Sink;
+  const filters = args.slice(0, -1) as Filter[];
+  const filter = filters.length === 1 ? filters[0]! : chainFilters(...filters);
   return async (chunk) => {
     if (chunk === null) {
-      const rest = filter(null);
+      const rest = filterOutput(filter(null));
       if (rest.length > 0) await snk(rest);
       await snk(null);
       return;
     }
-    const out = filter(chunk);
+    const out = filterOutput(filter(chunk));
     if (out.length > 0) await snk(out);
+  };
+}
+
+/** What a "fancy" sink may resolve to: nothing, or the sink to write to from then on. */
+export type FancySink = (chunk: Buffer | null) => Promise<void | FancySink | Sink | null>;
+
+/**
+ * Turns a fancy sink into a simple one: when the sink resolves to another
+ * sink, the next chunks go there (LuaSocket's `sink.simplify`).
+ *
+ * @example
+ * ```ts
+ * const [rest, chunks] = sink.table();
+ * const first: FancySink = async () => rest;   // takes one chunk, then hands over
+ * const snk = sink.simplify(first);
+ * ```
+ */
+export function simplify(snk: FancySink): Sink {
+  let current = checkFunction('sink', snk);
+  return async (chunk) => {
+    const next = await current(chunk);
+    if (next !== undefined && next !== null) current = checkFunction('sink', next) as FancySink;
   };
 }
 

@@ -12,6 +12,9 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { ArgumentError } from '../core/errors.js';
+import { checkFunction, filterOutput } from './check.js';
+import { chain as chainFilters } from './filter.js';
 import type { Filter, Source } from './types.js';
 
 /** Block size used by `string` and `file` when none is given (64 KiB). */
@@ -75,29 +78,65 @@ export function file(path: string | FileHandle, blockSize = BLOCK_SIZE): Source 
 }
 
 /**
- * Passes every chunk of `src` through `filter`, flushing it at the end.
- * Empty filter outputs are skipped (the source is pulled again), so the
- * consumer only sees `null` at the real end.
+ * Passes every chunk of `src` through one or several filters (chained with
+ * `filter.chain`, as LuaSocket's `source.chain(src, f1, f2, …)`), flushing
+ * them at the end. Empty filter outputs are skipped (the source is pulled
+ * again), so the consumer only sees `null` at the real end. Anything but
+ * functions is an ArgumentError.
  */
-export function chain(src: Source, filter: Filter): Source {
+export function chain(src: Source, ...filters: Filter[]): Source {
+  checkFunction('source', src);
+  if (filters.length === 0) throw new ArgumentError('source.chain needs a source and at least one filter');
+  for (const f of filters) checkFunction('filter', f);
+  const filter = filters.length === 1 ? filters[0]! : chainFilters(...filters);
   let ended = false;
   return async () => {
     while (!ended) {
       const chunk = await src();
       if (chunk === null) {
         ended = true;
-        const rest = filter(null);
+        const rest = filterOutput(filter(null));
         return rest.length > 0 ? rest : null;
       }
-      const out = filter(chunk);
+      const out = filterOutput(filter(chunk));
       if (out.length > 0) return out;
     }
     return null;
   };
 }
 
+/**
+ * What a "fancy" source may give (LuaSocket's `source.simplify`): a chunk,
+ * or a chunk and the source to pull from next.
+ */
+export type FancySource = () => Promise<Buffer | null | readonly [Buffer | null, FancySource | Source | null | undefined]>;
+
+/**
+ * Turns a fancy source into a simple one: whenever the source answers
+ * `[chunk, next]`, `chunk` is given and `next` is pulled from then on
+ * (LuaSocket's `source.simplify`).
+ *
+ * @example
+ * ```ts
+ * const second = source.string('cd');
+ * const first: FancySource = async () => [Buffer.from('ab'), second];
+ * const src = source.simplify(first); // gives 'ab', then 'cd', then null
+ * ```
+ */
+export function simplify(src: FancySource): Source {
+  let current = checkFunction('source', src);
+  return async () => {
+    const got = await current();
+    if (!Array.isArray(got)) return got as Buffer | null;
+    const [chunk, next] = got as readonly [Buffer | null, FancySource | null | undefined];
+    if (next !== null && next !== undefined) current = checkFunction('source', next);
+    return chunk;
+  };
+}
+
 /** Gives every chunk of each source in turn. */
 export function cat(...sources: Source[]): Source {
+  for (const src of sources) checkFunction('source', src);
   let i = 0;
   return async () => {
     while (i < sources.length) {
@@ -117,6 +156,7 @@ export interface RewindSource extends Source {
 
 /** Wraps `src` so chunks can be pushed back with `unshift`. */
 export function rewind(src: Source): RewindSource {
+  checkFunction('source', src);
   const stack: Buffer[] = [];
   const fn = (async () => (stack.length > 0 ? stack.pop()! : src())) as RewindSource;
   fn.unshift = (chunk: Buffer) => {

@@ -13,7 +13,7 @@
  * assert.equal(Buffer.concat([f(Buffer.from('Zm9v\r\nYm')), f(Buffer.from('E=')), f(null)]).toString(), 'fooba');
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
+import { bytes, type MimeFilter } from './bytes.js';
 import { Slab } from '../core/slab.js';
 import { DecodeError } from './decode-error.js';
 import { pace } from './fresh.js';
@@ -133,12 +133,13 @@ export function finish(st: Base64State): Buffer {
 }
 
 /** A filter that base64-decodes under the rule chosen by `opts` (see `base64.ts`). */
-export function decodeBase64(opts: DecodeOptions = {}): Filter {
+export function decodeBase64(opts: DecodeOptions = {}): MimeFilter {
   const strict = opts.strict === true;
   const st = freshState();
   let offset = 0; // bytes of input seen before this chunk
   const slab = new Slab();
-  return (chunk) => {
+  return (input) => {
+    const chunk = bytes(input);
     if (chunk === null) {
       if (strict && (st.n > 0 || st.padOpen > 0)) throw new DecodeError('base64 input ends inside a group', offset);
       return finish(st);

@@ -21,7 +21,7 @@
  * assert.equal(transform('Zm9v\r\nYmE=', decodeBase64()).toString(), 'fooba');
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
+import { bytes, type Chunk, type MimeFilter } from './bytes.js';
 import { Slab } from '../core/slab.js';
 import { decodeInto, finish, freshState, pending } from './base64-decode.js';
 
@@ -37,11 +37,12 @@ const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
  * they start is encoded by hand, the rest of the chunk natively, straight
  * into one output buffer.
  */
-export function encodeBase64(): Filter {
+export function encodeBase64(): MimeFilter {
   const carry = Buffer.alloc(2);
   const slab = new Slab();
   let held = 0;
-  return (chunk) => {
+  return (input) => {
+    const chunk = bytes(input);
     if (chunk === null) {
       const out = held > 0 ? Buffer.from(carry.toString('base64', 0, held), 'latin1') : EMPTY;
       held = 0;
@@ -82,7 +83,9 @@ export function encodeBase64(): Filter {
  * C..D and returns `[encoded, rest]`; without D (end of data) encodes all of
  * C with padding and returns `[encoded, null]`.
  */
-export function b64(c: Buffer | null, d?: Buffer | null): [Buffer | null, Buffer | null] {
+export function b64(cIn: Chunk, dIn?: Chunk): [Buffer | null, Buffer | null] {
+  const c = bytes(cIn);
+  const d = bytes(dIn);
   if (c === null) return [null, null];
   if (d === undefined || d === null) return [Buffer.from(c.toString('base64'), 'latin1'), null];
   const data = Buffer.concat([c, d]);
@@ -96,7 +99,9 @@ export function b64(c: Buffer | null, d?: Buffer | null): [Buffer | null, Buffer
  * the unfinished group; without D decodes what is left and returns
  * `[decoded, null]`.
  */
-export function unb64(c: Buffer | null, d?: Buffer | null): [Buffer | null, Buffer | null] {
+export function unb64(cIn: Chunk, dIn?: Chunk): [Buffer | null, Buffer | null] {
+  const c = bytes(cIn);
+  const d = bytes(dIn);
   if (c === null) return [null, null];
   const data = d === undefined || d === null ? c : Buffer.concat([c, d]);
   const st = freshState();

@@ -12,7 +12,7 @@
  * assert.equal(transform('.a\r\n..b\r\nc.\r\n', stuff()).toString(), '..a\r\n...b\r\nc.\r\n');
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
+import { bytes, type Chunk, type MimeFilter } from './bytes.js';
 
 const CR = 13;
 const LF = 10;
@@ -22,7 +22,8 @@ const DOT = 46;
  * LuaSocket's `mime.dot(state, C)`: `state` is 1 when the next byte starts
  * a line (the start of the data counts), 0 otherwise. Returns `[stuffed, state]`.
  */
-export function dot(state: number, c: Buffer | null): [Buffer, number] {
+export function dot(state: number, input: Chunk): [Buffer, number] {
+  const c = bytes(input);
   if (c === null) return [Buffer.alloc(0), 1];
   let count = 0;
   let s = state;
@@ -45,7 +46,7 @@ export function dot(state: number, c: Buffer | null): [Buffer, number] {
 }
 
 /** A filter that dot-stuffs; the data is taken to start at a line start. */
-export function stuff(): Filter {
+export function stuff(): MimeFilter {
   let state = 1;
   return (chunk) => {
     const [out, next] = dot(state, chunk);

@@ -1,13 +1,15 @@
 /**
  * End-of-line normalisation, LuaSocket's `eol`: each CR, LF, CRLF or LFCR
- * becomes one `marker`; CRCR and LFLF are two line breaks.
+ * becomes one `marker`; CRCR and LFLF are two line breaks. Runs pair as
+ * LuaSocket pairs them, left to right: a CR+CR or LF+LF pair is two breaks
+ * and closes the pair, so `\r\r\n` is three breaks and `\n\n\r` three.
  *
  * @example
  * ```ts
  * assert.equal(transform('a\nb\r\nc\rd', normalize()).toString(), 'a\r\nb\r\nc\r\nd');
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
+import { bytes, type Chunk, type MimeFilter } from './bytes.js';
 
 const CR = 13;
 const LF = 10;
@@ -16,7 +18,8 @@ const LF = 10;
  * LuaSocket's `mime.eol(ctx, C, marker)`: `ctx` is the last byte seen if it
  * was a CR or LF (else 0). Returns `[normalised, ctx]`.
  */
-export function eol(ctx: number, c: Buffer | null, marker: string | Buffer = '\r\n'): [Buffer, number] {
+export function eol(ctx: number, input: Chunk, marker: string | Buffer = '\r\n'): [Buffer, number] {
+  const c = bytes(input);
   if (c === null) return [Buffer.alloc(0), 0];
   const m = typeof marker === 'string' ? Buffer.from(marker, 'latin1') : marker;
   if (c.indexOf(CR) < 0 && c.indexOf(LF) < 0) return [c, 0];
@@ -26,8 +29,10 @@ export function eol(ctx: number, c: Buffer | null, marker: string | Buffer = '\r
   for (let i = 0; i < c.length; i++) {
     const b = c[i]!;
     if (b === CR || b === LF) {
-      if (last !== 0 && last !== b) {
-        last = 0; // second half of a CRLF or LFCR pair
+      if (last !== 0) {
+        // the second of a pair: CRLF/LFCR is the same break, CRCR/LFLF a new one; either way the pair is closed
+        if (last === b) for (let k = 0; k < m.length; k++) out[o++] = m[k]!;
+        last = 0;
         continue;
       }
       for (let k = 0; k < m.length; k++) out[o++] = m[k]!;
@@ -41,7 +46,7 @@ export function eol(ctx: number, c: Buffer | null, marker: string | Buffer = '\r
 }
 
 /** A filter turning every line break into `marker` (default CRLF). */
-export function normalize(marker: string = '\r\n'): Filter {
+export function normalize(marker: string = '\r\n'): MimeFilter {
   const m = Buffer.from(marker, 'latin1');
   let ctx = 0;
   return (chunk) => {

@@ -1,38 +1,68 @@
 /**
  * The filter factories by name, as LuaSocket's `mime.encode`, `mime.decode`
- * and `mime.wrap` choose them.
+ * and `mime.wrap` choose them from the tables `encodet`, `decodet` and
+ * `wrapt` (exported here under those names, so a program can add its own).
+ * As in LuaSocket, a first argument that is not a string selects the
+ * `'default'` entry: `wrap(76)` is `wrap('default', 76)`.
  *
  * @example
  * ```ts
- * const f = filter.chain(encode('base64'), wrap('base64'));
+ * const f = filter.chain(encode('base64'), wrap(64));
+ * encodet['upper'] = () => (c) => Buffer.from(String(c ?? '').toUpperCase());
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
 import { ArgumentError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 import { decodeBase64, encodeBase64, type DecodeOptions } from './base64.js';
+import type { MimeFilter } from './bytes.js';
 import { decodeQp, encodeQp, type QpMode } from './qp.js';
 import { wrapQp, wrapText } from './wrap.js';
 
 /** The transfer encodings the codecs know. */
 export type Encoding = 'base64' | 'quoted-printable';
 
+/** Encoders by name: `base64`, `quoted-printable` (option: the QP mode). */
+export const encodet: Record<string, (opt?: any) => MimeFilter> = {
+  base64: () => encodeBase64(),
+  'quoted-printable': (mode?: QpMode) => encodeQp(mode ?? 'text'),
+};
+
+/** Decoders by name: `base64`, `quoted-printable` (option: `{ strict }`). */
+export const decodet: Record<string, (opts?: any) => MimeFilter> = {
+  base64: (opts?: DecodeOptions) => decodeBase64(opts ?? {}),
+  'quoted-printable': (opts?: DecodeOptions) => decodeQp(opts ?? {}),
+};
+
+/** Wrappers by name: `text`, `base64`, `default` (line breaks), `quoted-printable` (soft breaks); option: the width. */
+export const wrapt: Record<string, (width?: any) => MimeFilter> = {
+  text: (width?: number) => wrapText(width),
+  base64: (width?: number) => wrapText(width),
+  default: (width?: number) => wrapText(width),
+  'quoted-printable': (width?: number) => wrapQp(width),
+};
+
+function choose(table: Record<string, (opt?: any) => MimeFilter>, what: string, name: unknown, opt: unknown): MimeFilter {
+  if (typeof name !== 'string') return choose(table, what, 'default', name);
+  const make = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+  if (make === undefined) throw new ArgumentError(`unknown ${what} ${describe(name)}`);
+  return make(opt);
+}
+
 /** An encoding filter; `mode` applies to quoted-printable ('text' by default). */
-export function encode(encoding: Encoding, mode: QpMode = 'text'): Filter {
-  if (encoding === 'base64') return encodeBase64();
-  if (encoding === 'quoted-printable') return encodeQp(mode);
-  throw new ArgumentError(`unknown encoding ${String(encoding)}`);
+export function encode(encoding: Encoding | (string & {}), mode: QpMode = 'text'): MimeFilter {
+  return choose(encodet, 'encoding', encoding, mode);
 }
 
 /** A decoding filter; `{ strict: true }` throws DecodeError on malformed input. */
-export function decode(encoding: Encoding, opts: DecodeOptions = {}): Filter {
-  if (encoding === 'base64') return decodeBase64(opts);
-  if (encoding === 'quoted-printable') return decodeQp(opts);
-  throw new ArgumentError(`unknown encoding ${String(encoding)}`);
+export function decode(encoding: Encoding | (string & {}), opts: DecodeOptions = {}): MimeFilter {
+  return choose(decodet, 'encoding', encoding, opts);
 }
 
-/** A wrapping filter: 'text' and 'base64' break lines, 'quoted-printable' adds soft breaks. */
-export function wrap(kind: 'text' | 'base64' | Encoding = 'text', width = 76): Filter {
-  if (kind === 'text' || kind === 'base64') return wrapText(width);
-  if (kind === 'quoted-printable') return wrapQp(width);
-  throw new ArgumentError(`unknown wrap kind ${String(kind)}`);
+/**
+ * A wrapping filter: 'text', 'base64' and 'default' break lines,
+ * 'quoted-printable' adds soft breaks; `wrap(76)` is `wrap('default', 76)`.
+ */
+export function wrap(kind?: 'text' | 'base64' | 'default' | Encoding | number | (string & {}), width?: number): MimeFilter {
+  if (kind === undefined) return wrapt.text!(width);
+  return choose(wrapt, 'wrap kind', kind, width);
 }

@@ -16,7 +16,9 @@
  * assert.equal(ltn12.transform(b64, mime.decode('base64')).toString(), 'hello');
  * ```
  */
-export { encode, decode, wrap, type Encoding } from './filters.js';
+export { encode, decode, wrap, encodet, decodet, wrapt, type Encoding } from './filters.js';
+export { WIDTH, QP_WIDTH, QP_MIN_WIDTH, MAX_WIDTH } from './wrap.js';
+export type { MimeFilter, Chunk } from './bytes.js';
 export { b64, unb64, encodeBase64, decodeBase64, type DecodeOptions } from './base64.js';
 export { qp, unqp, encodeQp, encodeWrapQp, decodeQp, type QpMode } from './qp.js';
 export { wrp, qpwrp, wrapText, wrapQp } from './wrap.js';

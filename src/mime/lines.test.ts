@@ -40,8 +40,10 @@ test('normalize() then stuff() leaves only CRLF and no lone-dot line (smuggling 
 });
 
 test('wrapText(): CRLF after width characters, LF becomes CRLF, CR dropped', () => {
-  assert.equal(transform('abcdefghij', wrapText(4)).toString(), 'abcd\r\nefgh\r\nij');
-  assert.equal(transform('ab\ncd\r\nef', wrapText(4)).toString(), 'ab\r\ncd\r\nef');
+  assert.equal(transform('abcdefghij', wrapText(4)).toString(), 'abcd\r\nefgh\r\nij\r\n');
+  assert.equal(transform('ab\ncd\r\nef', wrapText(4)).toString(), 'ab\r\ncd\r\nef\r\n');
+  assert.equal(transform('abcd\n', wrapText(4)).toString(), 'abcd\r\n', 'a terminated last line gets no second CRLF');
+  assert.equal(transform('', wrapText(4)).toString(), '', 'no input, no line');
   const [out, left] = wrp(2, Buffer.from('abc'), 4);
   assert.equal(out.toString(), 'ab\r\nc');
   assert.equal(left, 3);

@@ -21,8 +21,9 @@
  * ```
  */
 import { fuse, type FusableFilter } from '../ltn12/filter.js';
-import type { Filter } from '../ltn12/types.js';
-import { qpWrapWidth } from './wrap.js';
+import { bytes, type Chunk, type MimeFilter } from './bytes.js';
+import { MAX_WIDTH, QP_WIDTH, qpWrapWidth } from './wrap.js';
+import { checkInteger } from '../core/validate.js';
 import { copyOut, join, Scratch } from './fresh.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -182,13 +183,14 @@ function heldTail(data: Buffer, text: boolean): number {
  * A filter that QP-encodes in `mode` (see the module doc). Followed by a
  * fresh `wrapQp` in `filter.chain`, the two fuse into {@link encodeWrapQp}.
  */
-export function encodeQp(mode: QpMode = 'text'): Filter {
+export function encodeQp(mode: QpMode = 'text'): MimeFilter {
   const text = mode === 'text';
   let held: Buffer = EMPTY;
   let used = false;
   const joined = new Scratch();
   const scratch = new Scratch();
-  const f: FusableFilter = (chunk) => {
+  const f: FusableFilter = (input) => {
+    const chunk = bytes(input as Chunk);
     used = true;
     const final = chunk === null;
     const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
@@ -203,7 +205,7 @@ export function encodeQp(mode: QpMode = 'text'): Filter {
     const width = (next as { [qpWrapWidth]?: () => number | undefined })[qpWrapWidth]?.();
     return used || width === undefined || !Number.isSafeInteger(width) || width < 4 ? undefined : encodeWrapQp(mode, width);
   };
-  return f;
+  return f as MimeFilter;
 }
 
 /**
@@ -211,25 +213,34 @@ export function encodeQp(mode: QpMode = 'text'): Filter {
  * characters (≥ 4) with soft line breaks: the same bytes as
  * `chain(encodeQp(mode), wrapQp(width))`, in one pass.
  */
-export function encodeWrapQp(mode: QpMode = 'text', width = 76): Filter {
-  if (!Number.isSafeInteger(width) || width < 4) throw new RangeError(`QP line width must be an integer ≥ 4, got ${width}`);
+export function encodeWrapQp(mode: QpMode = 'text', width: number = QP_WIDTH): MimeFilter {
+  checkInteger('QP line width', width, { min: 4, max: MAX_WIDTH });
   const text = mode === 'text';
   const wrap = { left: width };
   let held: Buffer = EMPTY;
   const joined = new Scratch();
   const scratch = new Scratch();
-  return (chunk) => {
+  return (input) => {
+    const chunk = bytes(input);
     const final = chunk === null;
     const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
     const keep = final ? 0 : heldTail(data, text);
     const end = data.length - keep;
     // at most 3 bytes per input byte, plus a 3-byte soft break per (width - 3) of those
-    const out = scratch.take(end * 3 + Math.ceil((end * 3) / (width - 3)) * 3 + 3);
+    const out = scratch.take(end * 3 + Math.ceil((end * 3) / (width - 3)) * 3 + 6);
     const n = encodeWrapInto(data, end, text, final, out, width, wrap);
     held = keep > 0 ? Buffer.from(data.subarray(end)) : EMPTY;
     // The loop writes into a reused scratch (memory already touched) and the
     // result is copied out at its exact size: cheaper than writing into a
     // fresh bound-sized buffer, and the sink holds no slack.
+    if (final && wrap.left < width) {
+      // LuaSocket's qpwrp at the end: an unterminated last line gets a soft break
+      out[n] = EQ;
+      out[n + 1] = CR;
+      out[n + 2] = LF;
+      wrap.left = width;
+      return copyOut(out, n + 3);
+    }
     return n === 0 ? EMPTY : copyOut(out, n);
   };
 }
@@ -240,7 +251,9 @@ export function encodeWrapQp(mode: QpMode = 'text', width = 76): Filter {
  * `[encoded, null]`. `marker` is the hard line break to emit for CRLF
  * (default CRLF).
  */
-export function qp(c: Buffer | null, d?: Buffer | null, marker = '\r\n'): [Buffer | null, Buffer | null] {
+export function qp(cIn: Chunk, dIn?: Chunk, marker = '\r\n'): [Buffer | null, Buffer | null] {
+  const c = bytes(cIn);
+  const d = bytes(dIn);
   if (c === null) return [null, null];
   const data = d === undefined || d === null ? c : Buffer.concat([c, d]);
   const final = d === undefined || d === null;

@@ -26,7 +26,7 @@
  * assert.equal(transform('caf=C3=A9 =\r\n=3D', decodeQp()).toString(), 'café =');
  * ```
  */
-import type { Filter } from '../ltn12/types.js';
+import { bytes, type Chunk, type MimeFilter } from './bytes.js';
 import type { DecodeOptions } from './base64.js';
 import { DecodeError } from './decode-error.js';
 import { copyOut, join, Scratch } from './fresh.js';
@@ -161,13 +161,14 @@ function decodeEscape(data: Buffer, i: number, final: boolean, strict: boolean, 
  * reused buffer, and the loop writes into another, copied out at the exact
  * size.
  */
-export function decodeQp(opts: DecodeOptions = {}): Filter {
+export function decodeQp(opts: DecodeOptions = {}): MimeFilter {
   const strict = opts.strict === true;
   let held: Buffer = EMPTY;
   let offset = 0;
   const joined = new Scratch();
   const scratch = new Scratch();
-  return (chunk) => {
+  return (input) => {
+    const chunk = bytes(input);
     const final = chunk === null;
     const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
     const out = scratch.take(data.length);
@@ -182,7 +183,9 @@ export function decodeQp(opts: DecodeOptions = {}): Filter {
  * LuaSocket's `mime.unqp(C, D)`: decodes C..D (leniently) as far as it can
  * decide and returns `[decoded, rest]`; without D decodes everything.
  */
-export function unqp(c: Buffer | null, d?: Buffer | null): [Buffer | null, Buffer | null] {
+export function unqp(cIn: Chunk, dIn?: Chunk): [Buffer | null, Buffer | null] {
+  const c = bytes(cIn);
+  const d = bytes(dIn);
   if (c === null) return [null, null];
   const final = d === undefined || d === null;
   const data = final ? c : Buffer.concat([c, d]);

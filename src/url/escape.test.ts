@@ -39,3 +39,18 @@ test('hasControlChars() flags CR, LF, NUL, TAB, DEL and space', () => {
   for (const bad of ['a\rb', 'a\nb', 'a\0b', 'a\tb', 'a\x7fb', 'a b']) assert.equal(hasControlChars(bad), true, JSON.stringify(bad));
   assert.equal(hasControlChars('http://h/a%0D'), false);
 });
+
+test('buildPath of an empty directory is \'\' when relative, \'/\' when absolute (LuaSocket build_path)', () => {
+  const vectors: [string, string][] = [
+    ['', ''],
+    ['/', '/'],
+    ['//', '/'],
+    ['a/', 'a/'],
+    ['/a/', '/a/'],
+    ['a', 'a'],
+  ];
+  for (const [input, want] of vectors) assert.equal(buildPath(parsePath(input)), want, JSON.stringify(input));
+  const empty = Object.assign([] as string[], { isDirectory: true });
+  assert.equal(buildPath(empty), '');
+  assert.equal(buildPath(Object.assign([] as string[], { isDirectory: true, isAbsolute: true })), '/');
+});

@@ -90,7 +90,8 @@ export function parsePath(path: string): PathSegments {
 export function buildPath(segments: string[] & Partial<Pick<PathSegments, 'isAbsolute' | 'isDirectory'>>, unsafe = false): string {
   const body = segments.map((s) => (unsafe ? s : encodeBytes(s, (ch) => UNRESERVED.test(ch) || SEGMENT_SAFE.includes(ch)))).join('/');
   let path = segments.isAbsolute ? `/${body}` : body;
-  if (segments.isDirectory && !path.endsWith('/')) path += '/';
+  // as LuaSocket: the directory slash follows a last segment; no segments, no slash (only the absolute one)
+  if (segments.isDirectory && segments.length > 0) path += '/';
   return path;
 }
 

@@ -4,7 +4,8 @@
  * `parse` splits a URL into the substrings LuaSocket names (nothing is
  * unescaped, `port` stays a string) and is lossless: `build(parse(s))`
  * gives `s` back for any `s` that has a scheme or path. Missing parts are
- * `undefined`, or taken from `defaults`.
+ * `undefined`, or taken from `defaults`. An empty URL (or a non-string) is
+ * an ArgumentError `invalid url`, where LuaSocket returns `nil, "invalid url"`.
  *
  *     http://user:pw@[::1]:8080/a/b;p?q=1#top
  *     scheme 'http'  authority 'user:pw@[::1]:8080'  userinfo 'user:pw'
@@ -25,6 +26,8 @@
  * assert.equal(build({ ...u, query: 'x=2' }), 'http://[::1]:8080/index.html?x=2');
  * ```
  */
+import { ArgumentError } from '../core/errors.js';
+import { describe } from '../core/validate.js';
 
 /** The parts of a URL, as LuaSocket names them. */
 export interface UrlParts {
@@ -64,6 +67,8 @@ function firstOf(s: string, chars: string, from = 0): number {
 
 /** Splits `url` into its parts; see the module doc for the rules. */
 export function parse(url: string, defaults: UrlParts = {}): UrlParts {
+  // LuaSocket: an empty URL parses to nil, "invalid url"
+  if (typeof url !== 'string' || url === '') throw new ArgumentError(`invalid url: ${describe(url)}`);
   const parsed: UrlParts = { ...defaults, url };
   let rest = url;
   const hash = rest.indexOf('#');

@@ -20,7 +20,7 @@ test('examples/greeting: one client talks to two servers', () => {
   assert.match(r.stdout, /both conversations done/);
 });
 
-test('examples/unique-server serves two concurrent clients; .quit and .shutdown work', { timeout: 60000 }, async () => {
+test('examples/unique-server keeps one set of characters per connection across lines; .quit and .shutdown work', { timeout: 60000 }, async () => {
   const server = spawn(process.execPath, [example('unique-server.js'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const kill = setTimeout(() => server.kill(), 50_000);
   try {
@@ -38,10 +38,11 @@ test('examples/unique-server serves two concurrent clients; .quit and .shutdown 
       c.stdin!.end(`${lines.join('\n')}\n`);
       return done;
     };
-    const [a, b] = await Promise.all([client(['hello', 'mississippi', '.quit']), client(['aaa bbb', 'xyz', '.quit'])]);
+    // the chapter's sequence: ajx → abjkxy → abcjklxyz, while a second client has its own set
+    const [a, b] = await Promise.all([client(['jax', 'kby', 'lcz', '.quit']), client(['hello', 'mississippi', '.quit'])]);
     assert.equal(a.code, 0);
-    assert.equal(a.out, '4 unique: helo\n4 unique: misp\nbye\n');
-    assert.equal(b.out, '3 unique: a b\n3 unique: xyz\nbye\n');
+    assert.equal(a.out, 'ajx\nabjkxy\nabcjklxyz\nbye\n');
+    assert.equal(b.out, 'ehlo\nehilmops\nbye\n');
     const stop = await client(['.shutdown']);
     assert.equal(stop.out, 'bye\n');
     const s = await exited;
