@@ -33,6 +33,7 @@ import type { BodyResult } from './body-reader.js';
 import { exchange, type BodyPlan, type ExchangeContext } from './exchange.js';
 import { Pool } from './pool.js';
 import { planRedirect, type Hop } from './redirect.js';
+import { requestFraming } from './request-framing.js';
 import type { ResponseHead } from './response-head.js';
 import { basicAuth, resolveTarget, type Target } from './target.js';
 import { parseProxy, type Create, type Proxy } from './transport.js';
@@ -46,6 +47,11 @@ export interface RequestOptions {
   sink?: Sink;
   /** @default 'GET', or 'POST' with a body or source */
   method?: string;
+  /**
+   * Header fields. The client owns framing: a `Content-Length` that disagrees
+   * with `body`, or a `Transfer-Encoding` other than `chunked` on a `source`,
+   * is an ArgumentError (see `request-framing.ts`).
+   */
   headers?: HeaderInput;
   /** The request body as a whole (sent with Content-Length). */
   body?: string | Uint8Array;
@@ -221,20 +227,12 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   if (!absoluteForm) proxyAuth = undefined;
   if (proxyAuth !== undefined) fields.push(['Proxy-Authorization', proxyAuth]);
   if (opts.decode && !has('accept-encoding')) fields.push(['Accept-Encoding', 'gzip, deflate']);
-  let length: number | undefined;
-  if (hop.body !== undefined && !has('content-length')) fields.push(['Content-Length', String(hop.body.length)]);
-  else if (hop.body === undefined && hop.source === undefined && /^(POST|PUT|PATCH)$/i.test(hop.method) && !has('content-length')) fields.push(['Content-Length', '0']);
-  if (hop.source !== undefined) {
-    const cl = hop.headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1];
-    if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) throw new ArgumentError(`bad content-length ${JSON.stringify(cl)}`);
-      length = Number(cl);
-    } else if (!has('transfer-encoding')) fields.push(['Transfer-Encoding', 'chunked']);
-  }
+  const framing = requestFraming(hop.headers, hop.body, hop.source, hop.method);
+  fields.push(...framing.add);
   for (const pair of hop.headers) if (pair[0].toLowerCase() !== 'proxy-authorization') fields.push(pair);
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
   const requestTarget = absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
-  return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length, step: opts.step, signal: opts.signal };
+  return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
 }
 
 function headerPairs(h: HeaderInput | undefined): [string, string][] {
