@@ -7,9 +7,19 @@
  * than the first. Also: method rules (303 → GET, 307/308 keep POST and its
  * body), targets that must not be followed (ftp:, file:, javascript:, data:),
  * and loops, which must end at the limit with a LimitError ('too large').
+ *
+ * Through a proxy: the same redirects travel through a recording forward
+ * proxy (absolute-form for http, CONNECT for an https origin). The caller's
+ * `Proxy-Authorization` may reach the proxy only for hops to the first
+ * origin (it is dropped with the other credentials on a cross-origin
+ * redirect); the proxy URL's own credentials reach the proxy on every hop;
+ * no origin ever sees a `Proxy-Authorization` — not inside a CONNECT tunnel,
+ * not on a direct connection.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import { selfSigned } from '../../testkit/tls.js';
 import { sink as sinks } from '../../src/ltn12/index.js';
 import { Pool, request } from '../../src/protocols/http/index.js';
 import type { FigureSpec } from './figure.js';
@@ -19,6 +29,8 @@ interface Seen {
   method: string;
   path: string;
   secrets: number;
+  /** A Proxy-Authorization arrived at this origin. */
+  proxyAuth: boolean;
   body: string;
 }
 
@@ -29,23 +41,112 @@ const SECRET = ['authorization', 'cookie', 'proxy-authorization'] as const;
  * redirect, `/loop` with a redirect to itself, `/ping` with one to `pong`
  * (set by the caller), anything else 200 `ok`.
  */
-async function recorder(host: string, seen: Seen[]): Promise<{ port: number; pong: { url: string }; close(): Promise<void> }> {
+async function recorder(host: string, seen: Seen[], tls?: { key: string; cert: string }): Promise<{ port: number; pong: { url: string }; close(): Promise<void> }> {
   const pong = { url: '' };
-  const server = http.createServer((req, res) => {
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       const path = req.url ?? '';
-      seen.push({ host: req.headers.host ?? '', method: req.method ?? '', path, secrets: SECRET.filter((h) => req.headers[h] !== undefined).length, body });
+      seen.push({ host: req.headers.host ?? '', method: req.method ?? '', path, secrets: SECRET.filter((h) => req.headers[h] !== undefined).length, proxyAuth: req.headers['proxy-authorization'] !== undefined, body });
       const m = /^\/to\/(\d{3})\?u=(.*)$/.exec(path);
       const location = m ? decodeURIComponent(m[2]!) : path === '/loop' ? '/loop' : path === '/ping' ? pong.url : undefined;
       if (location !== undefined) res.writeHead(m ? Number(m[1]) : 302, { Location: location, 'Content-Length': '0' }).end();
       else res.writeHead(200, { 'Content-Length': '2' }).end('ok');
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, answer) : http.createServer(answer);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return { port, pong, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
+}
+
+interface ProxySeen {
+  method: string;
+  /** The origin the request is for (`host:port`). */
+  origin: string;
+  auth: string | undefined;
+}
+
+/**
+ * A recording forward proxy: absolute-form requests are relayed without
+ * their `Proxy-Authorization` (as proxies do), CONNECT opens a tunnel.
+ */
+async function forwardProxy(seen: ProxySeen[]): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '');
+    seen.push({ method: req.method ?? '', origin: u.host, auth: req.headers['proxy-authorization'] });
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    const up = http.request({ host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: u.pathname + u.search, method: req.method, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    seen.push({ method: 'CONNECT', origin: req.url ?? '', auth: req.headers['proxy-authorization'] });
+    const i = (req.url ?? '').lastIndexOf(':');
+    const up = net.connect(Number((req.url ?? '').slice(i + 1)), '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      up.write(head);
+      up.pipe(client).pipe(up);
+    });
+    up.on('error', () => client.destroy());
+    client.on('error', () => up.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
+}
+
+const CALLER_PROXY_AUTH = 'Basic c2VjcmV0';
+const URL_PROXY_AUTH = `Basic ${Buffer.from('pu:pp').toString('base64')}`;
+
+/**
+ * The proxy scenarios: every redirect code from the first origin to another
+ * http origin and to an https origin (through CONNECT), with the caller's
+ * `Proxy-Authorization` or with credentials in the proxy URL.
+ */
+async function proxyScenarios(seen: Seen[], first: string, others: string[]): Promise<{ scenarios: number; leaks: number; wrong: number; notes: string[] }> {
+  const proxySeen: ProxySeen[] = [];
+  const proxy = await forwardProxy(proxySeen);
+  const cert = selfSigned();
+  const secure = await recorder('127.0.0.1', seen, cert);
+  const S = `https://localhost:${secure.port}`;
+  let scenarios = 0;
+  let leaks = 0;
+  let wrong = 0;
+  const notes: string[] = [];
+  try {
+    for (const code of [301, 302, 303, 307, 308]) {
+      for (const to of [...others, S]) {
+        for (const withUrlCreds of [false, true]) {
+          seen.length = 0;
+          proxySeen.length = 0;
+          scenarios++;
+          const proxyUrl = `http://${withUrlCreds ? 'pu:pp@' : ''}127.0.0.1:${proxy.port}`;
+          const headers: Record<string, string> = { Authorization: 'Bearer secret-token', Cookie: 'session=secret' };
+          if (!withUrlCreds) headers['Proxy-Authorization'] = CALLER_PROXY_AUTH;
+          const r = await request({ url: `http://${first}/to/${code}?u=${encodeURIComponent(`${to}/landed`)}`, proxy: proxyUrl, ca: cert.cert, pool: false, sink: sinks.null(), headers });
+          // Origins: no credentials but at the first origin, and never a Proxy-Authorization.
+          leaks += seen.filter((q) => (q.host !== first && q.secrets > 0) || q.proxyAuth).length;
+          // The proxy: the caller's credentials only for the first origin; the URL's on every hop.
+          leaks += proxySeen.filter((p) => p.auth === CALLER_PROXY_AUTH && p.origin !== first).length;
+          const urlCredsMissing = withUrlCreds && proxySeen.some((p) => p.auth !== URL_PROXY_AUTH);
+          const last = seen[seen.length - 1];
+          const viaProxy = proxySeen.length === 2 && proxySeen[0]!.origin === first;
+          if (r.code !== 200 || last?.path !== '/landed' || urlCredsMissing || !viaProxy) {
+            wrong++;
+            notes.push(`proxy ${code} → ${to}${withUrlCreds ? ' (URL credentials)' : ''}: ${r.code} ${last?.path ?? '-'}, proxy saw ${proxySeen.map((p) => `${p.method} ${p.origin} ${p.auth ?? 'no auth'}`).join(' | ')}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await Promise.all([proxy.close(), secure.close()]);
+  }
+  return { scenarios, leaks, wrong, notes };
 }
 
 export const spec: FigureSpec = {
@@ -67,6 +168,7 @@ export const spec: FigureSpec = {
     let wrong = 0;
     let loopsEnded = 0;
     const notes: string[] = [];
+    let viaProxy = { scenarios: 0, leaks: 0, wrong: 0, notes: ['the proxy scenarios did not run'] };
     const go = async (path: string, method = 'GET', body?: string) => {
       seen.length = 0;
       scenarios++;
@@ -76,7 +178,7 @@ export const spec: FigureSpec = {
           headers: { Authorization: 'Bearer secret-token', Cookie: 'session=secret', 'Proxy-Authorization': 'Basic c2VjcmV0' },
         });
       } finally {
-        leaks += seen.filter((s) => s.host !== first && s.secrets > 0).length;
+        leaks += seen.filter((s) => (s.host !== first && s.secrets > 0) || s.proxyAuth).length; // no proxy: Proxy-Authorization is never sent
       }
     };
     try {
@@ -107,6 +209,7 @@ export const spec: FigureSpec = {
           else (wrong++, notes.push(`${loop}: ${(err as Error).message}, ${seen.length} requests`));
         }
       }
+      viaProxy = await proxyScenarios(seen, first, others);
     } finally {
       await pool.close();
       await Promise.all([a.close(), b.close(), c?.close()]);
@@ -114,6 +217,8 @@ export const spec: FigureSpec = {
     return [
       { name: 'R-15 credential-leaks', value: leaks, unit: '', pass: '==', threshold: 0, detail: `${scenarios} scenarios over ${others.length + 1} origins${c ? '' : ' (127.0.0.2 unavailable)'}` },
       { name: 'R-15 wrong-outcomes', value: wrong, unit: '', pass: '==', threshold: 0, detail: notes.slice(0, 3).join('; ') || 'method rules held; ftp/file/javascript/data targets not followed' },
+      { name: 'R-15 proxy-credential-leaks', value: viaProxy.leaks, unit: '', pass: '==', threshold: 0, detail: `${viaProxy.scenarios} redirect scenarios through a forward proxy (http absolute-form, https CONNECT): Proxy-Authorization at an origin, or the caller's at the proxy for another origin` },
+      { name: 'R-15 proxy-wrong-outcomes', value: viaProxy.wrong, unit: '', pass: '==', threshold: 0, detail: viaProxy.notes.slice(0, 3).join('; ') || 'every hop through the proxy, the proxy URL credentials on every hop' },
       { name: 'R-15 loops-ended-at-limit', value: loopsEnded, unit: '', pass: '==', threshold: 2, detail: "LimitError 'too large' after 5 redirects" },
     ];
   },

@@ -28,7 +28,7 @@ export interface RequestBody {
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 /** Bodies up to this size travel in the same write as the head. */
-const COALESCE = 16 * 1024;
+export const COALESCE = 16 * 1024;
 
 /** Writes `head` (already serialised) and the body. */
 export async function writeRequest(sock: TcpClient, head: string, req: RequestBody): Promise<void> {

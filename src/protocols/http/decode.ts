@@ -18,6 +18,7 @@ import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { LimitError, NetError, ProtocolError } from '../../core/errors.js';
 import type { Sink } from '../../ltn12/index.js';
+import { DECODE_RATIO_FLOOR } from './defaults.js';
 
 /** Most content codings undone on one body. */
 export const MAX_CODINGS = 5;
@@ -129,6 +130,46 @@ function written(z: Inflater, buf: Buffer): Promise<void> {
     if (z.closed || z.destroyed) return done();
     z.write(buf, () => done());
   });
+}
+
+/** The bounds of {@link boundedDecoding}. */
+export interface DecodeBounds {
+  /** Most decoded bytes (LimitError `'body'` past it). */
+  maxBytes: number;
+  /** Most decoded bytes per compressed byte once past `DECODE_RATIO_FLOOR` (LimitError `'decode ratio'`); null = none. */
+  maxRatio: number | null;
+}
+
+/**
+ * {@link decodingSink} with a decompression-bomb guard: the decoded size is
+ * capped, and once past `DECODE_RATIO_FLOOR` decoded bytes the output may be
+ * at most `maxRatio` times the compressed input taken so far (gzip reaches
+ * about 1030:1 on zeros; real content rarely passes 20:1).
+ *
+ * @example
+ * ```ts
+ * const sink = boundedDecoding(['gzip'], userSink, { maxBytes: 256 << 20, maxRatio: 200 });
+ * ```
+ */
+export function boundedDecoding(list: string[], sink: Sink, bounds: DecodeBounds): Sink {
+  let encoded = 0;
+  let decoded = 0;
+  const { maxBytes, maxRatio } = bounds;
+  const guarded: Sink = (chunk) => {
+    if (chunk !== null) {
+      decoded += chunk.length;
+      if (decoded > maxBytes) throw new LimitError('body', maxBytes, undefined, `the decoded body is over ${maxBytes} bytes (maxDecodedBytes)`);
+      if (maxRatio !== null && decoded > DECODE_RATIO_FLOOR && decoded > encoded * maxRatio) {
+        throw new LimitError('decode ratio', maxRatio, undefined, `${encoded} compressed bytes decoded to more than ${maxRatio} times as many (maxDecodeRatio): a decompression bomb?`);
+      }
+    }
+    return sink(chunk);
+  };
+  const outer = decodingSink(list, guarded);
+  return (chunk) => {
+    if (chunk !== null) encoded += chunk.length;
+    return outer(chunk);
+  };
 }
 
 /** Passes chunks on until more than `max` bytes went through, then throws LimitError. */

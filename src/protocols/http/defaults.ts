@@ -39,7 +39,19 @@ export interface HttpDefaults {
   maxHeaders: number;
   /** Largest body the one-call form `request(url)` collects in memory. @default 256 MiB */
   maxMemoryBody: number;
+  /** Largest decoded body with `decode: true` (LimitError past it); a request's `maxBodyBytes` wins when smaller. @default 256 MiB */
+  maxDecodedBytes: number;
+  /**
+   * Decoded bytes per compressed byte allowed with `decode: true` once the
+   * decoded body passes {@link DECODE_RATIO_FLOOR} (a decompression bomb is a
+   * LimitError long before it fills memory); `null` = no ratio guard.
+   * @default 200
+   */
+  maxDecodeRatio: number | null;
 }
+
+/** Decoded bytes before the decode ratio guard applies (small bodies may compress very well). */
+export const DECODE_RATIO_FLOOR = 1024 * 1024;
 
 export const defaults: HttpDefaults = {
   timeout: 60_000,
@@ -50,4 +62,6 @@ export const defaults: HttpDefaults = {
   maxHeaderBytes: 64 * 1024,
   maxHeaders: 256,
   maxMemoryBody: 256 * 1024 * 1024,
+  maxDecodedBytes: 256 * 1024 * 1024,
+  maxDecodeRatio: 200,
 };

@@ -10,17 +10,26 @@
  * again once, on a new connection, when it is idempotent and has no
  * one-shot source (RFC 9112 §9.3.1). A fresh connection is never retried.
  *
+ * While a large body goes out (a source, or a Buffer too big for one write
+ * with the head) the connection is watched for an early response (RFC 9112
+ * §9.5): a final response that arrives before the body is sent — a 413 to a
+ * 50 MiB upload — stops the upload and is reported (with its body), even
+ * when the server's close makes the upload fail with EPIPE or a reset. Such
+ * a connection is never reused. The head deadline (`headersTimeout`) runs
+ * from the end of the upload, so a long upload is not cut by it.
+ *
  * @example
  * ```ts
  * const r = await exchange(ctx, target, { method: 'GET', fields, ... }, (head) => ({ sink }));
  * ```
  */
 import { ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
+import { waitFor } from '../../core/wait.js';
 import type { Sink } from '../../ltn12/index.js';
-import type { TcpClient } from '../../socket/index.js';
+import { selectHooks, type TcpClient } from '../../socket/index.js';
 import { readBody, type BodyResult } from './body-reader.js';
-import { writeRequest, type RequestBody } from './body-writer.js';
-import { readHead } from './head-reader.js';
+import { COALESCE, writeRequest, type RequestBody } from './body-writer.js';
+import { readHead, type ReadHeadOptions } from './head-reader.js';
 import type { Pool } from './pool.js';
 import { formatRequestHead } from './request-head.js';
 import type { ResponseHead } from './response-head.js';
@@ -61,16 +70,16 @@ export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoi
     let sock = attempt === 0 && ctx.pool !== null ? ctx.pool.take(ctx.key) : undefined;
     const reused = sock !== undefined;
     sock ??= await openConnection({ ...ctx, target });
-    let response: ResponseHead;
+    let sent: Sent;
     try {
       if (reused) sock.setTimeout(ctx.timeout);
-      await writeRequest(sock, head, out);
-      response = await headWithin(sock, out.method, ctx);
+      sent = await sendWatching(sock, head, out, ctx);
     } catch (err) {
       await sock.close();
       if (reused && retryable && isStale(err)) continue;
       throw err;
     }
+    const response = sent.head;
     let body: BodyPlan;
     try {
       body = await plan(response);
@@ -78,11 +87,11 @@ export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoi
       await sock.close();
       throw err;
     }
-    return finish(ctx, sock, out, response, body);
+    return finish(ctx, sock, out, response, body, sent.cut);
   }
 }
 
-async function finish(ctx: ExchangeContext, sock: TcpClient, out: Outgoing, head: ResponseHead, plan: BodyPlan): Promise<Exchanged> {
+async function finish(ctx: ExchangeContext, sock: TcpClient, out: Outgoing, head: ResponseHead, plan: BodyPlan, cut: boolean): Promise<Exchanged> {
   if (plan === null) {
     await sock.close();
     return { head, body: null };
@@ -97,29 +106,101 @@ async function finish(ctx: ExchangeContext, sock: TcpClient, out: Outgoing, head
     await sock.close();
     throw err;
   }
-  if (ctx.pool !== null && body.reusable && head.keepAlive && !out.close) ctx.pool.give(ctx.key, sock);
+  if (ctx.pool !== null && body.reusable && head.keepAlive && !out.close && !cut) ctx.pool.give(ctx.key, sock);
   else await sock.close();
   return { head, body };
 }
 
-/** Reads the head, failing with TimeoutError when it is not complete within `headersTimeout`. */
-async function headWithin(sock: TcpClient, method: string, ctx: ExchangeContext): Promise<ResponseHead> {
-  const opts = { method, maxHeaderBytes: ctx.maxHeaderBytes, maxHeaders: ctx.maxHeaders, signal: ctx.signal };
-  const ms = ctx.headersTimeout;
-  if (ms === null) return readHead(sock, opts);
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    void sock.close();
-  }, ms);
-  try {
-    return await readHead(sock, opts);
-  } catch (err) {
-    if (expired) throw new TimeoutError(`no complete response head within ${ms} ms`, err instanceof ClosedError ? err.partial : undefined);
-    throw err;
-  } finally {
-    clearTimeout(timer);
+/** The response head, and whether the upload was cut short by it (the connection cannot be reused then). */
+interface Sent {
+  head: ResponseHead;
+  cut: boolean;
+}
+
+/**
+ * Sends the request and reads the response head. A small request goes out
+ * in one write and is followed by the head read; a large body is sent while
+ * the connection is watched for an early response (see the module doc).
+ */
+async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
+  if (out.source === undefined && (out.body === undefined || out.body.length <= COALESCE)) {
+    await writeRequest(sock, head, out);
+    return { head: await headWithin(sock, out.method, ctx), cut: false };
   }
+  const opts = headOptions(out.method, ctx);
+  const hooks = sock[selectHooks];
+  let reading: Promise<ResponseHead> | undefined;
+  let early!: (r: ResponseHead | Error) => void;
+  const answered = new Promise<ResponseHead | Error>((resolve) => (early = resolve));
+  const startReading = (): void => {
+    hooks.unwatchReadable(startReading);
+    if (reading !== undefined) return;
+    reading = readHead(sock, opts);
+    reading.then(early, early);
+  };
+  // The upload stops when the caller aborts or an answer comes first.
+  const stop = new AbortController();
+  const abort = (): void => stop.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  if (ctx.signal?.aborted) abort();
+  if (hooks.readable()) startReading();
+  else hooks.watchReadable(startReading);
+  const writing = writeRequest(sock, head, { ...out, signal: stop.signal }).then(
+    () => null,
+    (err: unknown) => err as Error,
+  );
+  try {
+    const first = await Promise.race([writing.then((err) => ({ err })), answered.then((got) => ({ got }))]);
+    hooks.unwatchReadable(startReading);
+    if ('got' in first) {
+      if (first.got instanceof Error) throw first.got;
+      stop.abort();
+      return { head: first.got, cut: (await writing) !== null };
+    }
+    if (first.err === null) return { head: await headWithin(sock, out.method, ctx, reading), cut: false };
+    // The upload failed: the server may have answered and closed (EPIPE, reset); its answer wins.
+    try {
+      return { head: await headWithin(sock, out.method, ctx, reading ?? readHead(sock, opts)), cut: true };
+    } catch {
+      throw first.err;
+    }
+  } finally {
+    stop.abort();
+    hooks.unwatchReadable(startReading);
+    ctx.signal?.removeEventListener('abort', abort);
+  }
+}
+
+function headOptions(method: string, ctx: ExchangeContext): ReadHeadOptions {
+  return { method, maxHeaderBytes: ctx.maxHeaderBytes, maxHeaders: ctx.maxHeaders, signal: ctx.signal };
+}
+
+/**
+ * Reads the head (or waits for a read already started), failing with
+ * TimeoutError when it is not complete within `headersTimeout` (any length:
+ * the one wait primitive chains timers past 2^31 ms). On the deadline the
+ * connection is closed, which ends the read.
+ */
+function headWithin(sock: TcpClient, method: string, ctx: ExchangeContext, reading?: Promise<ResponseHead>): Promise<ResponseHead> {
+  const read = reading ?? readHead(sock, headOptions(method, ctx));
+  const ms = ctx.headersTimeout;
+  if (ms === null) return read;
+  return waitFor<ResponseHead>(
+    (done) => {
+      read.then(
+        (h) => done(null, h),
+        (err: Error) => done(err),
+      );
+    },
+    {
+      timeout: ms,
+      what: 'response head',
+      onTimeout: () => {
+        void sock.close();
+        return new TimeoutError(`no complete response head within ${ms} ms`);
+      },
+    },
+  );
 }
 
 /** The failure of a reused connection that the server had already closed: nothing of a response came. */

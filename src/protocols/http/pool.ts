@@ -16,13 +16,16 @@
  * ```
  */
 import type { Socket } from 'node:net';
+import { ArgumentError } from '../../core/errors.js';
+import { checkInteger, checkMs } from '../../core/validate.js';
+import { MAX_TIMER_MS } from '../../core/wait.js';
 import { selectHooks, type TcpClient } from '../../socket/index.js';
 
 export interface PoolOptions {
   /** Idle connections kept per key. @default 16 */
   maxIdlePerKey?: number;
-  /** An idle connection older than this is closed, ms. @default 4000 */
-  idleTimeout?: number;
+  /** An idle connection older than this is closed, ms; `null` = kept until the server closes it. @default 4000 */
+  idleTimeout?: number | null;
 }
 
 interface Idle {
@@ -40,8 +43,9 @@ export class Pool {
   #timer: NodeJS.Timeout | null = null;
 
   constructor(opts: PoolOptions = {}) {
-    this.maxIdlePerKey = opts.maxIdlePerKey ?? 16;
-    this.idleTimeout = opts.idleTimeout ?? 4000;
+    if (opts === null || typeof opts !== 'object') throw new ArgumentError('Pool takes an options object');
+    this.maxIdlePerKey = checkInteger('maxIdlePerKey', opts.maxIdlePerKey, { min: 0 }, 16);
+    this.idleTimeout = checkMs('idleTimeout', opts.idleTimeout, 4000) ?? Infinity;
   }
 
   /** Idle connections held now. */
@@ -104,7 +108,7 @@ export class Pool {
   }
 
   #sweepLater(): void {
-    if (this.#timer !== null) return;
+    if (this.#timer !== null || this.idleTimeout === Infinity) return;
     this.#timer = setInterval(() => {
       const now = performance.now();
       for (const list of [...this.#idle.values()]) for (const idle of [...list]) if (now - idle.since >= this.idleTimeout) idle.evict();
@@ -112,7 +116,7 @@ export class Pool {
         clearInterval(this.#timer);
         this.#timer = null;
       }
-    }, Math.max(100, this.idleTimeout / 2));
+    }, Math.min(MAX_TIMER_MS, Math.max(100, this.idleTimeout / 2)));
     this.#timer.unref();
   }
 }

@@ -26,13 +26,16 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, LimitError } from '../../core/errors.js';
+import { MAX_TIMER_MS } from '../../core/wait.js';
 import { sink as sinks, type Sink, type Source } from '../../ltn12/index.js';
 import { defaults } from './defaults.js';
-import { codings, decodingSink, limitSink } from './decode.js';
+import { boundedDecoding, codings, limitSink } from './decode.js';
+import { checkFlag, checkLimits, type Limits } from './options.js';
 import type { BodyResult } from './body-reader.js';
 import { exchange, type BodyPlan, type ExchangeContext } from './exchange.js';
 import { Pool } from './pool.js';
 import { planRedirect, type Hop } from './redirect.js';
+import { requestFraming } from './request-framing.js';
 import type { ResponseHead } from './response-head.js';
 import { basicAuth, resolveTarget, type Target } from './target.js';
 import { parseProxy, type Create, type Proxy } from './transport.js';
@@ -46,6 +49,11 @@ export interface RequestOptions {
   sink?: Sink;
   /** @default 'GET', or 'POST' with a body or source */
   method?: string;
+  /**
+   * Header fields. The client owns framing: a `Content-Length` that disagrees
+   * with `body`, or a `Transfer-Encoding` other than `chunked` on a `source`,
+   * is an ArgumentError (see `request-framing.ts`).
+   */
   headers?: HeaderInput;
   /** The request body as a whole (sent with Content-Length). */
   body?: string | Uint8Array;
@@ -74,6 +82,10 @@ export interface RequestOptions {
   maxBodyBytes?: number;
   /** Ask for gzip/deflate and decode it on the way to the sink. @default false */
   decode?: boolean;
+  /** Largest decoded body with `decode`; LimitError past it. @default defaults.maxDecodedBytes (256 MiB) */
+  maxDecodedBytes?: number;
+  /** Decoded bytes per compressed byte with `decode`, past the first MiB; `null` = no guard. @default defaults.maxDecodeRatio (200) */
+  maxDecodeRatio?: number | null;
   /** TLS options for https (`ca`, `rejectUnauthorized`, `servername`, client `cert`/`key` …). Verified by default. */
   tls?: tls.ConnectionOptions;
   /** Shortcut for `tls.rejectUnauthorized`: `false` accepts any certificate. */
@@ -134,9 +146,12 @@ async function generic(opts: RequestOptions): Promise<Response> {
   const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? Buffer.from(opts.body) : Buffer.from(opts.body.buffer, opts.body.byteOffset, opts.body.byteLength);
   if (body !== undefined && opts.source !== undefined) throw new ArgumentError('give body or source, not both');
   const method = opts.method ?? (body !== undefined || opts.source !== undefined ? 'POST' : 'GET');
-  const maxRedirects = opts.maxRedirects ?? defaults.maxRedirects;
+  const limits = checkLimits(opts);
+  checkFlag('redirect', opts.redirect);
+  checkFlag('decode', opts.decode);
+  const { maxRedirects } = limits;
   const proxyUrl = opts.proxy === undefined ? defaults.proxy : opts.proxy;
-  const route: Route = { proxy: proxyUrl ? parseProxy(proxyUrl) : undefined, tls: tlsOptions(opts) };
+  const route: Route = { proxy: proxyUrl ? parseProxy(proxyUrl) : undefined, tls: tlsOptions(opts), limits };
   let hop: Hop = { url: opts.url, method, headers: headerPairs(opts.headers), body, source: opts.source };
   for (let redirects = 0; ; redirects++) {
     const step = await oneHop(opts, route, hop, redirects);
@@ -150,6 +165,7 @@ async function generic(opts: RequestOptions): Promise<Response> {
 interface Route {
   proxy: Proxy | undefined;
   tls: tls.ConnectionOptions | undefined;
+  limits: Limits;
 }
 
 /**
@@ -167,7 +183,7 @@ async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: n
     const response: Response = { code: head.code, headers: head.headers, status: head.status, rawHeaders: head.rawHeaders, trailers: [], url: hop.url, redirects };
     await opts.onResponse?.(response);
     final = { response };
-    return { sink: bodySink(opts, head), maxBodyBytes: opts.decode ? undefined : opts.maxBodyBytes };
+    return { sink: bodySink(opts, route.limits, head), maxBodyBytes: opts.decode ? undefined : route.limits.maxBodyBytes };
   };
   let got: BodyResult | null = null;
   try {
@@ -183,12 +199,12 @@ async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: n
 }
 
 /** The sink the final body goes to: the caller's, behind the size limit and decoding when asked. */
-function bodySink(opts: RequestOptions, head: ResponseHead): Sink {
+function bodySink(opts: RequestOptions, limits: Limits, head: ResponseHead): Sink {
   let sink = opts.sink ?? sinks.null();
   if (!opts.decode) return sink;
-  if (opts.maxBodyBytes !== undefined) sink = limitSink(sink, opts.maxBodyBytes);
+  if (limits.maxBodyBytes !== undefined) sink = limitSink(sink, limits.maxBodyBytes);
   const list = head.framing.kind === 'none' ? null : codings(head.headers['content-encoding']);
-  return list === null ? sink : decodingSink(list, sink);
+  return list === null ? sink : boundedDecoding(list, sink, { maxBytes: limits.maxDecodedBytes, maxRatio: limits.maxDecodeRatio });
 }
 
 function context(opts: RequestOptions, target: Target, route: Route): ExchangeContext {
@@ -200,12 +216,12 @@ function context(opts: RequestOptions, target: Target, route: Route): ExchangeCo
     key: target.scheme === 'https' ? `${via}|${tlsKey(tlsOpts)}` : via,
     proxy,
     tls: tlsOpts,
-    timeout: opts.timeout === undefined ? defaults.timeout : opts.timeout,
-    headersTimeout: opts.headersTimeout === undefined ? defaults.headersTimeout : opts.headersTimeout,
+    timeout: socketMs(route.limits.timeout),
+    headersTimeout: route.limits.headersTimeout,
     signal: opts.signal,
     create: opts.create,
-    maxHeaderBytes: opts.maxHeaderBytes ?? defaults.maxHeaderBytes,
-    maxHeaders: opts.maxHeaders ?? defaults.maxHeaders,
+    maxHeaderBytes: route.limits.maxHeaderBytes,
+    maxHeaders: route.limits.maxHeaders,
   };
 }
 
@@ -221,20 +237,21 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   if (!absoluteForm) proxyAuth = undefined;
   if (proxyAuth !== undefined) fields.push(['Proxy-Authorization', proxyAuth]);
   if (opts.decode && !has('accept-encoding')) fields.push(['Accept-Encoding', 'gzip, deflate']);
-  let length: number | undefined;
-  if (hop.body !== undefined && !has('content-length')) fields.push(['Content-Length', String(hop.body.length)]);
-  else if (hop.body === undefined && hop.source === undefined && /^(POST|PUT|PATCH)$/i.test(hop.method) && !has('content-length')) fields.push(['Content-Length', '0']);
-  if (hop.source !== undefined) {
-    const cl = hop.headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1];
-    if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) throw new ArgumentError(`bad content-length ${JSON.stringify(cl)}`);
-      length = Number(cl);
-    } else if (!has('transfer-encoding')) fields.push(['Transfer-Encoding', 'chunked']);
-  }
+  const framing = requestFraming(hop.headers, hop.body, hop.source, hop.method);
+  fields.push(...framing.add);
   for (const pair of hop.headers) if (pair[0].toLowerCase() !== 'proxy-authorization') fields.push(pair);
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
   const requestTarget = absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
-  return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length, step: opts.step, signal: opts.signal };
+  return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
+}
+
+/**
+ * The per-wait timeout as the socket takes it. The socket's own waits still
+ * use one Node timer each, which fires after 1 ms for 2^31 ms or more; a
+ * longer timeout is held at 2^31 − 1 ms (24.8 days) there, so it waits.
+ */
+function socketMs(ms: number | null): number | null {
+  return ms === null ? null : Math.min(ms, MAX_TIMER_MS);
 }
 
 function headerPairs(h: HeaderInput | undefined): [string, string][] {
