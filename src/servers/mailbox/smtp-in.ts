@@ -15,6 +15,7 @@
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
+import { readDotData } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
 
 export interface SmtpInOptions {
@@ -141,27 +142,12 @@ async function auth(client: TcpClient, opts: SmtpInOptions, st: State, arg: stri
 async function data(client: TcpClient, opts: SmtpInOptions, st: State): Promise<void> {
   if (st.rcpt.length === 0) return void (await reply(client, '503 5.5.1 RCPT first'));
   await reply(client, '354 end data with <CR><LF>.<CR><LF>');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let bare = false;
-  let prevCrlf = true;
-  for (;;) {
-    const line = await client.receiveLine({ keepEol: true, as: 'buffer' });
-    const crlf = line.length >= 2 && line[line.length - 2] === 13 && line[line.length - 1] === 10;
-    if (prevCrlf && line.length === 3 && line[0] === 0x2e && crlf) break;
-    const cr = line.indexOf(13);
-    if (!crlf || (cr >= 0 && cr < line.length - 2)) bare = true;
-    const body = prevCrlf && line[0] === 0x2e ? line.subarray(1) : line;
-    size += body.length;
-    if (size <= opts.maxMessageBytes) chunks.push(body);
-    prevCrlf = crlf;
-  }
+  const got = await readDotData(client, { maxBytes: opts.maxMessageBytes });
   const rcpt = st.rcpt;
   st.from = undefined;
   st.rcpt = [];
-  if (bare) return void (await reply(client, '550 5.6.0 bare CR or LF in the message: refused'));
-  if (size > opts.maxMessageBytes) return void (await reply(client, '552 5.3.4 message too big'));
-  const message = Buffer.concat(chunks);
-  for (const user of rcpt) await opts.store.deliver(user, message);
+  if (got.bareLineEnd) return void (await reply(client, '550 5.6.0 bare CR or LF in the message: refused'));
+  if (got.over) return void (await reply(client, '552 5.3.4 message too big'));
+  for (const user of rcpt) await opts.store.deliver(user, got.data);
   await reply(client, `250 2.0.0 delivered to ${rcpt.length} mailbox(es)`);
 }
