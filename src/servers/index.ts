@@ -10,7 +10,7 @@
  * ```
  */
 export { serve, type ServeOptions, type Served, type Handler } from './serve.js';
-export { mailbox, type MailboxOptions, type Mailbox } from './mailbox/mailbox.js';
+export { mailbox, MAILBOX_MAX_CONNECTIONS, MAILBOX_MAX_MESSAGE_BYTES, type MailboxOptions, type Mailbox } from './mailbox/mailbox.js';
 export { MaildirStore, MemoryStore, type MailStore, type StoredMessage } from './mailbox/store.js';
 export { inetd, type InetdOptions, type Inetd } from './inetd.js';
 export { web, type WebOptions, type WebServer } from './web/web.js';

@@ -15,14 +15,16 @@
  */
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
-import { NetError, ProtocolError } from '../../core/errors.js';
-import { pump, sink as sinks } from '../../ltn12/index.js';
-import { connect as tpConnect, dotSource, formatCommand, type TextConn } from '../tp/index.js';
-import { command, readStatus, Pop3Session } from './session.js';
+import { ArgumentError, NetError, ProtocolError } from '../../core/errors.js';
+import { connect as tpConnect, formatCommand, type TextConn } from '../tp/index.js';
+import { checkLimits, command, readBlock, readStatus, Pop3Session, type Pop3Limits } from './session.js';
 
 /** Options of {@link connect}. */
-export interface Pop3Options {
-  server: string;
+export interface Pop3Options extends Pop3Limits {
+  /** The server's name or address. */
+  host?: string;
+  /** LuaSocket's name for `host` (an alias). */
+  server?: string;
   /** @default 110, or 995 with tls 'implicit' */
   port?: number;
   user: string;
@@ -39,7 +41,7 @@ export interface Pop3Options {
   timeout?: number;
 }
 
-async function capa(conn: TextConn): Promise<Map<string, string>> {
+async function capa(conn: TextConn, limit: number): Promise<Map<string, string>> {
   await conn.send(formatCommand('CAPA'));
   try {
     await readStatus(conn);
@@ -47,30 +49,31 @@ async function capa(conn: TextConn): Promise<Map<string, string>> {
     if ((err as NetError).code === 'reply') return new Map();
     throw err;
   }
-  const [collect, all] = sinks.buffer();
-  await pump.all(dotSource(conn), collect);
-  const lines = all().toString('latin1').split('\r\n').filter(Boolean);
+  const lines = (await readBlock(conn, 'CAPA answer', limit)).toString('latin1').split('\r\n').filter(Boolean);
   return new Map(lines.map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
 }
 
 export async function connect(opts: Pop3Options): Promise<Pop3Session> {
+  const limits = checkLimits(opts);
+  const host = opts.host ?? opts.server;
+  if (typeof host !== 'string' || host === '') throw new ArgumentError('pop3.connect needs a host');
   const implicit = opts.tls === 'implicit';
-  const conn = await tpConnect(opts.server, opts.port ?? (implicit ? 995 : 110), {
+  const conn = await tpConnect(host, opts.port ?? (implicit ? 995 : 110), {
     timeout: opts.timeout ?? 60_000,
     idleTimeout: opts.timeout ?? 60_000,
     maxLineBytes: 4096,
-    tls: implicit ? { servername: opts.server, ...opts.tlsOptions } : undefined,
+    tls: implicit ? { servername: host, ...opts.tlsOptions } : undefined,
   });
   try {
     const greeting = await readStatus(conn);
     let encrypted = implicit;
-    let caps = await capa(conn);
+    let caps = await capa(conn, limits.maxListingBytes);
     if (!encrypted && opts.tls !== 'none' && (opts.tls === 'stls' || caps.has('STLS'))) {
       if (!caps.has('STLS')) throw new NetError('tls', 'the server does not offer STLS and tls is required');
       await command(conn, 'STLS');
-      await conn.socket.startTls({ servername: opts.server, ...opts.tlsOptions });
+      await conn.socket.startTls({ servername: host, ...opts.tlsOptions });
       encrypted = true;
-      caps = await capa(conn);
+      caps = await capa(conn, limits.maxListingBytes);
     }
     if (opts.apop) {
       const stamp = /<[^<>]+>/.exec(greeting)?.[0];
@@ -86,7 +89,7 @@ export async function connect(opts: Pop3Options): Promise<Pop3Session> {
         await command(conn, 'PASS', opts.password);
       }
     }
-    return new Pop3Session(conn, caps);
+    return new Pop3Session(conn, caps, limits);
   } catch (err) {
     await conn.close();
     throw err;

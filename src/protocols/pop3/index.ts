@@ -10,5 +10,5 @@
  * ```
  */
 export { connect, type Pop3Options } from './connect.js';
-export { Pop3Session, readStatus } from './session.js';
+export { Pop3Session, readStatus, POP3_MAX_LISTING_BYTES, POP3_MAX_MESSAGE_BYTES, type Pop3Limits } from './session.js';
 export { listHeaders, type MessageSummary } from './headers.js';

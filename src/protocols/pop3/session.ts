@@ -16,9 +16,31 @@
  * await s.quit();
  * ```
  */
-import { ProtocolError, ReplyError } from '../../core/errors.js';
-import { pump, sink as sinks, type Sink } from '../../ltn12/index.js';
-import { dotSource, formatCommand, type TextConn } from '../tp/index.js';
+import { LimitError, ProtocolError, ReplyError } from '../../core/errors.js';
+import { checkInteger } from '../../core/validate.js';
+import { pump, type Sink } from '../../ltn12/index.js';
+import { BlockCollector, dotSource, formatCommand, type TextConn } from '../tp/index.js';
+
+/** Largest CAPA, LIST or UIDL answer the client keeps, octets (about 400,000 messages' lines). */
+export const POP3_MAX_LISTING_BYTES = 8 * 1024 * 1024;
+/** Largest message `retrieve`/`top` keeps in memory when given no sink, octets. */
+export const POP3_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** The limits of a {@link Pop3Session}. */
+export interface Pop3Limits {
+  /** Largest CAPA, LIST or UIDL answer, octets. @default POP3_MAX_LISTING_BYTES */
+  maxListingBytes?: number;
+  /** Largest message kept without a sink (RETR, TOP), octets. @default POP3_MAX_MESSAGE_BYTES */
+  maxMessageBytes?: number;
+}
+
+/** `limits` checked (ArgumentError for a bad one), defaults filled in. */
+export function checkLimits(limits: Pop3Limits): Required<Pop3Limits> {
+  return {
+    maxListingBytes: checkInteger('maxListingBytes', limits.maxListingBytes, { min: 1 }, POP3_MAX_LISTING_BYTES),
+    maxMessageBytes: checkInteger('maxMessageBytes', limits.maxMessageBytes, { min: 1 }, POP3_MAX_MESSAGE_BYTES),
+  };
+}
 
 /** One `+OK` line's text. */
 export async function readStatus(conn: TextConn): Promise<string> {
@@ -34,11 +56,26 @@ export async function command(conn: TextConn, cmd: string, arg?: string): Promis
   return readStatus(conn);
 }
 
-/** Reads a dot-terminated block into one Buffer. */
-async function block(conn: TextConn, into?: Sink): Promise<Buffer> {
-  const [collect, all] = sinks.buffer();
-  await pump.all(dotSource(conn), into ?? collect);
-  return into ? Buffer.alloc(0) : all();
+/**
+ * Reads a dot-terminated block into one Buffer of at most `limit` octets
+ * (`what` names the limit), or streams it into `into`. Over the limit the
+ * connection is closed (the rest of the block cannot be skipped safely) and
+ * a LimitError thrown.
+ */
+export async function readBlock(conn: TextConn, what: string, limit: number, into?: Sink): Promise<Buffer> {
+  if (into) {
+    await pump.all(dotSource(conn), into);
+    return Buffer.alloc(0);
+  }
+  const kept = new BlockCollector(limit);
+  const src = dotSource(conn);
+  for (let line = await src(); line !== null; line = await src()) {
+    if (!kept.push(line)) {
+      await conn.close();
+      throw new LimitError(what, limit, undefined, `${what} longer than ${limit} octets: connection closed`);
+    }
+  }
+  return kept.take();
 }
 
 /** The two numbers that start a STAT or LIST line: plain decimal digits only (no sign, hex or exponent), each a safe integer. */
@@ -49,19 +86,19 @@ function numbers(line: string, what: string): number[] {
   return nums;
 }
 
-const checkN = (n: number) => {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`message number must be a positive integer, got ${n}`);
-  return String(n);
-};
+const checkN = (n: number) => String(checkInteger('message number', n, { min: 1 }));
 
 export class Pop3Session {
   readonly conn: TextConn;
   /** The capabilities from CAPA (upper-case keyword → arguments), empty if CAPA failed. */
   readonly capabilities: ReadonlyMap<string, string>;
+  readonly #maxListing: number;
+  readonly #maxMessage: number;
 
-  constructor(conn: TextConn, capabilities: ReadonlyMap<string, string>) {
+  constructor(conn: TextConn, capabilities: ReadonlyMap<string, string>, limits: Pop3Limits = {}) {
     this.conn = conn;
     this.capabilities = capabilities;
+    ({ maxListingBytes: this.#maxListing, maxMessageBytes: this.#maxMessage } = checkLimits(limits));
   }
 
   /** Message count and total size in octets. */
@@ -77,7 +114,7 @@ export class Pop3Session {
       return [{ n: num!, size: size! }];
     }
     await command(this.conn, 'LIST');
-    return (await block(this.conn)).toString('latin1').split('\r\n').filter(Boolean).map((l) => {
+    return (await readBlock(this.conn, 'LIST answer', this.#maxListing)).toString('latin1').split('\r\n').filter(Boolean).map((l) => {
       const [num, size] = numbers(l, 'LIST');
       return { n: num!, size: size! };
     });
@@ -92,20 +129,20 @@ export class Pop3Session {
     };
     if (n !== undefined) return [parse(await command(this.conn, 'UIDL', checkN(n)))];
     await command(this.conn, 'UIDL');
-    return (await block(this.conn)).toString('latin1').split('\r\n').filter(Boolean).map(parse);
+    return (await readBlock(this.conn, 'UIDL answer', this.#maxListing)).toString('latin1').split('\r\n').filter(Boolean).map(parse);
   }
 
   /** The header and the first `lines` lines of the body of message `n`. */
   async top(n: number, lines = 0): Promise<Buffer> {
-    if (!Number.isSafeInteger(lines) || lines < 0) throw new RangeError('lines must be an integer ≥ 0');
+    checkInteger('lines', lines);
     await command(this.conn, 'TOP', `${checkN(n)} ${lines}`);
-    return block(this.conn);
+    return readBlock(this.conn, 'message', this.#maxMessage);
   }
 
   /** Message `n`: streamed into `sink` when given (resolves to an empty Buffer), else returned whole. */
   async retrieve(n: number, sink?: Sink): Promise<Buffer> {
     await command(this.conn, 'RETR', checkN(n));
-    return block(this.conn, sink);
+    return readBlock(this.conn, 'message', this.#maxMessage, sink);
   }
 
   /** Marks message `n` for deletion at QUIT. */

@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkInteger } from '../../core/validate.js';
 import { serve, type Served } from '../serve.js';
 import { MaildirStore, MemoryStore, type MailStore } from './store.js';
 import { smtpSession } from './smtp-in.js';
@@ -39,7 +40,19 @@ export interface MailboxOptions {
   maxMessageBytes?: number;
   /** Name in greetings. @default 'localhost' */
   hostname?: string;
+  /**
+   * Live connections per protocol (SMTP, POP3); more are closed on arrival.
+   * With `maxMessageBytes` it bounds the memory DATA can take:
+   * `maxConnections × maxMessageBytes` at most (160 MiB at the defaults).
+   * @default MAILBOX_MAX_CONNECTIONS (16)
+   */
+  maxConnections?: number;
 }
+
+/** Default live connections per protocol of a mailbox. */
+export const MAILBOX_MAX_CONNECTIONS = 16;
+/** Default largest message the mailbox accepts, octets (10 MiB). */
+export const MAILBOX_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 export interface Mailbox {
   smtp: Served;
@@ -65,13 +78,15 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
     opts.store === 'memory' ? new MemoryStore() : typeof opts.store === 'object' ? opts.store : new MaildirStore(opts.dir ?? join(tmpdir(), 'netkit-mailbox'));
   const hostname = opts.hostname ?? 'localhost';
   const host = opts.host ?? '127.0.0.1';
-  const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000 }, (c) =>
-    smtpSession(c, { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes: opts.maxMessageBytes ?? 10 * 1024 * 1024 }),
+  const maxConnections = checkInteger('maxConnections', opts.maxConnections, { min: 1 }, MAILBOX_MAX_CONNECTIONS);
+  const maxMessageBytes = checkInteger('maxMessageBytes', opts.maxMessageBytes, { min: 1 }, MAILBOX_MAX_MESSAGE_BYTES);
+  const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000, maxConnections }, (c) =>
+    smtpSession(c, { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes }),
   );
   const locks = new Set<string>();
   let pop3: Served;
   try {
-    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000 }, (c) => pop3Session(c, { users, store, locks, hostname }));
+    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname }));
   } catch (e) {
     await smtp.close();
     throw e;

@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LimitError, ProtocolError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
+import { writeDotData } from '../../protocols/tp/index.js';
 import type { MailStore, StoredMessage } from './store.js';
 
 export interface Pop3OutOptions {
@@ -31,11 +32,19 @@ interface Drop {
 const ok = (c: TcpClient, text = '') => c.send(`+OK${text ? ` ${text}` : ''}\r\n`);
 const err = (c: TcpClient, text: string) => c.send(`-ERR ${text}\r\n`);
 
-/** A message as a dot-stuffed block, ending with CRLF "." CRLF. */
-function stuffed(data: Buffer): Buffer {
-  const text = data.toString('latin1');
-  const body = text.replace(/(^|\r\n)\./g, '$1..');
-  return Buffer.from(`${body}${body.endsWith('\r\n') || body === '' ? '' : '\r\n'}.\r\n`, 'latin1');
+/**
+ * The header and the first `lines` body lines of `data` (RFC 1939 TOP),
+ * found by scanning for CRLFs — no per-line copies, whatever the line count.
+ */
+export function topOf(data: Buffer, lines: number): Buffer {
+  const sep = data.indexOf('\r\n\r\n');
+  if (sep < 0) return data;
+  let end = sep + 4;
+  for (let n = 0; n < lines && end < data.length; n++) {
+    const eol = data.indexOf('\r\n', end);
+    end = eol < 0 ? data.length : eol + 2;
+  }
+  return data.subarray(0, end);
 }
 
 export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
@@ -125,13 +134,10 @@ async function transaction(client: TcpClient, opts: Pop3OutOptions, drop: Drop, 
       if (verb === 'TOP') {
         const lines = Number(args[1]);
         if (!Number.isSafeInteger(lines) || lines < 0) return void (await err(client, 'TOP needs a line count'));
-        const text = data.toString('latin1');
-        const end = text.indexOf('\r\n\r\n');
-        const head = end < 0 ? text : text.slice(0, end + 4);
-        const body = end < 0 ? [] : text.slice(end + 4).split('\r\n').slice(0, lines);
-        data = Buffer.from(head + body.map((l) => `${l}\r\n`).join(''), 'latin1');
+        data = topOf(data, lines);
       }
-      await client.send(Buffer.concat([Buffer.from(`+OK ${data.length} octets\r\n`), stuffed(data)]));
+      await client.send(`+OK ${data.length} octets\r\n`);
+      await writeDotData(client, data);
       return;
     }
     case 'DELE': {

@@ -15,6 +15,7 @@
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
+import { readDotData } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
 
 export interface SmtpInOptions {
@@ -25,9 +26,15 @@ export interface SmtpInOptions {
   maxMessageBytes: number;
 }
 
+/** Recipients one transaction may name (RFC 5321 §4.5.3.1.8: at least 100); more get 452. */
+export const MAX_RECIPIENTS = 100;
+
 interface State {
   from?: string;
-  rcpt: string[];
+  /** Mailboxes to deliver to: each once, however often it was named. */
+  rcpt: Set<string>;
+  /** RCPT commands accepted in this transaction, repeats included. */
+  named: number;
   user?: string;
 }
 
@@ -43,7 +50,7 @@ export async function smtpSession(client: TcpClient, opts: SmtpInOptions): Promi
   client.setLineLimit(64 * 1024);
   client.setOption('tcp-nodelay', true); // replies are small and each one is awaited
   await reply(client, `220 ${opts.hostname} netkit mailbox ESMTP ready`);
-  const st: State = { rcpt: [] };
+  const st: State = { rcpt: new Set(), named: 0 };
   for (;;) {
     let line: string;
     try {
@@ -70,6 +77,12 @@ export async function smtpSession(client: TcpClient, opts: SmtpInOptions): Promi
   }
 }
 
+function resetTransaction(st: State): void {
+  st.from = undefined;
+  st.rcpt = new Set();
+  st.named = 0;
+}
+
 async function command(client: TcpClient, opts: SmtpInOptions, st: State, verb: string, arg: string): Promise<void> {
   switch (verb) {
     case 'EHLO':
@@ -80,28 +93,29 @@ async function command(client: TcpClient, opts: SmtpInOptions, st: State, verb: 
     case 'NOOP':
       return void (await reply(client, '250 2.0.0 ok'));
     case 'RSET':
-      st.from = undefined;
-      st.rcpt = [];
+      resetTransaction(st);
       return void (await reply(client, '250 2.0.0 reset'));
     case 'AUTH':
       return auth(client, opts, st, arg);
     case 'MAIL': {
       if (opts.requireAuth && !st.user) return void (await reply(client, '530 5.7.0 authentication required'));
-      const from = address(arg, "FROM");
+      const from = address(arg, 'FROM');
       if (from === undefined) return void (await reply(client, '501 5.5.4 syntax: MAIL FROM:<address>'));
       const size = /\bSIZE=(\d+)/i.exec(arg);
       if (size && Number(size[1]) > opts.maxMessageBytes) return void (await reply(client, '552 5.3.4 message too big'));
+      resetTransaction(st);
       st.from = from;
-      st.rcpt = [];
       return void (await reply(client, '250 2.1.0 sender ok'));
     }
     case 'RCPT': {
       if (st.from === undefined) return void (await reply(client, '503 5.5.1 MAIL first'));
-      const to = address(arg, "TO");
+      const to = address(arg, 'TO');
       if (to === undefined) return void (await reply(client, '501 5.5.4 syntax: RCPT TO:<address>'));
       const user = to.split('@')[0]!;
       if (!opts.users.has(user)) return void (await reply(client, `550 5.1.1 no such user ${user}`));
-      st.rcpt.push(user);
+      if (st.named >= MAX_RECIPIENTS) return void (await reply(client, `452 4.5.3 too many recipients (at most ${MAX_RECIPIENTS})`));
+      st.named++;
+      st.rcpt.add(user);
       return void (await reply(client, '250 2.1.5 recipient ok'));
     }
     case 'DATA':
@@ -139,29 +153,13 @@ async function auth(client: TcpClient, opts: SmtpInOptions, st: State, arg: stri
 }
 
 async function data(client: TcpClient, opts: SmtpInOptions, st: State): Promise<void> {
-  if (st.rcpt.length === 0) return void (await reply(client, '503 5.5.1 RCPT first'));
+  if (st.rcpt.size === 0) return void (await reply(client, '503 5.5.1 RCPT first'));
   await reply(client, '354 end data with <CR><LF>.<CR><LF>');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let bare = false;
-  let prevCrlf = true;
-  for (;;) {
-    const line = await client.receiveLine({ keepEol: true, as: 'buffer' });
-    const crlf = line.length >= 2 && line[line.length - 2] === 13 && line[line.length - 1] === 10;
-    if (prevCrlf && line.length === 3 && line[0] === 0x2e && crlf) break;
-    const cr = line.indexOf(13);
-    if (!crlf || (cr >= 0 && cr < line.length - 2)) bare = true;
-    const body = prevCrlf && line[0] === 0x2e ? line.subarray(1) : line;
-    size += body.length;
-    if (size <= opts.maxMessageBytes) chunks.push(body);
-    prevCrlf = crlf;
-  }
-  const rcpt = st.rcpt;
-  st.from = undefined;
-  st.rcpt = [];
-  if (bare) return void (await reply(client, '550 5.6.0 bare CR or LF in the message: refused'));
-  if (size > opts.maxMessageBytes) return void (await reply(client, '552 5.3.4 message too big'));
-  const message = Buffer.concat(chunks);
-  for (const user of rcpt) await opts.store.deliver(user, message);
+  const got = await readDotData(client, { maxBytes: opts.maxMessageBytes });
+  const rcpt = [...st.rcpt];
+  resetTransaction(st);
+  if (got.bareLineEnd) return void (await reply(client, '550 5.6.0 bare CR or LF in the message: refused'));
+  if (got.over) return void (await reply(client, '552 5.3.4 message too big'));
+  for (const user of rcpt) await opts.store.deliver(user, got.data);
   await reply(client, `250 2.0.0 delivered to ${rcpt.length} mailbox(es)`);
 }
