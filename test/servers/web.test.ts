@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { web, type WebServer } from '../../src/servers/index.js';
@@ -77,6 +77,36 @@ test('every traversal vector of WS-01…WS-10 is 400 or 404 and never shows a by
   const inside = await get('/link-in.txt');
   assert.equal(inside.status, 200, 'a symlink that stays inside the root is followed');
   assert.equal(inside.body.toString(), 'hello\n');
+});
+
+test('a folder swapped for a symlink out of the root between two requests is not followed, cache or not (issue 12)', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'nk-web-swap-'));
+  const www = join(tmp, 'www');
+  const out = join(tmp, 'out');
+  mkdirSync(join(www, 'docs'), { recursive: true });
+  mkdirSync(out);
+  const inside = Buffer.alloc(200 * 1024, 'i'); // over maxFileBytes: streamed, opened again per request
+  const outside = Buffer.concat([Buffer.from(SECRET), Buffer.alloc(200 * 1024, 'o')]);
+  for (const d of [join(www, 'docs'), out]) {
+    writeFileSync(join(d, 'big.bin'), d === out ? outside : inside);
+    writeFileSync(join(d, 'small.txt'), d === out ? SECRET : 'small inside\n');
+  }
+  const srv = await web({ root: www, port: 0, cacheTtl: 60_000 });
+  const fetchIt = (t: string) => rawRequest(srv.port, `GET ${t} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  try {
+    assert.equal((await fetchIt('/docs/big.bin')).status, 200);
+    assert.equal((await fetchIt('/docs/small.txt')).status, 200);
+    renameSync(join(www, 'docs'), join(tmp, 'docs-old'));
+    symlinkSync(out, join(www, 'docs'));
+    for (const t of ['/docs/big.bin', '/docs/small.txt', '/docs/big.bin']) {
+      const r = await fetchIt(t);
+      assert.ok(!r.body.includes(SECRET), `${t}: a byte from outside the root was served (status ${r.status})`);
+    }
+    assert.equal((await fetchIt('/docs/big.bin')).status, 404, 'the swapped-in file does not exist for the server');
+  } finally {
+    await srv.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('a dotfile is served only when asked for with dotfiles: true, and still never a symlink out', async () => {
