@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { web, type WebServer } from '../../src/servers/index.js';
 import { rawExchange, rawRequest, splitResponses } from '../../testkit/http-raw.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
@@ -381,6 +383,39 @@ test('close() ends idle keep-alive connections at once and leaves no descriptor 
 test('a 3 MiB file arrives byte-identical', async () => {
   const r = await get('/big.bin');
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
+});
+
+test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', { timeout: 60000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'nk-web-stall-'));
+  writeFileSync(join(tmp, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
+  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000 });
+  const net = await import('node:net');
+  const socks: import('node:net').Socket[] = [];
+  const N = 200;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void; // garbage (chunks already sent) must not count
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < N; i++) {
+      const s = net.connect(srv.port, '127.0.0.1', () => s.pause());
+      s.on('error', () => {});
+      s.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n');
+      socks.push(s);
+    }
+    assert.ok(await waitFor(() => srv.connections === N, 20_000), `${srv.connections} of ${N} connected`);
+    await new Promise((r) => setTimeout(r, 1000)); // every response has started and stalled
+    gc();
+    const held = process.memoryUsage().arrayBuffers - before;
+    // before the bound each stalled connection held two 256 KiB chunks (~100 MiB here)
+    assert.ok(held < N * 16 * 1024 + 1024 * 1024 + 4 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of buffers held by ${N} stalled clients`);
+    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(ok.body.length, 4 * 1024 * 1024, 'a client that reads is still served in full');
+  } finally {
+    for (const s of socks) s.destroy();
+    await srv.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + buffers by < 64 MiB, garbage included (R-07)', { timeout: 120000 }, async () => {
