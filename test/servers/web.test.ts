@@ -2,9 +2,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { web, type WebServer } from '../../src/servers/index.js';
 import { rawExchange, rawRequest, splitResponses } from '../../testkit/http-raw.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
@@ -77,6 +79,36 @@ test('every traversal vector of WS-01…WS-10 is 400 or 404 and never shows a by
   const inside = await get('/link-in.txt');
   assert.equal(inside.status, 200, 'a symlink that stays inside the root is followed');
   assert.equal(inside.body.toString(), 'hello\n');
+});
+
+test('a folder swapped for a symlink out of the root between two requests is not followed, cache or not (issue 12)', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'nk-web-swap-'));
+  const www = join(tmp, 'www');
+  const out = join(tmp, 'out');
+  mkdirSync(join(www, 'docs'), { recursive: true });
+  mkdirSync(out);
+  const inside = Buffer.alloc(200 * 1024, 'i'); // over maxFileBytes: streamed, opened again per request
+  const outside = Buffer.concat([Buffer.from(SECRET), Buffer.alloc(200 * 1024, 'o')]);
+  for (const d of [join(www, 'docs'), out]) {
+    writeFileSync(join(d, 'big.bin'), d === out ? outside : inside);
+    writeFileSync(join(d, 'small.txt'), d === out ? SECRET : 'small inside\n');
+  }
+  const srv = await web({ root: www, port: 0, cacheTtl: 60_000 });
+  const fetchIt = (t: string) => rawRequest(srv.port, `GET ${t} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  try {
+    assert.equal((await fetchIt('/docs/big.bin')).status, 200);
+    assert.equal((await fetchIt('/docs/small.txt')).status, 200);
+    renameSync(join(www, 'docs'), join(tmp, 'docs-old'));
+    symlinkSync(out, join(www, 'docs'));
+    for (const t of ['/docs/big.bin', '/docs/small.txt', '/docs/big.bin']) {
+      const r = await fetchIt(t);
+      assert.ok(!r.body.includes(SECRET), `${t}: a byte from outside the root was served (status ${r.status})`);
+    }
+    assert.equal((await fetchIt('/docs/big.bin')).status, 404, 'the swapped-in file does not exist for the server');
+  } finally {
+    await srv.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('a dotfile is served only when asked for with dotfiles: true, and still never a symlink out', async () => {
@@ -351,6 +383,39 @@ test('close() ends idle keep-alive connections at once and leaves no descriptor 
 test('a 3 MiB file arrives byte-identical', async () => {
   const r = await get('/big.bin');
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
+});
+
+test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', { timeout: 60000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'nk-web-stall-'));
+  writeFileSync(join(tmp, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
+  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000 });
+  const net = await import('node:net');
+  const socks: import('node:net').Socket[] = [];
+  const N = 200;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void; // garbage (chunks already sent) must not count
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < N; i++) {
+      const s = net.connect(srv.port, '127.0.0.1', () => s.pause());
+      s.on('error', () => {});
+      s.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n');
+      socks.push(s);
+    }
+    assert.ok(await waitFor(() => srv.connections === N, 20_000), `${srv.connections} of ${N} connected`);
+    await new Promise((r) => setTimeout(r, 1000)); // every response has started and stalled
+    gc();
+    const held = process.memoryUsage().arrayBuffers - before;
+    // before the bound each stalled connection held two 256 KiB chunks (~100 MiB here)
+    assert.ok(held < N * 16 * 1024 + 1024 * 1024 + 4 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of buffers held by ${N} stalled clients`);
+    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(ok.body.length, 4 * 1024 * 1024, 'a client that reads is still served in full');
+  } finally {
+    for (const s of socks) s.destroy();
+    await srv.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + buffers by < 64 MiB, garbage included (R-07)', { timeout: 120000 }, async () => {

@@ -21,6 +21,7 @@ import type { TcpClient } from '../../socket/index.js';
 import { writeAccess, type AccessLog } from './access-log.js';
 import type { FileEntry, FileStore } from './file-store.js';
 import { HeadReader } from './head-reader.js';
+import type { Inflight } from './inflight.js';
 import { headText, sendFile, sendSimple, sendWhole, type Framing } from './respond.js';
 import { selectResponse, type Selected } from './select-response.js';
 import { directoryLocation, isRefused, parseTarget } from './target.js';
@@ -28,6 +29,8 @@ import { directoryLocation, isRefused, parseTarget } from './target.js';
 /** What every connection of one server shares. */
 export interface WebContext {
   store: FileStore;
+  /** File bytes in flight beyond each connection's floor, server-wide. */
+  pool: Inflight;
   limits: RequestLimits;
   maxPathBytes: number;
   idleTimeout: number;
@@ -149,7 +152,7 @@ async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, fra
     const sel = selectResponse(head.method, head.headers, file);
     if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out);
     out.status = sel.status;
-    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out);
+    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx.pool);
   } finally {
     await opened.fh.close();
   }

@@ -10,6 +10,12 @@
  *   server redirects or serves the index file), FIFOs, devices and sockets
  *   do not exist. Files are opened with O_NONBLOCK | O_NOFOLLOW, so a FIFO
  *   swapped in late cannot hang a read.
+ * - Every opened file is checked after the open, so a folder swapped for a
+ *   symlink out of the root after the lookup (a cached one included) is not
+ *   followed: the kernel's own name of the open descriptor
+ *   (`/proc/self/fd/N`) must be the looked-up real path; where there is no
+ *   `/proc`, a fresh `realpath` must be that path and name the same device
+ *   and inode as `fstat` of the descriptor.
  * - Entries live `ttl` ms (default 1000; 0 turns the cache off). Files up to
  *   `maxFileBytes` are kept in memory with their response headers, so a hot
  *   small file costs no system call; bigger ones are streamed from disk with
@@ -24,7 +30,7 @@
  * ```
  */
 import { constants, type Stats } from 'node:fs';
-import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import mime from 'mime-types';
 import { httpDate } from './http-date.js';
@@ -69,6 +75,8 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOL
 const MISSING: Lookup = { kind: 'missing', status: 404 };
 const FORBIDDEN: Lookup = { kind: 'missing', status: 403 };
 const DIRECTORY: Lookup = { kind: 'directory' };
+/** Linux names an open descriptor's file in /proc/self/fd; false once that failed (another system). */
+let hasProcFd = process.platform === 'linux';
 
 interface Cached {
   result: Lookup;
@@ -112,7 +120,7 @@ export class FileStore {
     });
   }
 
-  /** Opens a looked-up file for streaming; the entry is refreshed from `fstat` of the open file. */
+  /** Opens a looked-up file for streaming; the entry is refreshed from `fstat` of the open file. Null when it is gone, or is no longer the file under the root that was looked up. */
   async open(file: FileEntry): Promise<{ fh: FileHandle; file: FileEntry } | null> {
     let fh: FileHandle;
     try {
@@ -120,12 +128,32 @@ export class FileStore {
     } catch {
       return null;
     }
-    const st = await fh.stat();
-    if (!st.isFile()) {
+    const st = await this.#confined(fh, file.path);
+    if (st === null) {
       await fh.close();
       return null;
     }
     return { fh, file: st.size === file.size && st.mtimeMs === file.mtimeMs ? file : this.#entry(file.path, st, null) };
+  }
+
+  /** `fstat` of `fh` when it is a regular file that really is `path` (see the module doc), else null. */
+  async #confined(fh: FileHandle, path: string): Promise<Stats | null> {
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    if (hasProcFd) {
+      try {
+        return (await readlink(`/proc/self/fd/${fh.fd}`)) === path ? st : null;
+      } catch {
+        hasProcFd = false;
+      }
+    }
+    try {
+      if ((await this.#real(path)) !== path) return null;
+      const now = await stat(path);
+      return now.dev === st.dev && now.ino === st.ino ? st : null;
+    } catch {
+      return null;
+    }
   }
 
   async #resolve(p: SafePath): Promise<Lookup> {
@@ -175,8 +203,8 @@ export class FileStore {
       return (err as NodeJS.ErrnoException).code === 'EACCES' ? FORBIDDEN : MISSING;
     }
     try {
-      const now = await fh.stat();
-      if (!now.isFile()) return MISSING;
+      const now = await this.#confined(fh, path);
+      if (now === null) return MISSING;
       if (now.size > this.#maxFile) return { kind: 'file', file: this.#entry(path, now, null) };
       const body = Buffer.allocUnsafe(now.size);
       let got = 0;

@@ -17,6 +17,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { NetError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { dateHeaderNow } from './http-date.js';
+import { INFLIGHT_FLOOR, type Inflight } from './inflight.js';
 
 /** Reason phrases of the statuses the server sends. */
 export const REASONS: Record<number, string> = {
@@ -43,9 +44,18 @@ export function headText(status: number, fields: string, f: Framing): string {
   return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Unknown'}\r\nDate: ${dateHeaderNow()}\r\n${fields}${conn}\r\n`;
 }
 
-/** Sends a head and, unless omitted, `body`, in one write. */
+/**
+ * Sends a head and, unless omitted, `body`: in one write when the body is at
+ * most {@link INFLIGHT_FLOOR} bytes, else the head and then the body itself
+ * (a cached file's buffer, shared by every connection sending it, not copied).
+ */
 export async function sendWhole(client: TcpClient, head: string, body: Buffer | null): Promise<void> {
   const bodyLen = body === null ? 0 : body.length;
+  if (bodyLen > INFLIGHT_FLOOR) {
+    await client.send(Buffer.from(head, 'latin1'));
+    await client.send(body!);
+    return;
+  }
   const out = Buffer.allocUnsafe(head.length + bodyLen);
   out.write(head, 0, 'latin1');
   if (body !== null) body.copy(out, head.length);
@@ -62,12 +72,22 @@ export async function sendSimple(client: TcpClient, status: number, f: Framing &
 
 /**
  * Sends `head`, then bytes `[start, end)` of the open file: the first chunk
- * rides in the head's write, each later read starts before the previous
- * send has drained. `progress.bytes` counts the body bytes handed to the socket.
+ * rides in the head's write, and while a chunk is sent the next one is read.
+ * Each chunk is {@link INFLIGHT_FLOOR} bytes plus what the server-wide
+ * `pool` lends (up to {@link CHUNK}); the next chunk is read ahead only with
+ * bytes from the pool, so a stalled client holds at most one floor-sized
+ * chunk beyond what the pool lent it. `progress.bytes` counts the body bytes
+ * handed to the socket.
  * @throws {NetError} 'io' when the file ends before `end`.
  */
-export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }): Promise<void> {
-  const read = async (pos: number, room: number, lead: number): Promise<Buffer> => {
+export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }, pool: Inflight): Promise<void> {
+  let lent = 0; // pool bytes held by the chunks below; all given back however this ends
+  const read = async (pos: number, lead: number, floor: number): Promise<{ buf: Buffer; extra: number } | null> => {
+    const want = Math.min(CHUNK, end - pos);
+    const extra = pool.take(Math.max(0, want - floor));
+    lent += extra;
+    const room = Math.min(want, floor + extra);
+    if (room === 0) return null;
     const buf = Buffer.allocUnsafe(lead + room);
     let got = 0;
     while (got < room) {
@@ -75,22 +95,27 @@ export async function sendFile(client: TcpClient, fh: FileHandle, head: string, 
       if (bytesRead === 0) throw new NetError('io', `file ended ${end - pos - got} bytes early while being sent`);
       got += bytesRead;
     }
-    return buf;
+    return { buf, extra };
   };
-  const firstLen = Math.min(CHUNK, end - start);
-  const first = await read(start, firstLen, head.length);
-  first.write(head, 0, 'latin1');
-  let pos = start + firstLen;
-  let pending: Promise<Buffer> | null = pos < end ? read(pos, Math.min(CHUNK, end - pos), 0) : null;
-  pending?.catch(() => {}); // awaited below; a failure must not go unhandled while the send waits
-  await client.send(first);
-  progress.bytes = firstLen;
-  while (pending !== null) {
-    const chunk = await pending;
-    pos += chunk.length;
-    pending = pos < end ? read(pos, Math.min(CHUNK, end - pos), 0) : null;
-    pending?.catch(() => {});
-    await client.send(chunk);
-    progress.bytes += chunk.length;
+  try {
+    let cur = (await read(start, head.length, INFLIGHT_FLOOR))!;
+    cur.buf.write(head, 0, 'latin1');
+    let pos = start + cur.buf.length - head.length;
+    let body = cur.buf.length - head.length;
+    for (;;) {
+      const ahead = pos < end ? read(pos, 0, 0) : null;
+      ahead?.catch(() => {}); // awaited below; a failure must not go unhandled while the send waits
+      await client.send(cur.buf);
+      progress.bytes += body;
+      pool.give(cur.extra);
+      lent -= cur.extra;
+      if (pos >= end) return;
+      const next = (await ahead) ?? (await read(pos, 0, INFLIGHT_FLOOR))!;
+      cur = next;
+      body = next.buf.length;
+      pos += body;
+    }
+  } finally {
+    pool.give(lent);
   }
 }

@@ -12,7 +12,8 @@
  *   the root and dotfiles are 404 (see `target.ts`, `file-store.ts`).
  * - Limits: `headerTimeout` for a whole request head (slowloris), an idle
  *   keep-alive timeout, a send timeout for clients that stop reading,
- *   `maxConnections` (more are closed on arrival), head size limits.
+ *   `maxConnections` (more are closed on arrival), head size limits, and
+ *   `maxInflightBytes`, the file bytes held for all clients together.
  * - One access-log line per request to `log` (a function or a stream).
  *
  * Binds 127.0.0.1 unless given a host. `close()` stops accepting, closes
@@ -30,11 +31,13 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { ArgumentError } from '../../core/errors.js';
+import { checkInteger } from '../../core/validate.js';
 import type { RequestLimits } from '../../protocols/http/request-parser.js';
 import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
 import { serveConnection, type WebContext } from './connection.js';
 import { FileStore } from './file-store.js';
+import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
 import { MAX_PATH_BYTES } from './target.js';
 
 export interface WebOptions {
@@ -70,6 +73,13 @@ export interface WebOptions {
   cacheTtl?: number;
   /** Files up to this size are kept in memory while cached. @default 65536 */
   maxFileBytes?: number;
+  /**
+   * File bytes held in memory for clients, server-wide, beyond the
+   * `INFLIGHT_FLOOR` (16 KiB) each connection always has: bigger chunks and
+   * read-ahead come from this pool, so clients that stop reading cost at most
+   * `maxConnections × 16 KiB + maxInflightBytes`. @default 16777216 (16 MiB)
+   */
+  maxInflightBytes?: number;
   /** Aborting it closes the server. */
   signal?: AbortSignal;
 }
@@ -97,6 +107,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     throw new ArgumentError(`web: cannot serve ${opts.root}: ${(err as Error).message}`);
   }
   const ctx: WebContext = {
+    pool: new Inflight(checkInteger('web: maxInflightBytes', opts.maxInflightBytes, { min: 0 }, MAX_INFLIGHT_BYTES)),
     store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: opts.cacheTtl, maxFileBytes: opts.maxFileBytes }),
     limits: opts.limits ?? {},
     maxPathBytes: opts.maxPathBytes ?? MAX_PATH_BYTES,
