@@ -22,6 +22,7 @@
  */
 import { LimitError } from '../../core/errors.js';
 import type { Source } from '../../ltn12/types.js';
+import { pace } from '../fresh.js';
 
 const EMPTY = Buffer.alloc(0);
 const LF = 10;
@@ -32,7 +33,11 @@ const NL_DASHES = Buffer.from('\n--', 'latin1');
 /** White space allowed after a boundary on its line (transport padding) before the line stops counting as one. */
 export const MAX_BOUNDARY_PADDING = 1024;
 
-/** Pulls chunks from a Source into one window of unconsumed bytes. */
+/**
+ * Pulls chunks from a Source into one window of unconsumed bytes. Input
+ * chunks count towards the codecs' GC pacing (`fresh.ts`): a long body
+ * otherwise leaves up to 32 MiB of dead input chunks resident.
+ */
 export class ByteReader {
   buf: Buffer = EMPTY;
   pos = 0;
@@ -52,12 +57,27 @@ export class ByteReader {
         break;
       }
       if (chunk.length === 0) continue;
+      pace(chunk.length);
       this.buf = this.pos >= this.buf.length ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk]);
       this.pos = 0;
       return true;
     }
     return false;
   }
+}
+
+/**
+ * How many bytes at the end of `buf` (after `from`) could begin a delimiter
+ * with the next chunk: `\n`, `\n-`, or either after a `\r`, or a lone `\r`.
+ * Usually none, so the next chunk is taken without a copy.
+ */
+function heldTail(buf: Buffer, from: number): number {
+  let n = buf.length;
+  if (n > from && buf[n - 1] === DASH) n--;
+  if (n > from && buf[n - 1] === LF) n--;
+  else if (n === buf.length - 1) return 0;
+  if (n > from && buf[n - 1] === CR) n--;
+  return buf.length - n;
 }
 
 /** How a body ended: at the delimiter of the boundary at `level` (0 = outermost), or at the end (`level` -1). */
@@ -119,7 +139,7 @@ export async function scanBody(r: ByteReader, bounds: readonly Buffer[], emit: (
     } else {
       const idx = bounds.length === 0 ? -1 : buf.indexOf(NL_DASHES, r.pos);
       if (idx < 0) {
-        const keep = r.eof || bounds.length === 0 ? 0 : Math.min(3, buf.length - r.pos);
+        const keep = r.eof || bounds.length === 0 ? 0 : heldTail(buf, r.pos);
         if (buf.length - keep > r.pos) await emit(buf.subarray(r.pos, buf.length - keep));
         r.pos = buf.length - keep;
         if (!(await r.more())) {
