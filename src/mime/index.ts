@@ -30,3 +30,4 @@ export { header, headerText, type MessagePart, type PartHead } from './message/p
 export { parseAddresses, mailboxes, MAX_ADDRESSES, type Address, type AddressGroup } from './message/address.js';
 export { parseParams, MAX_PARAMS, type ParsedParams } from './message/params.js';
 export { decodeCharset } from './message/charset.js';
+export * as mbox from './mbox.js';
