@@ -3,6 +3,8 @@
  * Commands get their streams through {@link Io} so tests can run them in-process.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AbortError } from '../core/errors.js';
+import type { Source } from '../ltn12/index.js';
 
 /** The streams and environment a command runs with. */
 export interface Io {
@@ -20,6 +22,11 @@ export interface Command {
   summary: string;
   /** The full usage text printed by `netkit <name> --help` and on bad usage. */
   usage: string;
+  /**
+   * True for servers (`serve`, `mailbox`, `inetd`): Ctrl-C is how they are
+   * meant to stop, so an interrupt ends them with 0 instead of 130.
+   */
+  servesUntilInterrupted?: boolean;
   run(args: string[], io: Io): Promise<number>;
 }
 
@@ -36,8 +43,20 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedOptions<T>;
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(usageWords(err as Error & { code?: string }));
   }
+}
+
+/** parseArgs' messages without the hint about `--` and the `<value>` syntax. */
+function usageWords(err: Error & { code?: string }): string {
+  const name = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${name}'`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const long = /--[\w-]+/.exec(name)?.[0] ?? name;
+    return /does not take/.test(err.message) ? `${long} takes no value` : `${long} needs a value`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${name}'`;
+  return err.message;
 }
 
 /** What {@link parseOptions} returns: option values by name, and the positionals. */
@@ -67,4 +86,49 @@ export function untilInterrupted(io: Io): Promise<void> {
     if (!io.signal || io.signal.aborted) return resolve();
     io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** Rejects with an {@link AbortError} once `signal` aborts (never when there is none). */
+export function whenAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    const fail = () => reject(new AbortError('interrupted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/**
+ * Reads all of `stream` (standard input) into one Buffer, or rejects with an
+ * {@link AbortError} when `signal` aborts first: what was typed before Ctrl-C
+ * is never used.
+ */
+export async function readAll(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    stream.on('data', (d: Buffer | string) => parts.push(typeof d === 'string' ? Buffer.from(d) : d));
+    stream.once('end', () => resolve(Buffer.concat(parts)));
+    stream.once('error', reject);
+  });
+  const aborted = whenAborted(signal);
+  aborted.catch(() => {});
+  try {
+    return await Promise.race([done, aborted]);
+  } finally {
+    if (signal?.aborted) (stream as NodeJS.ReadableStream & { destroy?(): void }).destroy?.();
+  }
+}
+
+/**
+ * A source that fails with an {@link AbortError} once `signal` aborts: a
+ * protocol pumping it stops before its end of data (SMTP never sends the
+ * final dot of an interrupted message).
+ */
+export function abortable(src: Source, signal: AbortSignal | undefined): Source {
+  return async () => {
+    if (signal?.aborted) throw new AbortError('interrupted');
+    const chunk = await src();
+    if (signal?.aborted) throw new AbortError('interrupted');
+    return chunk;
+  };
 }

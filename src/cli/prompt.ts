@@ -1,7 +1,8 @@
 /**
  * Asks for a secret on a terminal without echoing it: writes `question` to
  * the terminal's output, reads one line from stdin in raw mode, and restores
- * the terminal. Ctrl-C cancels (rejects); Backspace edits.
+ * the terminal. Ctrl-C cancels (rejects with an AbortError: the command
+ * exits 130); Backspace edits.
  *
  * @example
  * ```ts
@@ -9,6 +10,7 @@
  * ```
  */
 import type { ReadStream } from 'node:tty';
+import { AbortError } from '../core/errors.js';
 
 export function promptSecret(input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream, question: string): Promise<string> {
   const tty = input as ReadStream;
@@ -30,7 +32,7 @@ export function promptSecret(input: NodeJS.ReadableStream & { isTTY?: boolean },
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new Error('cancelled'));
+        if (ch === '\u0003') return done(new AbortError('interrupted'));
         if (ch === '\u007f' || ch === '\b') secret = [...secret].slice(0, -1).join('');
         else secret += ch;
       }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { hasCommand, repoRoot, runCli } from '../../testkit/index.js';
 import { selfSigned } from '../../testkit/tls.js';
-import { formatBytes, formatDuration, progressLine, progressSink } from '../../src/cli/get/progress.js';
 
 const payload = Buffer.alloc(3 * 1024 * 1024);
 for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) & 255;
@@ -118,22 +117,6 @@ test('netkit get failures: one line and exit 1; an error page writes no file; ba
   assert.equal((await runCli(['get', base, '-H', 'no colon'])).code, 2);
   const inject = await runCli(['get', base, '-H', 'X-A: a\rb']);
   assert.equal(inject.code, 1, 'a CR in a header value is refused');
-});
-
-test('progress lines: bytes, percentage, rate and ETA; drawn through a sink that passes chunks on', async () => {
-  assert.equal(formatBytes(512), '512 B');
-  assert.equal(formatBytes(1536), '1.5 KiB');
-  assert.equal(formatDuration(3725), '1:02:05');
-  assert.equal(progressLine(50 * 1048576, 5000, 100 * 1048576, 10), '50.0 MiB / 100.0 MiB  50% [====>     ] 10.0 MiB/s  ETA 0:05');
-  assert.equal(progressLine(2048, 1000), '2.0 KiB  2.0 KiB/s');
-  const lines: string[] = [];
-  const got: Buffer[] = [];
-  const sink = progressSink(async (c) => void (c && got.push(c)), (l, final) => lines.push(`${final ? 'final ' : ''}${l}`), 4, 0);
-  await sink(Buffer.from('ab'));
-  await sink(Buffer.from('cd'));
-  await sink(null);
-  assert.equal(Buffer.concat(got).toString(), 'abcd');
-  assert.match(lines.at(-1)!, /^final 4 B \/ 4 B 100% \[=+\]/);
 });
 
 test('on a terminal the progress line goes to stderr with bytes, rate and ETA', { skip: hasCommand('script') ? undefined : 'script(1) is not installed', timeout: 30000 }, async () => {

@@ -28,6 +28,7 @@ async function portOrAny(port: number): Promise<number> {
 }
 
 export const demo: Command = {
+  servesUntilInterrupted: true,
   summary: 'start the demo servers and run a tour of netkit (what npm start runs)',
   usage: 'usage: netkit demo [--once]',
   async run(args, io) {

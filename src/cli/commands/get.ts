@@ -16,7 +16,7 @@ import type { Writable } from 'node:stream';
 import { sink as sinks, type Sink } from '../../ltn12/index.js';
 import { parse } from '../../url/index.js';
 import { UsageError, parseOptions, write, type Command } from '../command.js';
-import { progressSink } from '../get/progress.js';
+import { progress } from '../progress.js';
 import { schemes } from '../get/schemes.js';
 
 const USAGE = `usage: netkit get URL [-o FILE|-] [-I] [-H 'Name: value']... [-d DATA|@FILE] [-X METHOD] [--proxy URL] [-k] [--timeout ms]
@@ -46,16 +46,24 @@ export const getCommand: Command = {
     const data = values.data?.startsWith('@') ? await readFile(values.data.slice(1), 'utf8') : values.data;
     const toFile = values.output !== undefined && values.output !== '-';
     let opened: Sink | undefined;
+    const bar = progress(io.stderr, { signal: io.signal });
     const getter = await load();
-    const result = await getter({
-      url, method: values.request, headers, data, proxy: values.proxy, headOnly: values.head === true, insecure: values.insecure === true,
-      timeout, signal: io.signal, env: io.env,
-      open: ({ total }) => {
-        const out = toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false });
-        opened = io.stderr.isTTY ? progressSink(out, (line, final) => io.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`), total) : out;
-        return opened;
-      },
-    });
+    let result;
+    try {
+      result = await getter({
+        url, method: values.request, headers, data, proxy: values.proxy, headOnly: values.head === true, insecure: values.insecure === true,
+        timeout, signal: io.signal, env: io.env,
+        open: ({ total }) => {
+          bar.total = total;
+          opened = bar.sink(toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false }));
+          return opened;
+        },
+      });
+    } catch (err) {
+      bar.end();
+      if (opened !== undefined && toFile) io.stderr.write(`netkit get: left a partial file ${values.output} (${bar.bytes} bytes)\n`);
+      throw err;
+    }
     if (values.head) await write(io.stdout, result.head.replaceAll('\r\n', '\n'));
     if (!result.ok) throw new Error(`server answered ${result.status}`);
     if (opened === undefined && !values.head && toFile) await sinks.file(values.output!)(null); // an empty body still makes the file

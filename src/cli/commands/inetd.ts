@@ -7,6 +7,7 @@ import { inetd } from '../../servers/index.js';
 import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } from '../command.js';
 
 export const inetdCommand: Command = {
+  servesUntilInterrupted: true,
   summary: 'run a program per connection, stdin/stdout on the socket (a super-server)',
   usage: 'usage: netkit inetd [--host 127.0.0.1] [--port 23032] [--max 50] [--per-host 10] [--time-limit ms] [--stderr] -- PROGRAM [ARGS…]',
   async run(args, io) {

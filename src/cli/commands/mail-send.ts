@@ -9,12 +9,8 @@
  * The body is read from stdin (after the prompt), or from `--body-file`.
  */
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { buffer as bufferSink } from '../../ltn12/sink.js';
-import { fromReadable } from '../../ltn12/source.js';
-import { pump } from '../../ltn12/index.js';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
-import { UsageError, parseOptions, parsePort, type Command, type Io } from '../command.js';
+import { UsageError, abortable, parseOptions, parsePort, readAll, whenAborted, type Command, type Io } from '../command.js';
 import { promptSecret } from '../prompt.js';
 
 interface MailConfig {
@@ -33,11 +29,10 @@ async function loadConfig(path: string | undefined): Promise<MailConfig> {
   return parsed as MailConfig;
 }
 
+/** The body: `--body-file`, or all of stdin; Ctrl-C while it is being typed sends nothing. */
 async function readBody(io: Io, file: string | undefined): Promise<Buffer> {
   if (file !== undefined) return readFile(file);
-  const [snk, all] = bufferSink();
-  await pump.all(fromReadable(io.stdin as Readable), snk);
-  return all();
+  return readAll(io.stdin, io.signal);
 }
 
 export const mailSend: Command = {
@@ -74,11 +69,13 @@ export const mailSend: Command = {
     headers.push(['Subject', values.subject ?? '']);
     const text = await readBody(io, values['body-file']);
     const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
-    const result = await send({
+    // An interrupt during the transfer stops the message source before its end, so the final
+    // dot is never sent; the connection is dropped (the server discards the partial message).
+    const result = await Promise.race([whenAborted(io.signal), send({
       server: host!, port, tls, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
       rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
-      source: message({ headers, body }),
-    });
+      source: abortable(message({ headers, body }), io.signal),
+    })]);
     for (const a of result.accepted) io.stdout.write(`accepted ${a}\n`);
     for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${r.reply}\n`);
     return result.rejected.length === 0 ? 0 : 1;

@@ -9,6 +9,7 @@ import { mailbox } from '../../servers/index.js';
 import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } from '../command.js';
 
 export const mailboxCommand: Command = {
+  servesUntilInterrupted: true,
   summary: 'run a development mail server: SMTP in, POP3 out',
   usage: 'usage: netkit mailbox [--dir DIR | --memory] [--smtp-port 2525] [--pop3-port 1100] [--host 127.0.0.1] [--users FILE.json] [--require-auth]',
   async run(args, io) {

@@ -16,7 +16,7 @@ import { normalize, put, type FtpRequest } from '../../protocols/ftp/index.js';
 import { parse } from '../../url/index.js';
 import { UsageError, parseOptions, write, type Command } from '../command.js';
 import { promptSecret } from '../prompt.js';
-import { progressBar } from '../transfer-progress.js';
+import { progress } from '../progress.js';
 
 /** Bytes read from the file at a time: large blocks mean fewer reads and sends. */
 const UPLOAD_BLOCK = 1 << 20;
@@ -56,8 +56,7 @@ export const putCommand: Command = {
       password = await promptSecret(io.stdin, io.stderr, `Password for ${parts.user}: `);
     }
     const size = file === '-' ? undefined : (await stat(file)).size;
-    const bar = progressBar(io.stderr);
-    bar.start(size);
+    const bar = progress(io.stderr, { total: size, signal: io.signal });
     const req: FtpRequest = {
       url, path, password, timeout, signal: io.signal, passive: !values.active,
       tls: (values.tls as FtpRequest['tls']) ?? undefined,
@@ -73,7 +72,14 @@ export const putCommand: Command = {
       if (chunk) bar.update((sent += chunk.length));
       return chunk;
     };
-    const result = await put(req);
+    let result;
+    try {
+      result = await put(req);
+    } catch (err) {
+      bar.end();
+      if (sent > 0 || io.signal?.aborted) io.stderr.write(`netkit put: the remote file ${path} may be partial (${sent} bytes sent)\n`);
+      throw err;
+    }
     bar.done();
     await write(io.stdout, `sent ${result.bytes} bytes to ${path}: ${result.reply.text.split('\n').pop()}\n`);
     return 0;

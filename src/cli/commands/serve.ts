@@ -9,6 +9,7 @@ import { web } from '../../servers/index.js';
 import { parseOptions, parsePort, untilInterrupted, UsageError, type Command } from '../command.js';
 
 export const serveCommand: Command = {
+  servesUntilInterrupted: true,
   summary: 'serve a folder over HTTP (static files, ranges, 304s; never outside the folder)',
   usage: 'usage: netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html | --no-index] [--dotfiles] [--quiet]',
   async run(args, io) {
