@@ -6,7 +6,7 @@
  * | `GET /api/messages?q=TEXT`           | `{ messages: Summary[] }`, newest first, filtered by from/to/cc/subject |
  * | `GET /api/messages/ID`               | the summary plus `headers`, `text`, `html` (bool), `attachments`, `parts` |
  * | `GET /api/messages/ID/raw`           | the stored bytes, `text/plain` |
- * | `GET /api/messages/ID/html`          | the HTML part under a CSP that allows no script and no remote load |
+ * | `GET /api/messages/ID/html`          | the HTML part, remote URLs made inert, under a CSP that allows no script and no remote load |
  * | `GET /api/messages/ID/parts/PART`    | a part's decoded bytes as a download |
  * | `DELETE /api/messages/ID`, `DELETE /api/messages` | 204 |
  * | `GET /api/events`                    | server-sent events `message` (a Summary) and `delete` (`{ ids }`) |
@@ -27,6 +27,7 @@ import { ProtocolError } from '../../../core/errors.js';
 import type { MessagePart } from '../../../mime/index.js';
 import { INDEX_HTML, APP_JS, STYLE_CSS } from './assets.js';
 import { isAttachment, leaves, type Catalog } from './catalog.js';
+import { blockRemote } from './remote.js';
 
 /** A response to send. */
 export interface Reply {
@@ -113,7 +114,7 @@ export async function route(catalog: Catalog, method: string, target: string): P
     if (m[2] === 'html') {
       const html = firstText(leaves(parsed), 'text/html');
       if (!html) return text(404, 'no HTML part');
-      return { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(html.text ?? html.content?.toString('utf8') ?? ''), fields: `Content-Security-Policy: ${MAIL_CSP}\r\n` };
+      return { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(blockRemote(html.text ?? html.content?.toString('utf8') ?? '')), fields: `Content-Security-Policy: ${MAIL_CSP}\r\n` };
     }
     const part = findPart(parsed, m[3]!);
     return part ? download(part) : text(404, 'no such part');
