@@ -29,9 +29,11 @@ async function netkit(src: ReturnType<typeof source.string>): Promise<void> {
   await parseMessage(src, { body: (h) => (h.contentType.startsWith('text/') && h.disposition !== 'attachment' ? undefined : sink.null()) });
 }
 
+/** Loaded before the clock starts, so module loading is not timed. */
+const MailParser = who === 'mailparser' ? ((await import('mailparser')) as unknown as { MailParser: new () => NodeJS.ReadWriteStream }).MailParser : null;
+
 async function mailparser(input: NodeJS.ReadableStream | Buffer): Promise<void> {
-  const { MailParser } = (await import('mailparser')) as unknown as { MailParser: new () => NodeJS.ReadWriteStream };
-  const parser = new MailParser();
+  const parser = new MailParser!();
   await new Promise<void>((resolve, reject) => {
     parser.on('data', (data: { type: string; content?: NodeJS.ReadableStream; release?: () => void }) => {
       if (data.type === 'attachment') {
