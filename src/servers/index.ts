@@ -14,3 +14,4 @@ export { mailbox, MAILBOX_MAX_CONNECTIONS, MAILBOX_MAX_MESSAGE_BYTES, type Mailb
 export { MaildirStore, MemoryStore, type MailStore, type StoredMessage } from './mailbox/store.js';
 export { inetd, type InetdOptions, type Inetd } from './inetd.js';
 export { web, type WebOptions, type WebServer } from './web/web.js';
+export { webInbox, WEB_INBOX_PORT, type WebInbox, type WebInboxOptions } from './mailbox/web/inbox.js';

@@ -9,7 +9,7 @@ test('netkit demo --once (npm start -- --once) runs the whole tour and exits 0 w
   const r = await runCli(['demo', '--once']);
   assert.equal(r.code, 0, r.out + r.err);
   assert.ok(performance.now() - t < 30_000);
-  for (const step of ['dns', 'url', 'mime', 'http', 'smtp + pop3', 'inetd echo', 'select server']) assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
+  for (const step of ['dns', 'url', 'mime', 'http', 'smtp + pop3', 'web inbox', 'inetd echo', 'select server']) assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
   assert.match(r.out, /every step passed/);
 });
 
@@ -25,4 +25,5 @@ test('netkit demo keeps serving until interrupted', { timeout: 60000 }, async ()
   child.kill('SIGINT');
   assert.equal(await new Promise((r) => child.on('exit', r)), 0);
   assert.match(out, /netkit mail send --server 127\.0\.0\.1:\d+/);
+  assert.match(out, /open http:\/\/127\.0\.0\.1:\d+\/ in a browser to see the caught mail/);
 });

@@ -14,7 +14,7 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
   const dir = mkdtempSync(join(tmpdir(), 'nk-cli-box-'));
   const users = join(dir, 'users.json');
   writeFileSync(users, JSON.stringify({ alice: 'secret' }));
-  const box = spawn(process.execPath, [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--users', users], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const box = spawn(process.execPath, [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', '--users', users], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let banner = '';
     const [smtpPort, pop3Port] = await new Promise<number[]>((resolve) => {
@@ -31,7 +31,7 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
     const list = await run(['mail', 'list', ...common], env);
     assert.equal(list.code, 0, list.err);
     assert.match(list.out, /^1\t\d+\tbob@x\.test\t.+\tGrüße$/m);
-    const read = await run(['mail', 'read', '1', '--delete', ...common], env);
+    const read = await run(['mail', 'read', '1', '--raw', '--delete', ...common], env);
     assert.equal(read.code, 0, read.err);
     assert.match(read.out, /\r\n\r\nhello alice\r\n$/);
     const empty = await run(['mail', 'list', ...common], env);

@@ -1,17 +1,21 @@
 /**
  * `netkit mail list` prints each waiting message's number, size, sender,
  * date and subject (RFC 2047 decoded); `netkit mail read N [--delete]`
- * prints message N and, with --delete, deletes it. POP3 settings as for
+ * shows message N parsed (header fields, the text part, its attachments;
+ * see `mail-view.ts`), `--raw` prints its bytes as stored, `--save DIR`
+ * writes its attachments into DIR, and --delete deletes it. POP3 settings as for
  * `mail send`: options, `--config FILE.json`, or `NETKIT_POP3_SERVER`,
  * `NETKIT_POP3_USER`, `NETKIT_POP3_PASSWORD`, `NETKIT_POP3_TLS`.
  */
 import { readFile } from 'node:fs/promises';
 import { connect, listHeaders, type Pop3Options } from '../../protocols/pop3/index.js';
 import { UsageError, parseOptions, parsePort, write, type Command, type Io } from '../command.js';
+import { showMessage } from './mail-view.js';
 
 const OPTIONS = {
   server: { type: 'string' }, user: { type: 'string' }, tls: { type: 'string' }, config: { type: 'string' },
   apop: { type: 'boolean' }, 'allow-plain-auth': { type: 'boolean' }, delete: { type: 'boolean' },
+  raw: { type: 'boolean' }, save: { type: 'string' },
 } as const;
 
 async function session(values: Record<string, string | boolean | undefined>, io: Io) {
@@ -42,14 +46,16 @@ export const mailList: Command = {
 };
 
 export const mailRead: Command = {
-  summary: 'print message N over POP3 (--delete to delete it)',
-  usage: 'usage: netkit mail read N [--delete] [same options as mail list]',
+  summary: 'show message N over POP3: parsed, --raw bytes, --save DIR attachments (--delete to delete it)',
+  usage: 'usage: netkit mail read N [--raw] [--save DIR] [--delete] [same options as mail list]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, OPTIONS);
     const n = Number(positionals[0]);
     if (positionals.length !== 1 || !Number.isSafeInteger(n) || n < 1) throw new UsageError('expected one message number');
     const s = await session(values, io);
-    await write(io.stdout, await s.retrieve(n));
+    const raw = await s.retrieve(n);
+    if (values.raw) await write(io.stdout, raw);
+    else await showMessage(raw, io.stdout, { saveDir: values.save });
     if (values.delete) await s.delete(n);
     await s.quit();
     return 0;

@@ -2,7 +2,8 @@
  * `netkit mailbox`: runs the development mail server until interrupted.
  * Users come from `--users FILE.json` (`{ "alice": "secret" }`) or
  * `NETKIT_MAILBOX_USERS` (the same JSON); with neither, one user `dev` whose
- * password is printed at start.
+ * password is printed at start. The web inbox is served on 127.0.0.1:8025
+ * (`--web PORT` for another port, 0 for any free one).
  */
 import { randomBytes } from 'node:crypto';
 import { mailbox } from '../../servers/index.js';
@@ -11,11 +12,11 @@ import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } f
 export const mailboxCommand: Command = {
   servesUntilInterrupted: true,
   summary: 'run a development mail server: SMTP in, POP3 out',
-  usage: 'usage: netkit mailbox [--dir DIR | --memory] [--smtp-port 2525] [--pop3-port 1100] [--host 127.0.0.1] [--users FILE.json] [--require-auth]',
+  usage: 'usage: netkit mailbox [--dir DIR | --memory] [--smtp-port 2525] [--pop3-port 1100] [--host 127.0.0.1] [--users FILE.json] [--require-auth] [--web 8025]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
       dir: { type: 'string' }, memory: { type: 'boolean' }, 'smtp-port': { type: 'string' }, 'pop3-port': { type: 'string' },
-      host: { type: 'string' }, users: { type: 'string' }, 'require-auth': { type: 'boolean' },
+      host: { type: 'string' }, users: { type: 'string' }, 'require-auth': { type: 'boolean' }, web: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError('unexpected arguments');
     let users: Record<string, string> | string;
@@ -28,8 +29,10 @@ export const mailboxCommand: Command = {
     const box = await mailbox({
       host: values.host, dir: values.dir, store: values.memory ? 'memory' : 'maildir', users, requireAuth: values['require-auth'] === true,
       smtpPort: parsePort(values['smtp-port'], 2525, '--smtp-port'), pop3Port: parsePort(values['pop3-port'], 1100, '--pop3-port'),
+      web: { port: parsePort(values.web, 8025, '--web') },
     });
     io.stdout.write(`mailbox: SMTP on ${box.smtp.address}:${box.smtp.port}, POP3 on ${box.pop3.address}:${box.pop3.port}\n`);
+    io.stdout.write(`mailbox: web inbox on ${box.web!.url}\n`);
     await untilInterrupted(io);
     await box.close();
     io.stdout.write('mailbox: stopped\n');

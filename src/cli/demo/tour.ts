@@ -16,6 +16,8 @@ export interface TourPorts {
   pop3Port: number;
   echoPort: number;
   uniquePort: number;
+  /** The web inbox's address (`http://127.0.0.1:8025/`). */
+  inboxUrl: string;
 }
 
 type Step = [name: string, run: () => Promise<string>];
@@ -65,6 +67,27 @@ export async function tour(ports: TourPorts, say: (line: string) => void): Promi
       await s.quit();
       if (!got.endsWith(body.replace(/\n/g, '\r\n'))) throw new Error('the message came back different');
       return `sent to ${r.accepted.join(', ')}, read back byte-exact over POP3 (APOP)`;
+    }],
+    ['web inbox', async () => {
+      const attachment = Buffer.from('%PDF-1.4\n% a tiny report from the tour\n');
+      await send({
+        server: '127.0.0.1', port: ports.smtpPort, tls: 'none', from: 'tour@example.test', rcpt: 'demo@example.test',
+        source: message({
+          headers: { From: 'netkit tour <tour@example.test>', To: 'demo@example.test', Subject: 'A report, with an attachment' },
+          body: { parts: [{ body: 'The report is attached.\n' }, { headers: [['Content-Type', 'application/pdf; name="report.pdf"'], ['Content-Disposition', 'attachment; filename="report.pdf"']], body: attachment }] },
+        }),
+      });
+      const pool = new Pool();
+      try {
+        const [snk, chunks] = sinks.table();
+        await request({ url: `${ports.inboxUrl}api/messages?q=attachment`, pool, sink: snk });
+        const list = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { subject: string; attachments: number }[] };
+        const m = list.messages[0];
+        if (!m || m.attachments !== 1) throw new Error('the message with its attachment is not in the inbox');
+        return `"${m.subject}" (1 attachment) is in the inbox: open ${ports.inboxUrl}`;
+      } finally {
+        await pool.close();
+      }
     }],
     ['inetd echo', async () => {
       const c = await connect('127.0.0.1', ports.echoPort);

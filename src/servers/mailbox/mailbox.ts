@@ -20,6 +20,8 @@ import { serve, type Served } from '../serve.js';
 import { MaildirStore, MemoryStore, type MailStore } from './store.js';
 import { smtpSession } from './smtp-in.js';
 import { pop3Session } from './pop3-out.js';
+import { Catalog } from './web/catalog.js';
+import { webInbox, type WebInbox, type WebInboxOptions } from './web/inbox.js';
 
 export interface MailboxOptions {
   /** @default '127.0.0.1' */
@@ -47,6 +49,8 @@ export interface MailboxOptions {
    * @default MAILBOX_MAX_CONNECTIONS (16)
    */
   maxConnections?: number;
+  /** Also serve the web inbox: true for 127.0.0.1:8025 (on `host`), or its options. @default false */
+  web?: boolean | WebInboxOptions;
 }
 
 /** Default live connections per protocol of a mailbox. */
@@ -58,6 +62,8 @@ export interface Mailbox {
   smtp: Served;
   pop3: Served;
   store: MailStore;
+  /** The web inbox, when `web` was asked for. */
+  web: WebInbox | null;
   close(): Promise<void>;
 }
 
@@ -74,8 +80,10 @@ async function loadUsers(users: MailboxOptions['users']): Promise<Map<string, st
 
 export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
   const users = await loadUsers(opts.users);
-  const store: MailStore =
+  const kept: MailStore =
     opts.store === 'memory' ? new MemoryStore() : typeof opts.store === 'object' ? opts.store : new MaildirStore(opts.dir ?? join(tmpdir(), 'netkit-mailbox'));
+  const catalog = opts.web ? new Catalog(kept, [...users.keys()]) : null;
+  const store = catalog?.observed() ?? kept;
   const hostname = opts.hostname ?? 'localhost';
   const host = opts.host ?? '127.0.0.1';
   const maxConnections = checkInteger('maxConnections', opts.maxConnections, { min: 1 }, MAILBOX_MAX_CONNECTIONS);
@@ -91,5 +99,12 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
     await smtp.close();
     throw e;
   }
-  return { smtp, pop3, store, close: async () => void (await Promise.all([smtp.close(), pop3.close()])) };
+  let web: WebInbox | null = null;
+  try {
+    if (catalog) web = await webInbox(catalog, { host, ...(typeof opts.web === 'object' ? opts.web : {}) });
+  } catch (e) {
+    await Promise.all([smtp.close(), pop3.close()]);
+    throw e;
+  }
+  return { smtp, pop3, store, web, close: async () => void (await Promise.all([smtp.close(), pop3.close(), web?.close()])) };
 }
