@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * declare const io: any;
+ * declare const size: number;
+ * declare const bytesSoFar: number;
  * const bar = progressBar(io.stderr);
  * bar.start(size);            // size in bytes, or undefined when unknown
  * bar.update(bytesSoFar);

@@ -8,6 +8,8 @@
  *
  * @example
  * ```ts
+ * declare const fileSink: ltn12.Sink;
+ * declare const total: number;
  * const sink = progressSink(fileSink, (line) => process.stderr.write(`\r${line}`), total);
  * ```
  */

@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * declare const consume: any;
  * const d = await connectBulk('127.0.0.1', 30001, { timeout: 60000 });
  * for (let c; (c = await d.receive()) !== null;) consume(c);
  * await d.close();
