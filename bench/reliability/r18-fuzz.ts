@@ -240,6 +240,56 @@ function saveRegression(name: string, input: unknown, seed: number, error: strin
   writeFileSync(f, `${JSON.stringify(list, null, 1)}\n`);
 }
 
+/** What one fuzzing session found. */
+export interface Fuzzed {
+  properties: number;
+  runs: number;
+  replayed: number;
+  /** One line per failing property or stored regression that still fails. */
+  failures: string[];
+}
+
+/**
+ * Replays every stored regression, then checks every property with
+ * fast-check for `seconds` in all from `seed`; a new failure is saved to
+ * `testkit/corpus/regressions/` (unless `save` is false) and reported.
+ * `test/hostile/properties.test.ts` runs this in `npm test` for a few seconds.
+ */
+export async function fuzz(seed: number, seconds: number, save = true): Promise<Fuzzed> {
+  const live = await livePair();
+  const props = [...properties(live), ...ftpProperties(live)];
+  const out: Fuzzed = { properties: props.length, runs: 0, replayed: 0, failures: [] };
+  try {
+    for (const p of props) {
+      for (const input of regressions(p.name)) {
+        out.replayed++;
+        try {
+          await p.check(input);
+        } catch (err) {
+          out.failures.push(`${p.name}: stored regression still fails: ${(err as Error).message}`);
+        }
+      }
+      const r = await fc.check(fc.asyncProperty(p.arb, async (v) => void (await p.check(v))), {
+        seed,
+        numRuns: 1_000_000,
+        interruptAfterTimeLimit: (seconds * 1000) / props.length,
+        markInterruptAsFailure: false,
+      });
+      out.runs += r.numRuns;
+      if (r.failed) {
+        const input = r.counterexample?.[0];
+        const why = r.errorInstance instanceof Error ? r.errorInstance.message : String(r.errorInstance);
+        out.failures.push(`${p.name} FAILED (seed ${r.seed}, path ${r.counterexamplePath}): ${why}\n  input ${JSON.stringify(serialize(input)).slice(0, 300)}`);
+        if (save) saveRegression(p.name, input, r.seed, why);
+      }
+      await live.renew();
+    }
+  } finally {
+    await live.close();
+  }
+  return out;
+}
+
 export const spec: FigureSpec = {
   id: 'R-18',
   budgetMs: 120_000,
@@ -247,38 +297,8 @@ export const spec: FigureSpec = {
     const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : inCI() ? 20261124 : Math.floor(Math.random() * 2 ** 31);
     const seconds = Number(process.env.FUZZ_SECONDS ?? (inCI() ? 30 : 60));
     process.stderr.write(`R-18 seed ${seed} (FUZZ_SEED=${seed} repeats this run), ${seconds} s\n`);
-    const live = await livePair();
-    const props = [...properties(live), ...ftpProperties(live)];
-    let failures = 0;
-    let runs = 0;
-    let replayed = 0;
-    for (const p of props) {
-      for (const input of regressions(p.name)) {
-        replayed++;
-        try {
-          await p.check(input);
-        } catch (err) {
-          failures++;
-          process.stderr.write(`R-18 ${p.name}: stored regression still fails: ${(err as Error).message}\n`);
-        }
-      }
-      const out = await fc.check(fc.asyncProperty(p.arb, async (v) => void (await p.check(v))), {
-        seed,
-        numRuns: 1_000_000,
-        interruptAfterTimeLimit: (seconds * 1000) / props.length,
-        markInterruptAsFailure: false,
-      });
-      runs += out.numRuns;
-      if (out.failed) {
-        failures++;
-        const input = out.counterexample?.[0];
-        const why = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
-        process.stderr.write(`R-18 ${p.name} FAILED (seed ${out.seed}, path ${out.counterexamplePath}): ${why}\n  input ${JSON.stringify(serialize(input)).slice(0, 300)}\n`);
-        saveRegression(p.name, input, out.seed, why);
-      }
-      await live.renew();
-    }
-    await live.close();
-    return [{ name: 'R-18 fuzz-failures', value: failures, unit: '', pass: '==', threshold: 0, detail: `${props.length} properties, ${runs} runs in ${seconds} s, seed ${seed}, ${replayed} stored regressions` }];
+    const r = await fuzz(seed, seconds);
+    for (const f of r.failures) process.stderr.write(`R-18 ${f}\n`);
+    return [{ name: 'R-18 fuzz-failures', value: r.failures.length, unit: '', pass: '==', threshold: 0, detail: `${r.properties} properties, ${r.runs} runs in ${seconds} s, seed ${seed}, ${r.replayed} stored regressions` }];
   },
 };

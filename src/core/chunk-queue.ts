@@ -11,8 +11,8 @@
  * @example
  * ```ts
  * const q = new ChunkQueue();
- * q.push(Buffer.from('ab'));
- * q.push(Buffer.from('c\nd'));
+ * q.push(Buffer.from('ab'), false);
+ * q.push(Buffer.from('c\nd'), false);
  * assert.equal(q.findLf(), 2);
  * assert.equal(q.take(3).toString(), 'abc');
  * assert.equal(q.length, 2);

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * declare const sock: socket.TcpClient;
  * import { TimeoutError } from 'netkit/core';
  * try { await sock.receive('*l'); }
  * catch (err) { if (err instanceof TimeoutError) console.log('got so far:', err.partial); }

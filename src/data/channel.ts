@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
  * await sendValue(client, { hello: 'world', n: 1n });
  * const reply = await receiveValue(client, { maxBytes: 1 << 20 });
  * ```

@@ -25,7 +25,7 @@
  * ```ts
  * const a: any = { n: 1n, when: new Date(0), tags: new Set(['x']) };
  * a.self = a;
- * const b = deserialize(serialize(a));
+ * const b = deserialize(serialize(a)) as any;
  * assert.equal(b.self, b);
  * ```
  */

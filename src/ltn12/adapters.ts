@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import { pipeline } from 'node:stream/promises';
+ * import fs from 'node:fs';
  * await pipeline(fs.createReadStream('in'), toTransform(mime.encode('base64')), fs.createWriteStream('out'));
  * ```
  */

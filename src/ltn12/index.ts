@@ -14,6 +14,7 @@
  *
  * @example
  * ```ts
+ * declare const upper: any;
  * import { ltn12 } from 'netkit';
  * const [snk, chunks] = ltn12.sink.table();
  * await ltn12.pump.all(ltn12.source.chain(ltn12.source.string('hi'), upper), snk);

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * declare const src: ltn12.Source;
+ * declare const snk: ltn12.Sink;
  * try { await pump.all(src, snk); }
  * catch (err) { if (err instanceof PumpError && err.side === 'source') console.log(err.cause); }
  * ```

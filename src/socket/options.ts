@@ -21,6 +21,7 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
  * client.setOption('tcp-nodelay', true);
  * assert.equal(client.getOption('tcp-nodelay'), true);
  * assert.throws(() => client.setOption('tcp-keepcnt', 3), { code: 'unsupported' });

@@ -12,6 +12,8 @@
  *
  * @example
  * ```ts
+ * declare const server: socket.TcpServer;
+ * declare const clients: socket.TcpClient[];
  * const { readable, timedOut } = await socket.select([server, ...clients], null, 1000);
  * for (const s of readable) if (s === server) clients.push(await server.accept());
  * ```

@@ -10,6 +10,8 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
+ * declare const out: string;
  * await ltn12.pump.all(socket.source('until-closed', client), ltn12.sink.file(out));
  * ```
  */

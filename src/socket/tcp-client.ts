@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * declare const port: number;
  * import { socket } from 'netkit';
  * const c = await socket.connect('127.0.0.1', port);
  * c.setTimeout(5000);

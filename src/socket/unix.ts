@@ -10,6 +10,8 @@
  *
  * @example
  * ```ts
+ * import { join } from 'node:path';
+ * declare const dir: string;
  * const path = join(dir, 'app.sock');
  * const server = await socket.unix.bind(path);
  * const client = await socket.unix.connect(path);

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * declare const sink: ltn12.Sink;
  * const getter = await schemes.http!();
  * await getter({ url: 'http://127.0.0.1:8080/', headers: [], headOnly: false, insecure: false, open: () => sink });
  * ```

@@ -105,6 +105,7 @@ export interface DownloadOptions {
  *
  * @example
  * ```ts
+ * declare const bar: any;
  * const { bytes, size } = await download('ftp://127.0.0.1:2121/big.iso', ltn12.sink.file('big.iso'), {
  *   onStart: (size) => bar.start(size), onProgress: (n) => bar.update(n),
  * });

@@ -19,6 +19,10 @@
  *
  * @example
  * ```ts
+ * declare const control: any;
+ * declare const settings: any;
+ * declare const state: any;
+ * declare const finalReply: any;
  * const data = await openData(control, settings, state);
  * await control.tp.command('RETR', 'file.bin');
  * await finalReply(control.tp, '1..');

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { ArgumentError, ClosedError, LimitError, NetError, ProtocolError, ReplyError, TimeoutError } from '../../core/errors.js';
 import { sink as sinks, source as sources } from '../../ltn12/index.js';
 import { dataServer, pasvNumbers, scriptedFtp, type FtpScript } from '../../../testkit/ftp-scripted.js';
+import { bytesOf, loadCorpus } from '../../../testkit/corpus.js';
 import { connect, download, get, list, put, parseListLine, parseMlsdLine, isSafeName } from './index.js';
 import { MAX_PRELIMINARY_REPLIES } from './control.js';
 
@@ -34,34 +35,21 @@ const pasvTo = (payload: string | Buffer, opts: { hold?: boolean } = {}) => asyn
 };
 
 const vectors: Vector[] = [
-  ...[
-    ['octet above 255', '227 Entering Passive Mode (127,0,0,256,4,1).'],
-    ['port 0', '227 Entering Passive Mode (127,0,0,1,0,0).'],
-    ['port 65536 (p1 = 256)', '227 Entering Passive Mode (127,0,0,1,256,0).'],
-    ['negative number', '227 Entering Passive Mode (127,0,0,1,-4,1).'],
-    ['five numbers', '227 Entering Passive Mode (127,0,0,1,4).'],
-    ['no numbers', '227 Entering Passive Mode.'],
-    ['seven numbers', '227 Entering Passive Mode (1,127,0,0,1,4,1).'],
-    ['huge number', '227 Entering Passive Mode (127,0,0,1,4,99999999999).'],
-  ].map(([what, reply]): Vector => ({
-    id: 'FC-02', what: `PASV ${what}`,
-    script: async () => ({ replies: { PASV: `${reply}\r\n` } }),
-    run: (port) => get({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T }),
-    error: ProtocolError,
-  })),
-  ...[
-    ['port 99999', '229 Entering Extended Passive Mode (|||99999|)'],
-    ['port 0', '229 Entering Extended Passive Mode (|||0|)'],
-    ['mixed delimiters', '229 Entering Extended Passive Mode (|!|4000|)'],
-    ['digit delimiter', '229 Entering Extended Passive Mode (111400001)'],
-    ['no port', '229 Entering Extended Passive Mode (||||)'],
-    ['no parentheses', '229 Entering Extended Passive Mode |||4000|'],
-  ].map(([what, reply]): Vector => ({
-    id: 'FC-03', what: `EPSV ${what}`,
-    script: async () => ({ replies: { EPSV: `${reply}\r\n` } }),
-    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
-    error: ProtocolError,
-  })),
+  // FC-02 / FC-03 (and FC-07 for the huge ones): every refused PASV and EPSV reply of the corpus (testkit/corpus/ftp-pasv.json).
+  ...loadCorpus('ftp-pasv')
+    .filter((c) => 'error' in c.expect && c.expect.error === 'protocol')
+    .map((c): Vector => {
+      const reply = bytesOf(c.bytes).toString('latin1');
+      const epsv = c.with === 'epsv';
+      return {
+        id: epsv ? 'FC-03' : 'FC-02', what: c.id.replace(/^FC-0[23] /, ''),
+        script: async () => ({ replies: { [epsv ? 'EPSV' : 'PASV']: `${reply}\r\n` } }),
+        run: (port) => get({ host: '127.0.0.1', port, path: 'f', ...(epsv ? {} : { extended: false }), timeout: T }),
+        // Over the wire a reply line past the 8192-byte default (`maxLineBytes`) is a LimitError first.
+        error: reply.length > 8192 ? LimitError : ProtocolError,
+        wholeOnly: reply.length > 4096,
+      };
+    }),
   ...[
     ['CRLF in the URL path (%0d%0a)', (p: number) => get(`ftp://127.0.0.1:${p}/a%0d%0aDELE%20x`)],
     ['LF in the URL path', (p: number) => get(`ftp://127.0.0.1:${p}/a%0aDELE%20x`)],

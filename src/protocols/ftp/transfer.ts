@@ -17,6 +17,9 @@
  *
  * @example
  * ```ts
+ * declare const control: any;
+ * declare const opts: any;
+ * declare const state: any;
  * const { bytes } = await receive(control, opts, state, 'RETR', 'big.iso', sink.file('big.iso'), {});
  * ```
  */

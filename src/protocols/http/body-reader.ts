@@ -13,6 +13,8 @@
  *
  * @example
  * ```ts
+ * declare const sock: socket.TcpClient;
+ * declare const head: any;
  * const [sink, chunks] = ltn12.sink.table();
  * const { reusable } = await readBody(sock, head.framing, sink);
  * ```

@@ -9,6 +9,8 @@
  *
  * @example
  * ```ts
+ * declare const sock: socket.TcpClient;
+ * declare const head: any;
  * await writeRequest(sock, head, { source: ltn12.source.file('big.iso') }); // chunked
  * ```
  */

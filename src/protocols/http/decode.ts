@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * declare const userSink: ltn12.Sink;
  * const sink = decodingSink(['gzip'], userSink);   // Content-Encoding: gzip
  * ```
  */

@@ -20,7 +20,11 @@
  *
  * @example
  * ```ts
- * const r = await exchange(ctx, target, { method: 'GET', fields, ... }, (head) => ({ sink }));
+ * declare const ctx: any;
+ * declare const target: any;
+ * declare const fields: any;
+ * declare const sink: ltn12.Sink;
+ * const r = await exchange(ctx, target, { method: 'GET', requestTarget: '/', fields, close: false }, (head) => ({ sink }));
  * ```
  */
 import { ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * declare const sock: socket.TcpClient;
  * await sock.send('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
  * const head = await readHead(sock, { method: 'GET' });
  * head.code; // 200

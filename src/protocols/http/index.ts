@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * declare const ca: string;
  * import { http, ltn12 } from 'netkit';
  * const { code, body } = await http.request('http://127.0.0.1:8080/index.html');
  * await http.request({ url: 'https://localhost:8443/big.bin', sink: ltn12.sink.file('big.bin'), ca });

@@ -10,6 +10,8 @@
  *
  * @example
  * ```ts
+ * declare const url: string;
+ * declare const sink: ltn12.Sink;
  * const pool = new Pool({ idleTimeout: 2000 });
  * await http.request({ url, sink, pool });
  * await pool.close();

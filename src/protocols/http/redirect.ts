@@ -16,6 +16,9 @@
  *
  * @example
  * ```ts
+ * declare const headers: any;
+ * declare const body: any;
+ * declare const head: any;
  * const next = planRedirect({ url: 'http://a/x', method: 'POST', headers, body }, head);
  * next?.method; // 'GET' after a 303
  * ```

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * declare const ca: string;
  * const conn = await openConnection({ target: resolveTarget('https://localhost:8443/'), timeout: 5000, tls: { ca } });
  * ```
  */

@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * declare const ca: string;
  * const s = await connect({ server: 'localhost', port: 110, user: 'alice', password: 'secret', tls: 'stls', tlsOptions: { ca } });
  * ```
  */

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * declare const session: pop3.Pop3Session;
  * for (const m of await listHeaders(session)) console.log(m.n, m.from, m.subject);
  * ```
  */

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * declare const user: string;
+ * declare const password: string;
  * import { pop3 } from 'netkit';
  * const s = await pop3.connect({ server: 'localhost', user, password, tls: 'stls' });
  * ```

@@ -5,6 +5,10 @@
  *
  * @example
  * ```ts
+ * declare const from: string;
+ * declare const rcpt: string[];
+ * declare const headers: any;
+ * declare const body: any;
  * import { smtp } from 'netkit';
  * await smtp.send({ server: 'mail.example', from, rcpt, source: smtp.message({ headers, body }) });
  * ```

@@ -16,6 +16,8 @@
  *
  * @example
  * ```ts
+ * declare const headers: any;
+ * declare const body: any;
  * const s = await open({ server: '127.0.0.1', port: 2525 });
  * await s.greet('client.example');
  * const r = await s.send({ from: 'a@x', rcpt: ['b@y'] }, message({ headers, body }));

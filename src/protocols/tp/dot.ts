@@ -14,6 +14,7 @@
  *
  * @example
  * ```ts
+ * declare const conn: tp.TextConn;
  * await pump.all(source.string('hello\n.dot line'), dotSink(conn));
  * // sends 'hello\r\n..dot line\r\n.\r\n'
  * ```

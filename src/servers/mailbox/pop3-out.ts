@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * declare const users: any;
+ * declare const store: any;
  * const locks = new Set<string>();
  * await serve({ port: 1100 }, (client) => pop3Session(client, { users, store, locks, hostname: 'localhost' }));
  * ```

@@ -10,7 +10,9 @@
  *
  * @example
  * ```ts
- * await serve({ port: 2525 }, (client) => smtpSession(client, { users, store, hostname: 'localhost' }));
+ * declare const users: ReadonlyMap<string, string>;
+ * declare const store: Parameters<typeof smtpSession>[1]['store'];
+ * await serve({ port: 2525 }, (client) => smtpSession(client, { users, store, hostname: 'localhost', requireAuth: false, maxMessageBytes: 10 * 1024 * 1024 }));
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';

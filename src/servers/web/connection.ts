@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * declare const context: any;
  * await servers.serve({ port: 0, idleTimeout: null }, (client) => serveConnection(client, context));
  * ```
  */

@@ -24,6 +24,7 @@
  *
  * @example
  * ```ts
+ * import { realpath } from 'node:fs/promises';
  * const store = new FileStore(await realpath('www'), { index: 'index.html' });
  * const r = await store.lookup({ segments: [], trailingSlash: true, query: '', dotfile: false });
  * if (r.kind === 'file') console.log(r.file.contentType, r.file.size);

@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
  * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000 });
  * for (let head; (head = await reader.next()) !== null; ) console.log(head.method, head.target);
  * ```

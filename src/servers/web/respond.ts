@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
  * await sendSimple(client, 404, { close: false, head: false });
  * ```
  */
