@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { pump, sink, source } from '../../ltn12/index.js';
 import { connect, sink as socketSink, source as socketSource } from '../../socket/index.js';
-import { UsageError, parseOptions, parsePort, type Command } from '../command.js';
+import { isReset, isTimeout } from '../errors.js';
+import { UsageError, parseOptions, parsePort, whenAborted, type Command } from '../command.js';
+import { formatServer } from '../address.js';
 
 export const connectCommand: Command = {
   summary: 'connect stdin and stdout to a TCP (or TLS) peer, like netcat',
@@ -23,7 +25,9 @@ export const connectCommand: Command = {
     const timeout = values.timeout === undefined ? null : Number(values.timeout);
     if (timeout !== null && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds');
     const tls = values.tls ? { rejectUnauthorized: values.insecure !== true } : undefined;
-    const client = await connect(positionals[0]!, parsePort(positionals[1], 0), { tls, timeout: timeout ?? 30_000 });
+    const port = parsePort(positionals[1], 0);
+    const where = formatServer({ host: positionals[0]!, port });
+    const client = await Promise.race([whenAborted(io.signal), connect(positionals[0]!, port, { tls, timeout: timeout ?? 30_000, signal: io.signal })]);
     client.setTimeout(timeout);
     const stdout = sink.toWritable(io.stdout as unknown as Writable, { end: false });
     try {
@@ -35,17 +39,20 @@ export const connectCommand: Command = {
         }
         return 0;
       }
-      let uploaded = false;
-      const upload = pump.all(source.fromReadable(io.stdin as Readable), socketSink('keep-open', client)).then(() => {
-        uploaded = true;
-        client.shutdown('send');
-      });
-      upload.catch(() => {}); // once the peer has closed, a failing upload no longer matters
-      await pump.all(socketSource('until-closed', client), stdout);
-      // The peer closed first: stop reading a terminal that would keep the process alive.
-      if (!uploaded) (io.stdin as Readable).destroy?.();
+      const upload = pump.all(source.fromReadable(io.stdin as Readable), socketSink('keep-open', client)).then(() => client.shutdown('send'));
+      const download = pump.all(socketSource('until-closed', client), stdout);
+      // The download ends the command: at the peer's close (0), or at once on a reset, a timeout
+      // or Ctrl-C; an upload failing because the peer went away adds nothing to that.
+      upload.catch(() => {});
+      await Promise.race([download, whenAborted(io.signal)]);
       return 0;
+    } catch (err) {
+      if (isTimeout(err)) throw new Error(`nothing from ${where} for ${timeout ?? 30_000} ms (--timeout)`);
+      if (isReset(err)) throw new Error(`${where} reset the connection`);
+      throw err;
     } finally {
+      // Stop reading a terminal or pipe that would keep the process alive.
+      (io.stdin as Readable).destroy?.();
       await client.close();
     }
   },

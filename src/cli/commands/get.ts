@@ -22,6 +22,24 @@ import { schemes } from '../get/schemes.js';
 const USAGE = `usage: netkit get URL [-o FILE|-] [-I] [-H 'Name: value']... [-d DATA|@FILE] [-X METHOD] [--proxy URL] [-k] [--timeout ms]
   schemes: ${Object.keys(schemes).join(', ')}`;
 
+/** A URL without a scheme (`example.test/x`, `localhost:8080/x`) is taken as `http://`, as curl does. */
+export function withScheme(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
+}
+
+/**
+ * Standard output is a terminal and nobody asked for `-o -`: a body with a NUL byte (binary,
+ * as curl judges it) is refused before any of it is printed, since it can garble the terminal.
+ */
+function refuseBinary(out: Sink): Sink {
+  return async (chunk) => {
+    if (chunk !== null && chunk.includes(0)) {
+      throw new Error('binary output can mess up your terminal: save it with -o FILE, or print it anyway with -o -');
+    }
+    await out(chunk);
+  };
+}
+
 export const getCommand: Command = {
   summary: 'download a URL to a file or standard output (progress bar on a terminal)',
   usage: USAGE,
@@ -32,7 +50,7 @@ export const getCommand: Command = {
       insecure: { type: 'boolean', short: 'k' }, timeout: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expected one URL');
-    const url = positionals[0]!;
+    const url = withScheme(positionals[0]!);
     const scheme = parse(url).scheme ?? '';
     const load = schemes[scheme];
     if (!load) throw new UsageError(`unsupported URL scheme '${scheme}' (supported: ${Object.keys(schemes).join(', ')})`);
@@ -43,7 +61,7 @@ export const getCommand: Command = {
     });
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds');
-    const data = values.data?.startsWith('@') ? await readFile(values.data.slice(1), 'utf8') : values.data;
+    const data = values.data?.startsWith('@') ? await readFile(values.data.slice(1)) : values.data;
     const toFile = values.output !== undefined && values.output !== '-';
     let opened: Sink | undefined;
     const bar = progress(io.stderr, { signal: io.signal });
@@ -55,7 +73,8 @@ export const getCommand: Command = {
         timeout, signal: io.signal, env: io.env,
         open: ({ total }) => {
           bar.total = total;
-          opened = bar.sink(toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false }));
+          const out = toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false });
+          opened = bar.sink(values.output === undefined && io.stdout.isTTY ? refuseBinary(out) : out);
           return opened;
         },
       });

@@ -3,8 +3,29 @@
  * runs PROGRAM for each connection with the connection on its stdin and
  * stdout, until interrupted. No shell is involved: ARGS go to PROGRAM as given.
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { inetd } from '../../servers/index.js';
 import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } from '../command.js';
+
+/**
+ * Fails at start, in words, when PROGRAM cannot be run: a path that does not exist or is not
+ * executable, or a name found on no PATH entry (without this every client is closed silently).
+ */
+export async function checkProgram(program: string, path: string | undefined): Promise<void> {
+  const candidates = program.includes('/') ? [program] : (path ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  for (const file of candidates) {
+    try {
+      if (!(await stat(file)).isFile()) continue;
+      await access(file, constants.X_OK);
+      return;
+    } catch (err) {
+      if (program.includes('/') && (err as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`cannot run ${program}: not executable`);
+    }
+  }
+  throw new Error(program.includes('/') ? `cannot run ${program}: no such program` : `cannot run ${program}: not found on PATH`);
+}
 
 export const inetdCommand: Command = {
   servesUntilInterrupted: true,
@@ -24,6 +45,7 @@ export const inetdCommand: Command = {
       return Number(v);
     };
     const [command, ...rest] = args.slice(dash + 1);
+    await checkProgram(command!, io.env.PATH);
     const srv = await inetd({
       host: values.host, port: parsePort(values.port, 23032), command: command!, args: rest, stderr: values.stderr === true,
       maxConnections: num(values.max, 50, '--max'), perHostLimit: num(values['per-host'], 10, '--per-host'),

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
 import { UsageError, abortable, parseOptions, parsePort, readAll, whenAborted, type Command, type Io } from '../command.js';
 import { promptSecret } from '../prompt.js';
+import { parseServer } from '../address.js';
 
 interface MailConfig {
   server?: string;
@@ -54,10 +55,10 @@ export const mailSend: Command = {
     const from = values.from ?? cfg.from ?? env.NETKIT_MAIL_FROM;
     const to = values.to ?? [];
     if (!from || to.length === 0) throw new UsageError('--from and at least one --to are needed');
-    const [host, portText] = (values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1').split(/:(?=\d+$)/);
     const tls = (values.tls ?? cfg.tls ?? env.NETKIT_SMTP_TLS) as MailConfig['tls'];
     if (tls !== undefined && !['starttls', 'implicit', 'none'].includes(tls)) throw new UsageError('--tls takes starttls, implicit or none');
-    const port = parsePort(portText ?? (cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port)), tls === 'implicit' ? 465 : 25);
+    const portText = cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port);
+    const { host, port } = parseServer(values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1', parsePort(portText, tls === 'implicit' ? 465 : 25));
     const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
     let password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
     if (user !== undefined && password === undefined) {
@@ -72,7 +73,7 @@ export const mailSend: Command = {
     // An interrupt during the transfer stops the message source before its end, so the final
     // dot is never sent; the connection is dropped (the server discards the partial message).
     const result = await Promise.race([whenAborted(io.signal), send({
-      server: host!, port, tls, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
+      server: host, port, tls, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
       rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
       source: abortable(message({ headers, body }), io.signal),
     })]);

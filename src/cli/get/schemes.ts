@@ -18,8 +18,8 @@ export interface GetRequest {
   method?: string;
   /** Extra header fields (`-H`). */
   headers: [string, string][];
-  /** Data to send (`-d`): for HTTP, a form POST. */
-  data?: string;
+  /** Data to send (`-d`): for HTTP, a form POST; `-d @FILE` gives the file's bytes as they are. */
+  data?: string | Uint8Array;
   proxy?: string;
   /** Only the response head (`-I`). */
   headOnly: boolean;
