@@ -94,6 +94,8 @@ export function explain(err: unknown): string {
   // ltn12's pump says which side failed ("source failed: …"): the user needs only what failed.
   let line = message.split('\n')[0]!.replace(/^(?:(?:source|sink|send) failed: )+/, '');
   if (err instanceof NetError && err.code === 'tls' && /certificate|self.signed/i.test(line)) line += `: ${CERT_HINT}`;
+  // The library names its option; on the command line it is a flag.
+  line = line.replace(/\(allowPlainAuth to override\)/, '(--allow-plain-auth to allow it)').replace(/\ballowPlainAuth\b/g, '--allow-plain-auth');
   if (err instanceof SyntaxError && /JSON/.test(line)) line = `not valid JSON: ${line}`;
   return escapeControls(line);
 }

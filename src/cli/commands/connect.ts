@@ -13,18 +13,32 @@ import { connect, sink as socketSink, source as socketSource } from '../../socke
 import { isReset, isTimeout } from '../errors.js';
 import { UsageError, parseOptions, parsePort, whenAborted, type Command } from '../command.js';
 import { formatServer } from '../address.js';
+import { tlsSettings } from '../tls.js';
 
 export const connectCommand: Command = {
   summary: 'connect stdin and stdout to a TCP (or TLS) peer, like netcat',
-  usage: 'usage: netkit connect HOST PORT [--tls [--insecure]] [--lines FILE] [--timeout ms]',
+  usage: [
+    'usage: netkit connect [options] HOST PORT',
+    '  Standard input goes to the peer and the peer to standard output; at the end of input',
+    '  the sending side is shut down and the output continues until the peer closes.',
+    '  --tls               speak TLS from the first byte (certificates are checked)',
+    '  --ca FILE           also trust the CA certificates in FILE (PEM)',
+    '  -k, --insecure      do not check the certificate at all (testing only)',
+    '  --lines FILE        send FILE a line at a time, printing the reply line to each',
+    '  --timeout MS        end (exit 1) when nothing arrives for MS milliseconds (default 30000)',
+    'exit: 0 the peer closed, 1 failure (refused, reset, timeout), 2 bad usage, 130 interrupted',
+    'example:',
+    "  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | netkit connect 127.0.0.1 8080",
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      tls: { type: 'boolean' }, insecure: { type: 'boolean' }, lines: { type: 'string' }, timeout: { type: 'string' },
+      tls: { type: 'boolean' }, ca: { type: 'string' }, insecure: { type: 'boolean', short: 'k' }, lines: { type: 'string' }, timeout: { type: 'string' },
     });
     if (positionals.length !== 2) throw new UsageError('expected HOST and PORT');
     const timeout = values.timeout === undefined ? null : Number(values.timeout);
     if (timeout !== null && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds');
-    const tls = values.tls ? { rejectUnauthorized: values.insecure !== true } : undefined;
+    if ((values.ca !== undefined || values.insecure) && !values.tls) throw new UsageError('--ca and --insecure go with --tls');
+    const tls = values.tls ? (await tlsSettings({ ca: values.ca, insecure: values.insecure }, 'implicit')).tlsOptions ?? {} : undefined;
     const port = parsePort(positionals[1], 0);
     const where = formatServer({ host: positionals[0]!, port });
     const client = await Promise.race([whenAborted(io.signal), connect(positionals[0]!, port, { tls, timeout: timeout ?? 30_000, signal: io.signal })]);

@@ -8,7 +8,14 @@ import { UsageError, parseOptions, type Command } from '../command.js';
 
 export const dnsCommand: Command = {
   summary: 'resolve a name to its addresses, or an address to its name',
-  usage: 'usage: netkit dns <name|address> [--timeout ms]',
+  usage: [
+    'usage: netkit dns [--timeout MS] NAME|ADDRESS',
+    '  A name: its addresses (A and AAAA); an address: its names (reverse lookup).',
+    '  --timeout MS        give up after MS milliseconds',
+    'exit: 0 found, 1 not found or failure, 2 bad usage, 130 interrupted',
+    'example:',
+    '  netkit dns localhost',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { timeout: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('expected one name or address');

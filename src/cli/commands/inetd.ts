@@ -30,7 +30,20 @@ export async function checkProgram(program: string, path: string | undefined): P
 export const inetdCommand: Command = {
   servesUntilInterrupted: true,
   summary: 'run a program per connection, stdin/stdout on the socket (a super-server)',
-  usage: 'usage: netkit inetd [--host 127.0.0.1] [--port 23032] [--max 50] [--per-host 10] [--time-limit ms] [--stderr] -- PROGRAM [ARGS…]',
+  usage: [
+    'usage: netkit inetd [options] -- PROGRAM [ARGS...]',
+    '  Runs PROGRAM for each connection, its stdin and stdout on the socket, until Ctrl-C',
+    '  (exit 0). No shell is involved: ARGS go to PROGRAM as given.',
+    '  --host ADDR         listen address (default 127.0.0.1; :: or ::1 for IPv6)',
+    '  --port N            listen port (default 23032; 0 picks a free one)',
+    '  --max N             most programs running at once (default 50)',
+    '  --per-host N        most at once per client address (default 10)',
+    '  --time-limit MS     kill a program after MS milliseconds (default 60000)',
+    '  --stderr            send the program\'s stderr to the client too',
+    'exit: 0 stopped by Ctrl-C, 1 failure (PROGRAM cannot run, port in use), 2 bad usage',
+    'example:',
+    '  netkit inetd --port 7000 -- /bin/cat',
+  ].join('\n'),
   async run(args, io) {
     const dash = args.indexOf('--');
     if (dash < 0 || dash === args.length - 1) throw new UsageError('give the program after --');

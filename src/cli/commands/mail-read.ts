@@ -8,25 +8,41 @@
 import { readFile } from 'node:fs/promises';
 import { connect, listHeaders, type Pop3Options, type Pop3Session } from '../../protocols/pop3/index.js';
 import { parseServer } from '../address.js';
+import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
 import { UsageError, parseOptions, parsePort, whenAborted, write, type Command, type Io } from '../command.js';
 
 const OPTIONS = {
-  server: { type: 'string' }, user: { type: 'string' }, tls: { type: 'string' }, config: { type: 'string' },
+  server: { type: 'string' }, user: { type: 'string' }, ...TLS_FLAGS, config: { type: 'string' },
   apop: { type: 'boolean' }, 'allow-plain-auth': { type: 'boolean' }, delete: { type: 'boolean' },
 } as const;
+
+const POP3_HELP = [
+  '  --server HOST[:PORT] POP3 server, [::1]:1100 for IPv6 (NETKIT_POP3_SERVER; default',
+  '                      127.0.0.1, port 110 or 995 with implicit)',
+  '  --user NAME         the mailbox user (NETKIT_POP3_USER)',
+  TLS_HELP,
+  '                      default none (NETKIT_POP3_TLS)',
+  '  --apop              log in with APOP instead of USER/PASS',
+  '  --allow-plain-auth  allow a password over a connection that is not encrypted',
+  '  --config FILE.json  settings as JSON: server, port, user, password, tls',
+  'password: NETKIT_POP3_PASSWORD or "password" in the config file',
+  'exit: 0 ok, 1 failure (the session is closed at once), 2 bad usage, 130 interrupted',
+].join('\n');
 
 async function session(values: Record<string, string | boolean | undefined>, io: Io) {
   const cfg = values.config ? (JSON.parse(await readFile(String(values.config), 'utf8')) as Record<string, unknown>) : {};
   const env = io.env;
-  const tls = (values.tls ?? cfg.tls ?? env.NETKIT_POP3_TLS) as Pop3Options['tls'];
-  if (tls !== undefined && !['implicit', 'stls', 'none'].includes(tls)) throw new UsageError('--tls takes implicit, stls or none');
+  const configured = cfg.tls ?? env.NETKIT_POP3_TLS;
+  const settings = await tlsSettings(values as Parameters<typeof tlsSettings>[0], 'none', configured);
+  const mode = values.tls === undefined && configured === undefined ? undefined : settings.mode;
+  const tls: Pop3Options['tls'] = mode === 'starttls' ? 'stls' : mode;
   const portFallback = cfg.port === undefined ? (tls === 'implicit' ? 995 : 110) : parsePort(String(cfg.port), 110);
   const { host, port } = parseServer(String(values.server ?? cfg.server ?? env.NETKIT_POP3_SERVER ?? '127.0.0.1'), portFallback);
   const user = (values.user ?? cfg.user ?? env.NETKIT_POP3_USER) as string | undefined;
   const password = (env.NETKIT_POP3_PASSWORD ?? cfg.password) as string | undefined;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
   const s = await Promise.race([whenAborted(io.signal), connect({
-    server: host, port, tls, user, password,
+    server: host, port, tls, tlsOptions: settings.tlsOptions, user, password,
     apop: values.apop === true, allowPlainAuth: values['allow-plain-auth'] === true,
   })]);
   return s;
@@ -55,7 +71,14 @@ async function withSession(values: Record<string, string | boolean | undefined>,
 
 export const mailList: Command = {
   summary: 'list waiting messages over POP3',
-  usage: 'usage: netkit mail list [--server HOST[:PORT]] [--user NAME] [--tls implicit|stls|none] [--apop] [--config FILE.json] [--allow-plain-auth]',
+  usage: [
+    'usage: netkit mail list --user NAME [options]',
+    '  Lists the waiting messages over POP3: number, size, sender, date and subject',
+    '  (decoded; control characters from the server are shown escaped).',
+    POP3_HELP,
+    'example:',
+    '  NETKIT_POP3_PASSWORD=secret netkit mail list --server 127.0.0.1:1100 --user alice --tls none --allow-plain-auth',
+  ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
     return withSession(values, io, async (s) => {
@@ -66,7 +89,14 @@ export const mailList: Command = {
 
 export const mailRead: Command = {
   summary: 'print message N over POP3 (--delete to delete it)',
-  usage: 'usage: netkit mail read N [--delete] [same options as mail list]',
+  usage: [
+    'usage: netkit mail read N --user NAME [--delete] [options]',
+    '  Prints message N over POP3 (control characters other than line ends are shown',
+    '  escaped); --delete deletes it afterwards.',
+    POP3_HELP,
+    'example:',
+    '  netkit mail read 1 --delete --server [::1]:995 --tls implicit --user alice',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, OPTIONS);
     const n = Number(positionals[0]);
