@@ -3,6 +3,7 @@
  * runs PROGRAM for each connection with the connection on its stdin and
  * stdout, until interrupted. No shell is involved: ARGS go to PROGRAM as given.
  */
+import { escapeControls } from '../text.js';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -63,7 +64,7 @@ export const inetdCommand: Command = {
       host: values.host, port: parsePort(values.port, 23032), command: command!, args: rest, stderr: values.stderr === true,
       maxConnections: num(values.max, 50, '--max'), perHostLimit: num(values['per-host'], 10, '--per-host'),
       timeLimit: num(values['time-limit'], 60_000, '--time-limit'),
-      onLog: (line) => io.stderr.write(`${line}\n`),
+      onLog: (line) => io.stderr.write(`${escapeControls(line)}\n`),
     });
     io.stdout.write(`inetd: ${command} on ${srv.address}:${srv.port}\n`);
     await untilInterrupted(io);

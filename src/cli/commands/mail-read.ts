@@ -5,6 +5,7 @@
  * `mail send`: options, `--config FILE.json`, or `NETKIT_POP3_SERVER`,
  * `NETKIT_POP3_USER`, `NETKIT_POP3_PASSWORD`, `NETKIT_POP3_TLS`.
  */
+import { escapeControls } from '../text.js';
 import { readFile } from 'node:fs/promises';
 import { connect, listHeaders, type Pop3Options, type Pop3Session } from '../../protocols/pop3/index.js';
 import { parseServer } from '../address.js';
@@ -82,7 +83,8 @@ export const mailList: Command = {
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
     return withSession(values, io, async (s) => {
-      for (const m of await listHeaders(s)) io.stdout.write(`${m.n}\t${m.size}\t${m.from}\t${m.date}\t${m.subject}\n`);
+      // Decoded headers are the sender's text: control sequences are shown, never obeyed.
+      for (const m of await listHeaders(s)) io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
     });
   },
 };
@@ -102,7 +104,9 @@ export const mailRead: Command = {
     const n = Number(positionals[0]);
     if (positionals.length !== 1 || !Number.isSafeInteger(n) || n < 1) throw new UsageError('expected one message number');
     return withSession(values, io, async (s) => {
-      await write(io.stdout, await s.retrieve(n));
+      const raw = await s.retrieve(n);
+      // On a terminal the message is shown with control characters escaped; piped, it stays byte-exact.
+      await write(io.stdout, io.stdout.isTTY ? escapeControls(raw.toString('utf8'), { newlines: true }) : raw);
       if (values.delete) await s.delete(n);
     });
   },

@@ -8,6 +8,7 @@
  * config file, or — when stdin is a terminal — a prompt that does not echo.
  * The body is read from stdin (after the prompt), or from `--body-file`.
  */
+import { escapeControls } from '../text.js';
 import { readFile } from 'node:fs/promises';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
 import { UsageError, abortable, parseOptions, parsePort, readAll, whenAborted, type Command, type Io } from '../command.js';
@@ -98,7 +99,7 @@ export const mailSend: Command = {
       source: abortable(message({ headers, body }), io.signal),
     })]);
     for (const a of result.accepted) io.stdout.write(`accepted ${a}\n`);
-    for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${r.reply}\n`);
+    for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${escapeControls(r.reply)}\n`);
     return result.rejected.length === 0 ? 0 : 1;
   },
 };

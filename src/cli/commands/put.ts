@@ -7,6 +7,7 @@
  * URL, from `NETKIT_FTP_PASSWORD`, or — on a terminal — a prompt that does
  * not echo; without a user the login is anonymous.
  */
+import { escapeControls } from '../text.js';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -87,7 +88,7 @@ export const putCommand: Command = {
       throw err;
     }
     bar.done();
-    await write(io.stdout, `sent ${result.bytes} bytes to ${path}: ${result.reply.text.split('\n').pop()}\n`);
+    await write(io.stdout, `sent ${result.bytes} bytes to ${path}: ${escapeControls(result.reply.text.split('\n').pop() ?? '')}\n`);
     return 0;
   },
 };
