@@ -98,15 +98,17 @@ test('get -d @FILE sends the file\'s bytes as they are; a URL without a scheme i
   }
 });
 
-test('mail send --server accepts [::1]:PORT and a bare ::1', { timeout: 60_000 }, async () => {
+test('mail send --server accepts [::1]:PORT and a bare ::1; without --subject there is no Subject header', { timeout: 60_000 }, async () => {
   const seen: string[] = [];
+  const data: string[] = [];
   const server = new SMTPServer({
     disableReverseLookup: true,
     logger: false,
     authOptional: true,
     onData(stream, session, done) {
-      stream.resume();
-      stream.on('end', () => (seen.push(session.remoteAddress), done()));
+      let text = '';
+      stream.on('data', (d: Buffer) => (text += d));
+      stream.on('end', () => (seen.push(session.remoteAddress), data.push(text), done()));
     },
   });
   await new Promise<void>((r) => server.listen(0, '::1', r));
@@ -118,6 +120,7 @@ test('mail send --server accepts [::1]:PORT and a bare ::1', { timeout: 60_000 }
     const bare = await runCli([...args, '--server', '::1'], { NETKIT_SMTP_PORT: String(port) }, 'hi\n');
     assert.equal(bare.code, 0, bare.err);
     assert.deepEqual(seen, ['::1', '::1']);
+    assert.doesNotMatch(data[0]!, /^Subject:/im, 'no empty Subject header');
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }

@@ -88,7 +88,7 @@ export const mailSend: Command = {
     }
     const headers: [string, string][] = [['From', from], ['To', to.join(', ')]];
     if (values.cc?.length) headers.push(['Cc', values.cc.join(', ')]);
-    headers.push(['Subject', values.subject ?? '']);
+    if (values.subject !== undefined) headers.push(['Subject', values.subject]); // no --subject, no Subject header
     const text = await readBody(io, values['body-file']);
     const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
     // An interrupt during the transfer stops the message source before its end, so the final
