@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { fromReadable, file as fileSource } from '../../ltn12/source.js';
 import { normalize, put, type FtpRequest } from '../../protocols/ftp/index.js';
 import { parse } from '../../url/index.js';
-import { UsageError, parseOptions, write, type Command } from '../command.js';
+import { UsageError, abortable, parseOptions, write, type Command } from '../command.js';
 import { promptSecret } from '../prompt.js';
 import { progress } from '../progress.js';
 import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
@@ -73,7 +73,7 @@ export const putCommand: Command = {
       source: file === '-' ? fromReadable(io.stdin as Readable) : fileSource(file, UPLOAD_BLOCK),
     };
     let sent = 0;
-    const counting = req.source!;
+    const counting = abortable(req.source!, io.signal);
     req.source = async () => {
       const chunk = await counting();
       if (chunk) bar.update((sent += chunk.length));
