@@ -125,9 +125,12 @@ export async function readAll(stream: NodeJS.ReadableStream, signal: AbortSignal
  * final dot of an interrupted message).
  */
 export function abortable(src: Source, signal: AbortSignal | undefined): Source {
+  const aborted = whenAborted(signal);
+  aborted.catch(() => {});
   return async () => {
     if (signal?.aborted) throw new AbortError('interrupted');
-    const chunk = await src();
+    // A source waiting for input (a terminal, an open pipe) is abandoned at once.
+    const chunk = await Promise.race([src(), aborted]);
     if (signal?.aborted) throw new AbortError('interrupted');
     return chunk;
   };

@@ -37,6 +37,17 @@ function systemError(err: unknown): SystemError | undefined {
   return found;
 }
 
+/** True when `err` is a timeout (a {@link NetError} with code 'timeout', as ltn12's pump passes it on). */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof NetError && err.code === 'timeout';
+}
+
+/** True when `err` (or one of its causes) says the peer reset the connection. */
+export function isReset(err: unknown): boolean {
+  const code = systemError(err)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || (err instanceof NetError && err.code === 'reset');
+}
+
 const hostPort = (host: string | undefined, port: number | undefined) =>
   host === undefined ? 'the peer' : `${host.includes(':') ? `[${host}]` : host}${port ? `:${port}` : ''}`;
 
@@ -80,8 +91,11 @@ export function explain(err: unknown): string {
     return `the server's certificate is not trusted (${sys?.message ?? code}): ${CERT_HINT}`;
   }
   const message = err instanceof Error ? err.message : String(err);
-  let line = message.split('\n')[0]!;
+  // ltn12's pump says which side failed ("source failed: …"): the user needs only what failed.
+  let line = message.split('\n')[0]!.replace(/^(?:(?:source|sink|send) failed: )+/, '');
   if (err instanceof NetError && err.code === 'tls' && /certificate|self.signed/i.test(line)) line += `: ${CERT_HINT}`;
+  // The library names its option; on the command line it is a flag.
+  line = line.replace(/\(allowPlainAuth to override\)/, '(--allow-plain-auth to allow it)').replace(/\ballowPlainAuth\b/g, '--allow-plain-auth');
   if (err instanceof SyntaxError && /JSON/.test(line)) line = `not valid JSON: ${line}`;
   return escapeControls(line);
 }

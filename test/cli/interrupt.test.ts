@@ -92,3 +92,19 @@ test('Ctrl-C during get on a terminal: exits 130, says it left a partial file, o
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Ctrl-C during put (kill -INT) exits 130 and says the remote file may be partial', { timeout: 30_000 }, async () => {
+  const { startFtpSrv } = await import('../../testkit/ftp-srv.js');
+  const srv = await startFtpSrv();
+  try {
+    const run = withPipes(['put', '-', `ftp://user@127.0.0.1:${srv.port}/partial.bin`], { NETKIT_FTP_PASSWORD: 'pass' });
+    run.type('x'.repeat(100_000)); // stdin stays open: the upload waits for more
+    assert.ok(await waitFor(() => existsSync(join(srv.root, 'partial.bin')), 20_000), 'the upload started');
+    run.child.kill('SIGINT');
+    assert.equal(await run.exit, 130, run.output());
+    assert.match(run.stderr(), /^netkit put: the remote file partial\.bin may be partial \(\d+ bytes sent\)$/m);
+    assert.match(run.stderr(), /^netkit put: interrupted$/m);
+  } finally {
+    await srv.close();
+  }
+});

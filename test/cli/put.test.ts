@@ -68,3 +68,17 @@ test('netkit get ftp://… downloads byte-exact to a file or stdout; -I shows SI
   assert.throws(() => readFileSync(missingOut), /ENOENT/);
   assert.equal((await runCli(['get', '-d', 'x=1', `ftp://127.0.0.1:${srv.port}/small.txt`])).code, 2);
 });
+
+test('netkit get ftp://…/dir/ prints the listing (names escaped); --active downloads in active mode', { timeout: 30_000 }, async () => {
+  writeFileSync(join(srv.root, 'listed.txt'), 'twelve bytes');
+  writeFileSync(join(srv.root, 'evil\x1b[2Jname'), 'x');
+  const env = { NETKIT_FTP_PASSWORD: 'pass' };
+  const listing = await runCli(['get', `ftp://user@127.0.0.1:${srv.port}/`], env);
+  assert.equal(listing.code, 0, listing.err);
+  assert.match(listing.out, /^- +12 \d{4}-\d\d-\d\d \d\d:\d\d +listed\.txt$/m);
+  assert.match(listing.out, /evil\\x1b\[2Jname$/m, 'a control sequence in a name is shown, not obeyed');
+  assert.ok(!listing.out.includes('\x1b'));
+  const active = await runCli(['get', '--active', `ftp://user@127.0.0.1:${srv.port}/listed.txt`], env);
+  assert.equal(active.code, 0, active.err);
+  assert.equal(active.out, 'twelve bytes');
+});

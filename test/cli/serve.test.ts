@@ -41,5 +41,5 @@ test('netkit serve: bad usage exits 2, a missing folder 1 with one line', async 
   assert.equal(missing.err.trim().split('\n').length, 1);
   const help = await runCli(['serve', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.out, /usage: netkit serve \[DIR\]/);
+  assert.match(help.out, /usage: netkit serve \[options\] \[DIR\]/);
 });

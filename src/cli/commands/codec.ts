@@ -27,7 +27,13 @@ async function stream(io: Io, file: string | undefined, f: Filter): Promise<numb
 
 export const encodeCommand: Command = {
   summary: 'encode stdin or a file as base64 or quoted-printable',
-  usage: 'usage: netkit encode <base64|qp> [file]',
+  usage: [
+    'usage: netkit encode base64|qp [FILE]',
+    '  Encodes FILE (or standard input) as base64 or quoted-printable, lines of 76.',
+    'exit: 0 ok, 1 failure (e.g. no such file), 2 bad usage',
+    'example:',
+    '  netkit encode base64 photo.jpg > photo.b64',
+  ].join('\n'),
   async run(args, io) {
     const { positionals } = parseOptions(args, {});
     if (positionals.length > 2) throw new UsageError('too many arguments');
@@ -38,7 +44,14 @@ export const encodeCommand: Command = {
 
 export const decodeCommand: Command = {
   summary: 'decode base64 or quoted-printable from stdin or a file',
-  usage: 'usage: netkit decode <base64|qp> [--strict] [file]',
+  usage: [
+    'usage: netkit decode base64|qp [--strict] [FILE]',
+    '  Decodes FILE (or standard input) from base64 or quoted-printable.',
+    '  --strict            fail (exit 1) on input that is not valid, instead of skipping it',
+    'exit: 0 ok, 1 failure, 2 bad usage',
+    'example:',
+    '  netkit decode base64 --strict photo.b64 > photo.jpg',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { strict: { type: 'boolean' } });
     if (positionals.length > 2) throw new UsageError('too many arguments');

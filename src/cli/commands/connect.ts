@@ -10,20 +10,38 @@ import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { pump, sink, source } from '../../ltn12/index.js';
 import { connect, sink as socketSink, source as socketSource } from '../../socket/index.js';
-import { UsageError, parseOptions, parsePort, type Command } from '../command.js';
+import { isReset, isTimeout } from '../errors.js';
+import { UsageError, parseOptions, parsePort, whenAborted, type Command } from '../command.js';
+import { formatServer } from '../address.js';
+import { tlsSettings } from '../tls.js';
 
 export const connectCommand: Command = {
   summary: 'connect stdin and stdout to a TCP (or TLS) peer, like netcat',
-  usage: 'usage: netkit connect HOST PORT [--tls [--insecure]] [--lines FILE] [--timeout ms]',
+  usage: [
+    'usage: netkit connect [options] HOST PORT',
+    '  Standard input goes to the peer and the peer to standard output; at the end of input',
+    '  the sending side is shut down and the output continues until the peer closes.',
+    '  --tls               speak TLS from the first byte (certificates are checked)',
+    '  --ca FILE           also trust the CA certificates in FILE (PEM)',
+    '  -k, --insecure      do not check the certificate at all (testing only)',
+    '  --lines FILE        send FILE a line at a time, printing the reply line to each',
+    '  --timeout MS        end (exit 1) when nothing arrives for MS milliseconds (default 30000)',
+    'exit: 0 the peer closed, 1 failure (refused, reset, timeout), 2 bad usage, 130 interrupted',
+    'example:',
+    "  printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | netkit connect 127.0.0.1 8080",
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      tls: { type: 'boolean' }, insecure: { type: 'boolean' }, lines: { type: 'string' }, timeout: { type: 'string' },
+      tls: { type: 'boolean' }, ca: { type: 'string' }, insecure: { type: 'boolean', short: 'k' }, lines: { type: 'string' }, timeout: { type: 'string' },
     });
     if (positionals.length !== 2) throw new UsageError('expected HOST and PORT');
     const timeout = values.timeout === undefined ? null : Number(values.timeout);
     if (timeout !== null && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds');
-    const tls = values.tls ? { rejectUnauthorized: values.insecure !== true } : undefined;
-    const client = await connect(positionals[0]!, parsePort(positionals[1], 0), { tls, timeout: timeout ?? 30_000 });
+    if ((values.ca !== undefined || values.insecure) && !values.tls) throw new UsageError('--ca and --insecure go with --tls');
+    const tls = values.tls ? (await tlsSettings({ ca: values.ca, insecure: values.insecure }, 'implicit')).tlsOptions ?? {} : undefined;
+    const port = parsePort(positionals[1], 0);
+    const where = formatServer({ host: positionals[0]!, port });
+    const client = await Promise.race([whenAborted(io.signal), connect(positionals[0]!, port, { tls, timeout: timeout ?? 30_000, signal: io.signal })]);
     client.setTimeout(timeout);
     const stdout = sink.toWritable(io.stdout as unknown as Writable, { end: false });
     try {
@@ -35,17 +53,20 @@ export const connectCommand: Command = {
         }
         return 0;
       }
-      let uploaded = false;
-      const upload = pump.all(source.fromReadable(io.stdin as Readable), socketSink('keep-open', client)).then(() => {
-        uploaded = true;
-        client.shutdown('send');
-      });
-      upload.catch(() => {}); // once the peer has closed, a failing upload no longer matters
-      await pump.all(socketSource('until-closed', client), stdout);
-      // The peer closed first: stop reading a terminal that would keep the process alive.
-      if (!uploaded) (io.stdin as Readable).destroy?.();
+      const upload = pump.all(source.fromReadable(io.stdin as Readable), socketSink('keep-open', client)).then(() => client.shutdown('send'));
+      const download = pump.all(socketSource('until-closed', client), stdout);
+      // The download ends the command: at the peer's close (0), or at once on a reset, a timeout
+      // or Ctrl-C; an upload failing because the peer went away adds nothing to that.
+      upload.catch(() => {});
+      await Promise.race([download, whenAborted(io.signal)]);
       return 0;
+    } catch (err) {
+      if (isTimeout(err)) throw new Error(`nothing from ${where} for ${timeout ?? 30_000} ms (--timeout)`);
+      if (isReset(err)) throw new Error(`${where} reset the connection`);
+      throw err;
     } finally {
+      // Stop reading a terminal or pipe that would keep the process alive.
+      (io.stdin as Readable).destroy?.();
       await client.close();
     }
   },

@@ -30,7 +30,14 @@ async function portOrAny(port: number): Promise<number> {
 export const demo: Command = {
   servesUntilInterrupted: true,
   summary: 'start the demo servers and run a tour of netkit (what npm start runs)',
-  usage: 'usage: netkit demo [--once]',
+  usage: [
+    'usage: netkit demo [--once]',
+    '  Starts the demo servers (web, mailbox, inetd) on loopback and runs a tour of netkit',
+    '  against them; then keeps serving until Ctrl-C (exit 0).',
+    '  --once              run the tour and exit',
+    'example:',
+    '  netkit demo --once',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { once: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError('unexpected arguments');

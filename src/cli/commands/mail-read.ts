@@ -7,57 +7,115 @@
  * `mail send`: options, `--config FILE.json`, or `NETKIT_POP3_SERVER`,
  * `NETKIT_POP3_USER`, `NETKIT_POP3_PASSWORD`, `NETKIT_POP3_TLS`.
  */
+import { escapeControls } from '../text.js';
 import { readFile } from 'node:fs/promises';
-import { connect, listHeaders, type Pop3Options } from '../../protocols/pop3/index.js';
-import { UsageError, parseOptions, parsePort, write, type Command, type Io } from '../command.js';
+import { connect, listHeaders, type Pop3Options, type Pop3Session } from '../../protocols/pop3/index.js';
+import { parseServer } from '../address.js';
+import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
+import { UsageError, parseOptions, parsePort, whenAborted, write, type Command, type Io } from '../command.js';
 import { showMessage } from './mail-view.js';
 
 const OPTIONS = {
-  server: { type: 'string' }, user: { type: 'string' }, tls: { type: 'string' }, config: { type: 'string' },
+  server: { type: 'string' }, user: { type: 'string' }, ...TLS_FLAGS, config: { type: 'string' },
   apop: { type: 'boolean' }, 'allow-plain-auth': { type: 'boolean' }, delete: { type: 'boolean' },
   raw: { type: 'boolean' }, save: { type: 'string' },
 } as const;
 
+const POP3_HELP = [
+  '  --server HOST[:PORT] POP3 server, [::1]:1100 for IPv6 (NETKIT_POP3_SERVER; default',
+  '                      127.0.0.1, port 110 or 995 with implicit)',
+  '  --user NAME         the mailbox user (NETKIT_POP3_USER)',
+  TLS_HELP,
+  '                      default none (NETKIT_POP3_TLS)',
+  '  --apop              log in with APOP instead of USER/PASS',
+  '  --allow-plain-auth  allow a password over a connection that is not encrypted',
+  '  --config FILE.json  settings as JSON: server, port, user, password, tls',
+  'password: NETKIT_POP3_PASSWORD or "password" in the config file',
+  'exit: 0 ok, 1 failure (the session is closed at once), 2 bad usage, 130 interrupted',
+].join('\n');
+
 async function session(values: Record<string, string | boolean | undefined>, io: Io) {
   const cfg = values.config ? (JSON.parse(await readFile(String(values.config), 'utf8')) as Record<string, unknown>) : {};
   const env = io.env;
-  const [host, portText] = String(values.server ?? cfg.server ?? env.NETKIT_POP3_SERVER ?? '127.0.0.1').split(/:(?=\d+$)/);
-  const tls = (values.tls ?? cfg.tls ?? env.NETKIT_POP3_TLS) as Pop3Options['tls'];
-  if (tls !== undefined && !['implicit', 'stls', 'none'].includes(tls)) throw new UsageError('--tls takes implicit, stls or none');
+  const configured = cfg.tls ?? env.NETKIT_POP3_TLS;
+  const settings = await tlsSettings(values as Parameters<typeof tlsSettings>[0], 'none', configured);
+  const mode = values.tls === undefined && configured === undefined ? undefined : settings.mode;
+  const tls: Pop3Options['tls'] = mode === 'starttls' ? 'stls' : mode;
+  const portFallback = cfg.port === undefined ? (tls === 'implicit' ? 995 : 110) : parsePort(String(cfg.port), 110);
+  const { host, port } = parseServer(String(values.server ?? cfg.server ?? env.NETKIT_POP3_SERVER ?? '127.0.0.1'), portFallback);
   const user = (values.user ?? cfg.user ?? env.NETKIT_POP3_USER) as string | undefined;
   const password = (env.NETKIT_POP3_PASSWORD ?? cfg.password) as string | undefined;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
-  return connect({
-    server: host!, port: parsePort(portText, tls === 'implicit' ? 995 : 110), tls, user, password,
+  const s = await Promise.race([whenAborted(io.signal), connect({
+    server: host, port, tls, tlsOptions: settings.tlsOptions, user, password,
     apop: values.apop === true, allowPlainAuth: values['allow-plain-auth'] === true,
-  });
+  })]);
+  return s;
+}
+
+/**
+ * Runs `work` on a logged-in session and says QUIT; on any failure (an
+ * `-ERR`, a timeout, Ctrl-C) the connection is closed at once, so the
+ * command never waits for the server to drop it.
+ */
+async function withSession(values: Record<string, string | boolean | undefined>, io: Io, work: (s: Pop3Session) => Promise<void>): Promise<number> {
+  const s = await session(values, io);
+  const drop = () => void s.conn.close().catch(() => {});
+  io.signal?.addEventListener('abort', drop, { once: true });
+  try {
+    await work(s);
+    await s.quit();
+    return 0;
+  } catch (err) {
+    await s.conn.close().catch(() => {});
+    throw err;
+  } finally {
+    io.signal?.removeEventListener('abort', drop);
+  }
 }
 
 export const mailList: Command = {
   summary: 'list waiting messages over POP3',
-  usage: 'usage: netkit mail list [--server HOST[:PORT]] [--user NAME] [--tls implicit|stls|none] [--apop] [--config FILE.json] [--allow-plain-auth]',
+  usage: [
+    'usage: netkit mail list --user NAME [options]',
+    '  Lists the waiting messages over POP3: number, size, sender, date and subject',
+    '  (decoded; control characters from the server are shown escaped).',
+    POP3_HELP,
+    'example:',
+    '  NETKIT_POP3_PASSWORD=secret netkit mail list --server 127.0.0.1:1100 --user alice --tls none --allow-plain-auth',
+  ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, OPTIONS);
-    const s = await session(values, io);
-    for (const m of await listHeaders(s)) io.stdout.write(`${m.n}\t${m.size}\t${m.from}\t${m.date}\t${m.subject}\n`);
-    await s.quit();
-    return 0;
+    return withSession(values, io, async (s) => {
+      // Decoded headers are the sender's text: control sequences are shown, never obeyed.
+      for (const m of await listHeaders(s)) io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
+    });
   },
 };
 
 export const mailRead: Command = {
   summary: 'show message N over POP3: parsed, --raw bytes, --save DIR attachments (--delete to delete it)',
-  usage: 'usage: netkit mail read N [--raw] [--save DIR] [--delete] [same options as mail list]',
+  usage: [
+    'usage: netkit mail read N --user NAME [--raw] [--save DIR] [--delete] [options]',
+    '  Shows message N over POP3, parsed: headers, the text part and a list of attachments',
+    '  (control characters are shown escaped).',
+    '  --raw               print the stored bytes instead (escaped on a terminal, byte-exact when piped)',
+    '  --save DIR          write the attachments into DIR (never overwriting a file)',
+    '  --delete            delete the message afterwards',
+    POP3_HELP,
+    'example:',
+    '  netkit mail read 1 --save attachments --server [::1]:995 --tls implicit --user alice',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, OPTIONS);
     const n = Number(positionals[0]);
     if (positionals.length !== 1 || !Number.isSafeInteger(n) || n < 1) throw new UsageError('expected one message number');
-    const s = await session(values, io);
-    const raw = await s.retrieve(n);
-    if (values.raw) await write(io.stdout, raw);
-    else await showMessage(raw, io.stdout, { saveDir: values.save });
-    if (values.delete) await s.delete(n);
-    await s.quit();
-    return 0;
+    return withSession(values, io, async (s) => {
+      const raw = await s.retrieve(n);
+      // --raw: on a terminal control characters are shown escaped; piped, the bytes stay exact.
+      if (values.raw) await write(io.stdout, io.stdout.isTTY ? escapeControls(raw.toString('utf8'), { newlines: true }) : raw);
+      else await showMessage(raw, io.stdout, { saveDir: values.save as string | undefined });
+      if (values.delete) await s.delete(n);
+    });
   },
 };

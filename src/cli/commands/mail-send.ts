@@ -8,10 +8,13 @@
  * config file, or — when stdin is a terminal — a prompt that does not echo.
  * The body is read from stdin (after the prompt), or from `--body-file`.
  */
+import { escapeControls } from '../text.js';
 import { readFile } from 'node:fs/promises';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
 import { UsageError, abortable, parseOptions, parsePort, readAll, whenAborted, type Command, type Io } from '../command.js';
 import { promptSecret } from '../prompt.js';
+import { parseServer } from '../address.js';
+import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
 
 interface MailConfig {
   server?: string;
@@ -38,26 +41,45 @@ async function readBody(io: Io, file: string | undefined): Promise<Buffer> {
 export const mailSend: Command = {
   summary: 'send a message over SMTP (body from stdin)',
   usage: [
-    'usage: netkit mail send --from ADDR --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…]',
-    '                        [--subject TEXT] [--attach FILE…] [--server HOST[:PORT]] [--user NAME]',
-    '                        [--tls starttls|implicit|none] [--config FILE.json] [--body-file FILE] [--allow-plain-auth]',
-    'password: NETKIT_SMTP_PASSWORD, the config file, or a prompt on a terminal; never on the command line',
+    'usage: netkit mail send --from ADDR --to ADDR [options] < body.txt',
+    '  Builds a message (body from standard input or --body-file) and sends it over SMTP;',
+    '  prints "accepted ADDR" or "rejected ADDR: reply" per recipient.',
+    '  --from ADDR         sender (also NETKIT_MAIL_FROM, "from" in the config)',
+    '  --to ADDR           recipient (repeatable); --cc ADDR, --bcc ADDR likewise',
+    '  --subject TEXT      the Subject (non-ASCII is encoded); none without it',
+    '  --attach FILE       attach FILE (repeatable)',
+    '  --body-file FILE    read the body from FILE instead of standard input',
+    '  --server HOST[:PORT] SMTP server, [::1]:2525 for IPv6 (NETKIT_SMTP_SERVER,',
+    '                      NETKIT_SMTP_PORT; default 127.0.0.1, port 25 or 465 with implicit)',
+    '  --user NAME         log in as NAME (NETKIT_SMTP_USER)',
+    TLS_HELP,
+    '                      default: STARTTLS when the server offers it (NETKIT_SMTP_TLS)',
+    '  --allow-plain-auth  allow logging in over a connection that is not encrypted',
+    '  --config FILE.json  settings as JSON: server, port, user, password, tls, from',
+    'password: NETKIT_SMTP_PASSWORD, "password" in the config file, or a prompt (no echo)',
+    '  on a terminal; never on the command line',
+    'exit: 0 all accepted, 1 failure or a recipient rejected, 2 bad usage, 130 interrupted',
+    '  (an interrupted send sends nothing)',
+    'example:',
+    '  echo "see you at 5" | netkit mail send --server [::1]:2525 --from me@x.test --to you@x.test --subject Hi',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {
       from: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true }, bcc: { type: 'string', multiple: true },
       subject: { type: 'string' }, attach: { type: 'string', multiple: true }, server: { type: 'string' }, user: { type: 'string' },
-      tls: { type: 'string' }, config: { type: 'string' }, 'body-file': { type: 'string' }, 'allow-plain-auth': { type: 'boolean' },
+      ...TLS_FLAGS, config: { type: 'string' }, 'body-file': { type: 'string' }, 'allow-plain-auth': { type: 'boolean' },
     });
     const cfg = await loadConfig(values.config);
     const env = io.env;
     const from = values.from ?? cfg.from ?? env.NETKIT_MAIL_FROM;
     const to = values.to ?? [];
     if (!from || to.length === 0) throw new UsageError('--from and at least one --to are needed');
-    const [host, portText] = (values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1').split(/:(?=\d+$)/);
-    const tls = (values.tls ?? cfg.tls ?? env.NETKIT_SMTP_TLS) as MailConfig['tls'];
-    if (tls !== undefined && !['starttls', 'implicit', 'none'].includes(tls)) throw new UsageError('--tls takes starttls, implicit or none');
-    const port = parsePort(portText ?? (cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port)), tls === 'implicit' ? 465 : 25);
+    const configured = cfg.tls ?? env.NETKIT_SMTP_TLS;
+    const settings = await tlsSettings(values, 'starttls', configured);
+    // Without a word anywhere, STARTTLS is used when offered (send's default), not required.
+    const tls = values.tls === undefined && configured === undefined ? undefined : settings.mode;
+    const portText = cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port);
+    const { host, port } = parseServer(values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1', parsePort(portText, tls === 'implicit' ? 465 : 25));
     const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
     let password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
     if (user !== undefined && password === undefined) {
@@ -66,18 +88,18 @@ export const mailSend: Command = {
     }
     const headers: [string, string][] = [['From', from], ['To', to.join(', ')]];
     if (values.cc?.length) headers.push(['Cc', values.cc.join(', ')]);
-    headers.push(['Subject', values.subject ?? '']);
+    if (values.subject !== undefined) headers.push(['Subject', values.subject]); // no --subject, no Subject header
     const text = await readBody(io, values['body-file']);
     const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
     // An interrupt during the transfer stops the message source before its end, so the final
     // dot is never sent; the connection is dropped (the server discards the partial message).
     const result = await Promise.race([whenAborted(io.signal), send({
-      server: host!, port, tls, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
+      server: host, port, tls, tlsOptions: settings.tlsOptions, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
       rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
       source: abortable(message({ headers, body }), io.signal),
     })]);
     for (const a of result.accepted) io.stdout.write(`accepted ${a}\n`);
-    for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${r.reply}\n`);
+    for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${escapeControls(r.reply)}\n`);
     return result.rejected.length === 0 ? 0 : 1;
   },
 };

@@ -12,6 +12,7 @@
  * ```
  */
 import { open } from 'node:fs/promises';
+import { escapeControls } from '../text.js';
 import { basename, extname, join } from 'node:path';
 import { source } from '../../ltn12/index.js';
 import { mailboxes, parseMessage, type Address, type AddressGroup, type MessagePart } from '../../mime/index.js';
@@ -66,7 +67,7 @@ export async function showMessage(raw: Buffer, out: NodeJS.WritableStream, opts:
       text += `  ${i + 1}. ${safeName(p.filename, `part-${i + 1}`)}  ${p.contentType}  ${p.size} bytes\n`;
     });
   }
-  await write(out, text);
+  await write(out, escapeControls(text, { newlines: true })); // peer text never drives the terminal
   if (opts.saveDir === undefined) return;
   for (const [i, p] of attachments.entries()) {
     const path = await saveNew(opts.saveDir, safeName(p.filename, `part-${i + 1}`), p.content ?? Buffer.alloc(0));

@@ -12,7 +12,20 @@ import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } f
 export const mailboxCommand: Command = {
   servesUntilInterrupted: true,
   summary: 'run a development mail server: SMTP in, POP3 out',
-  usage: 'usage: netkit mailbox [--dir DIR | --memory] [--smtp-port 2525] [--pop3-port 1100] [--host 127.0.0.1] [--users FILE.json] [--require-auth] [--web 8025]',
+  usage: [
+    'usage: netkit mailbox [options]',
+    '  A development mail server: SMTP in, POP3 out, until Ctrl-C (exit 0).',
+    '  --dir DIR           keep mail in DIR (maildir); --memory keeps it in memory',
+    '  --host ADDR         listen address (default 127.0.0.1)',
+    '  --smtp-port N       SMTP port (default 2525); --pop3-port N: POP3 port (default 1100)',
+    '  --users FILE.json   users and passwords, {"alice": "secret"} (or NETKIT_MAILBOX_USERS);',
+    '                      without either, one user "dev" whose password is printed',
+    '  --require-auth      refuse mail from clients that did not log in',
+    '  --web N             the web inbox port (default 8025; 0 lets the system pick)',
+    'exit: 0 stopped by Ctrl-C, 1 failure (port in use), 2 bad usage',
+    'example:',
+    '  netkit mailbox --memory --users users.json',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
       dir: { type: 'string' }, memory: { type: 'boolean' }, 'smtp-port': { type: 'string' }, 'pop3-port': { type: 'string' },

@@ -5,13 +5,26 @@
  * the same turn of the event loop go out in one write (under load that
  * saves a system call per request; alone, a line is written at once).
  */
+import { escapeControls } from '../text.js';
 import { web } from '../../servers/index.js';
 import { parseOptions, parsePort, untilInterrupted, UsageError, type Command } from '../command.js';
 
 export const serveCommand: Command = {
   servesUntilInterrupted: true,
   summary: 'serve a folder over HTTP (static files, ranges, 304s; never outside the folder)',
-  usage: 'usage: netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html | --no-index] [--dotfiles] [--quiet]',
+  usage: [
+    'usage: netkit serve [options] [DIR]',
+    '  Serves DIR (default: the current folder) over HTTP until Ctrl-C (exit 0): static files,',
+    '  ranges, 304s, never anything outside DIR; one access-log line per request on stderr.',
+    '  -p, --port N        listen port (default 8080; 0 picks a free one)',
+    '  --host ADDR         listen address (default 127.0.0.1; ::1 for IPv6)',
+    '  --index FILE        the file served for a folder (default index.html); --no-index: none',
+    '  --dotfiles          serve files whose names start with a dot',
+    '  -q, --quiet         no access log',
+    'exit: 0 stopped by Ctrl-C, 1 failure (no such folder, port in use), 2 bad usage',
+    'example:',
+    '  netkit serve www --port 8000',
+  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
       port: { type: 'string', short: 'p' }, host: { type: 'string' }, index: { type: 'string' }, 'no-index': { type: 'boolean' },
@@ -27,7 +40,7 @@ export const serveCommand: Command = {
     };
     const log = (line: string) => {
       if (pending === '') setImmediate(flush);
-      pending += `${line}\n`;
+      pending += `${escapeControls(line)}\n`; // request lines are the client's text
     };
     const site = await web({
       root, host: values.host, port: parsePort(values.port, 8080), index: values['no-index'] ? false : values.index,

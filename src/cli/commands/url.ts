@@ -11,8 +11,15 @@ const ORDER: (keyof UrlParts)[] = ['scheme', 'authority', 'userinfo', 'user', 'p
 export const url: Command = {
   summary: 'take a URL apart (url parse) or resolve a reference (url resolve)',
   usage: [
-    'usage: netkit url parse <url> [--json]',
-    '       netkit url resolve <base> <reference>',
+    'usage: netkit url parse URL [--json]',
+    '       netkit url resolve BASE REFERENCE',
+    '  parse prints each part of URL on its own line (scheme, user, host, port, path …);',
+    '  resolve prints REFERENCE made absolute against BASE (RFC 3986).',
+    '  --json              print the parts as one JSON object',
+    'exit: 0 ok, 2 bad usage',
+    'examples:',
+    '  netkit url parse "http://me@[::1]:8080/a?b#c"',
+    '  netkit url resolve http://a.test/b/c ../d',
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });

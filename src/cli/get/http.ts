@@ -17,7 +17,8 @@ export async function httpGet(req: GetRequest): Promise<GetResult> {
     headers,
     body: req.data,
     proxy: req.proxy,
-    rejectUnauthorized: req.insecure ? false : undefined,
+    rejectUnauthorized: req.tls.tlsOptions?.rejectUnauthorized,
+    ca: req.tls.tlsOptions?.ca,
     timeout: req.timeout,
     signal: req.signal,
     onResponse: (r) => {

@@ -8,10 +8,11 @@
  * ```ts
  * declare const sink: ltn12.Sink;
  * const getter = await schemes.http!();
- * await getter({ url: 'http://127.0.0.1:8080/', headers: [], headOnly: false, insecure: false, open: () => sink });
+ * await getter({ url: 'http://127.0.0.1:8080/', headers: [], headOnly: false, tls: { mode: 'none' }, open: () => sink });
  * ```
  */
 import type { Sink } from '../../ltn12/index.js';
+import type { TlsSettings } from '../tls.js';
 
 export interface GetRequest {
   url: string;
@@ -19,13 +20,15 @@ export interface GetRequest {
   method?: string;
   /** Extra header fields (`-H`). */
   headers: [string, string][];
-  /** Data to send (`-d`): for HTTP, a form POST. */
-  data?: string;
+  /** Data to send (`-d`): for HTTP, a form POST; `-d @FILE` gives the file's bytes as they are. */
+  data?: string | Uint8Array;
   proxy?: string;
   /** Only the response head (`-I`). */
   headOnly: boolean;
-  /** Skip TLS certificate verification. */
-  insecure: boolean;
+  /** `--tls`, `--ca`, `--insecure` (the mode matters for FTP: starttls is explicit FTPS). */
+  tls: TlsSettings;
+  /** FTP active mode (`--active`). */
+  active?: boolean;
   timeout?: number;
   signal?: AbortSignal;
   /** The command's environment (for credentials such as `NETKIT_FTP_PASSWORD`). */
@@ -39,8 +42,10 @@ export interface GetResult {
   ok: boolean;
   /** A one-line summary of the answer (`HTTP/1.1 404 Not Found`). */
   status: string;
-  /** The response head as text, for `-I`. */
+  /** The response head as text, for `-I` (peer text: the command escapes it before printing). */
   head: string;
+  /** Text to print instead of a body (an FTP directory listing), already escaped. */
+  listing?: string;
 }
 
 export type Getter = (req: GetRequest) => Promise<GetResult>;
