@@ -36,6 +36,7 @@ import { exchange, type BodyPlan, type ExchangeContext } from './exchange.js';
 import { Pool } from './pool.js';
 import { planRedirect, type Hop } from './redirect.js';
 import { requestFraming } from './request-framing.js';
+import { requestUrl, type UrlFields } from './request-url.js';
 import type { ResponseHead } from './response-head.js';
 import { basicAuth, resolveTarget, type Target } from './target.js';
 import { parseProxy, type Create, type Proxy } from './transport.js';
@@ -43,8 +44,9 @@ import { parseProxy, type Create, type Proxy } from './transport.js';
 /** Header fields as a table (LuaSocket's shape) or as ordered pairs. */
 export type HeaderInput = Record<string, string | number> | readonly (readonly [string, string | number])[];
 
-export interface RequestOptions {
-  url: string;
+export interface RequestOptions extends UrlFields {
+  /** The URL; LuaSocket's `scheme`, `host`, `port`, `path`, `user`, `password` fields override its parts, `uri` the request target (see `request-url.ts`). Optional when `host` is given. */
+  url?: string;
   /** Where the body goes; `null` ends it. @default discarded */
   sink?: Sink;
   /** @default 'GET', or 'POST' with a body or source */
@@ -152,7 +154,8 @@ async function generic(opts: RequestOptions): Promise<Response> {
   const { maxRedirects } = limits;
   const proxyUrl = opts.proxy === undefined ? defaults.proxy : opts.proxy;
   const route: Route = { proxy: proxyUrl ? parseProxy(proxyUrl) : undefined, tls: tlsOptions(opts), limits };
-  let hop: Hop = { url: opts.url, method, headers: headerPairs(opts.headers), body, source: opts.source };
+  const { url, uri } = requestUrl(opts);
+  let hop: Hop = { url, method, headers: headerPairs(opts.headers), body, source: opts.source, uri };
   for (let redirects = 0; ; redirects++) {
     const step = await oneHop(opts, route, hop, redirects);
     if ('response' in step) return step.response;
@@ -241,7 +244,7 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   fields.push(...framing.add);
   for (const pair of hop.headers) if (pair[0].toLowerCase() !== 'proxy-authorization') fields.push(pair);
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
-  const requestTarget = absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
+  const requestTarget = hop.uri !== undefined ? hop.uri : absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
   return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
 }
 
