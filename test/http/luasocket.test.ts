@@ -11,7 +11,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { ArgumentError } from '../../src/core/errors.js';
 import { sink as sinks } from '../../src/ltn12/index.js';
-import { request, type RequestOptions } from '../../src/protocols/http/index.js';
+import { open, request, type RequestOptions } from '../../src/protocols/http/index.js';
+import { source as sources } from '../../src/ltn12/index.js';
 
 let server: http.Server;
 let port = 0;
@@ -20,6 +21,16 @@ const seen: { url: string; host: string; auth: string | null }[] = [];
 before(async () => {
   server = http.createServer((req, res) => {
     seen.push({ url: req.url!, host: req.headers.host!, auth: req.headers.authorization ?? null });
+    if (req.url === '/echo') {
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
+      req.on('end', () => res.end(`${req.headers['transfer-encoding'] ?? req.headers['content-length']}:${Buffer.concat(parts)}`));
+      return;
+    }
+    if (req.url === '/chunked') {
+      res.write('one,');
+      return void setTimeout(() => res.end('two'), 5);
+    }
     res.end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -73,4 +84,41 @@ test('obsolete line folding in a response reaches the caller as one space', asyn
   } finally {
     raw.close();
   }
+});
+
+test('http.open: LuaSocket\'s step-by-step API on one connection', async () => {
+  const c = await open('127.0.0.1', port, { timeout: 5000 });
+  try {
+    const exchanges: [string, string, [string, string][], (() => ReturnType<typeof sources.string>) | null, string][] = [
+      ['GET', '/', [], null, 'ok'],
+      ['GET', '/chunked', [], null, 'one,two'],
+      ['POST', '/echo', [['Content-Length', '5']], () => sources.string('hello'), '5:hello'],
+      ['POST', '/echo', [], () => sources.cat(sources.string('a'), sources.string('bc')), 'chunked:abc'],
+    ];
+    for (const [method, uri, fields, body, want] of exchanges) {
+      await c.sendRequestLine(method, uri);
+      const headers: [string, string][] = [['Host', `127.0.0.1:${port}`], ...fields];
+      if (body !== null && fields.length === 0) headers.push(['Transfer-Encoding', 'chunked']);
+      await c.sendHeaders(headers);
+      if (body !== null) await c.sendBody(headers, body());
+      const { code, status } = await c.receiveStatusLine();
+      assert.equal(code, 200);
+      assert.equal(status, 'HTTP/1.1 200 OK');
+      const h = await c.receiveHeaders();
+      assert.equal(typeof h.date, 'string');
+      const [sink, chunks] = sinks.table();
+      await c.receiveBody(h, sink);
+      assert.equal(Buffer.concat(chunks).toString(), want, `${method} ${uri}`);
+    }
+  } finally {
+    await c.close();
+  }
+  const bad = await open('127.0.0.1', port);
+  await assert.rejects(bad.sendRequestLine('GET', '/a b'), ArgumentError);
+  await assert.rejects(bad.sendRequestLine('G T', '/'), ArgumentError);
+  await assert.rejects(bad.sendHeaders({ 'X-A': 'a\r\nEvil: 1' }), ArgumentError);
+  await assert.rejects(bad.sendHeaders({ 'Bad Name': 'a' }), ArgumentError);
+  await bad.close();
+  await assert.rejects(open('127.0.0.1', port, { tls: 'starttls' }), ArgumentError);
+  await assert.rejects(open('127.0.0.1', port, { timeout: NaN }), ArgumentError);
 });

@@ -48,7 +48,8 @@ export interface HeadOptions {
   maxHeaders?: number;
 }
 
-const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+/** A status line: version, code, optional reason without controls. */
+export const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
 /**
  * Parses the head at the start of `buf`. Returns null when it is not complete
