@@ -102,6 +102,7 @@ export function trimOws(s: string, from: number): string {
 /** True when the comma-separated `list` holds `token` (compared as given: lower-case both). */
 export function hasToken(list: string, token: string): boolean {
   if (list === token) return true;
+  if (list.length <= token.length) return false;
   return list.split(',').some((t) => t.trim() === token);
 }
 

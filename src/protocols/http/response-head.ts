@@ -19,7 +19,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
-import { fieldTable, framingOf, parseFieldLines } from './fields.js';
+import { fieldTable, framingOf, hasToken, parseFieldLines } from './fields.js';
 
 /** How the body of a response is delimited. */
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'close' };
@@ -48,6 +48,9 @@ export interface HeadOptions {
   maxHeaders?: number;
 }
 
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
+const HTTP_SLASH = Buffer.from('HTTP/', 'latin1');
+
 /** A status line: version, code, optional reason without controls. */
 export const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
@@ -58,18 +61,18 @@ export const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f
  */
 export function parseResponseHead(buf: Buffer, opts: HeadOptions = {}): { head: ResponseHead; consumed: number } | null {
   const max = opts.maxHeaderBytes ?? 65536;
-  const end = buf.indexOf('\r\n\r\n');
-  const scanTo = end < 0 ? buf.length : end + 4;
-  // A bare LF anywhere in the head is refused, even before the head is complete.
-  for (let i = buf.indexOf(10); i >= 0 && i < scanTo; i = buf.indexOf(10, i + 1)) {
-    if (i === 0 || buf[i - 1] !== 13) throw new ProtocolError('bare LF in the response head', buf.subarray(0, Math.min(i, 200)).toString('latin1'));
-  }
-  if (buf.length >= 5 && !buf.subarray(0, 5).equals(Buffer.from('HTTP/'))) throw new ProtocolError('not an HTTP response', buf.subarray(0, 40).toString('latin1'));
+  const end = buf.indexOf(END_OF_HEAD);
+  if (buf.length >= 5 && buf.compare(HTTP_SLASH, 0, 5, 0, 5) !== 0) throw new ProtocolError('not an HTTP response', buf.subarray(0, 40).toString('latin1'));
   if (end < 0) {
+    // A bare LF anywhere in the head is refused, even before the head is complete.
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
+      if (i === 0 || buf[i - 1] !== 13) throw new ProtocolError('bare LF in the response head', buf.subarray(0, Math.min(i, 200)).toString('latin1'));
+    }
     if (buf.length > max) throw new LimitError('response head', max);
     return null;
   }
   if (end + 4 > max) throw new LimitError('response head', max);
+  // Complete: a bare LF or CR is inside a line now, where the status and field rules refuse it.
   const lines = buf.toString('latin1', 0, end).split('\r\n');
   const statusLine = lines[0]!;
   const m = STATUS.exec(statusLine);
@@ -79,8 +82,8 @@ export function parseResponseHead(buf: Buffer, opts: HeadOptions = {}): { head: 
   const version = m[1] === '1' ? '1.1' : '1.0';
   const code = Number(m[2]);
   const framing = decideFraming(code, opts.method ?? 'GET', rawHeaders);
-  const conn = (headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
-  const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive'));
+  const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
+  const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive'));
   return { head: { version, code, reason: m[3] ?? '', status: statusLine, headers, rawHeaders, framing, keepAlive }, consumed: end + 4 };
 }
 
