@@ -152,7 +152,7 @@ export class HttpConnection {
 
   /** Reads the body the `headers` frame into `sink` (and ends it): chunked, by Content-Length, or until the server closes. */
   async receiveBody(headers: Record<string, string>, sink: Sink = sinks.null()): Promise<void> {
-    const f = framingOf(Object.entries(headers));
+    const f = framingOf(headers);
     if (f.kind === 'problem') throw new ProtocolError(f.problem, f.detail);
     const framing = f.kind === 'chunked' || f.kind === 'length' ? f : { kind: 'close' as const };
     await readBody(this.#sock, framing, sink, { signal: this.#signal });

@@ -15,8 +15,8 @@
  * 9112 §5.2) — replaced by one space; never in a framing field.
  *
  *     parseFieldLines(['X: a', '  b', 'Y:  c '], { obsFold: 'space', ... }) → [['X', 'a b'], ['Y', 'c']]
- *     framingOf([['Content-Length', '5']])                               → { kind: 'length', length: 5 }
- *     framingOf([['Transfer-Encoding', 'gzip, chunked']])                → { kind: 'problem', problem: 'codings before chunked' }
+ *     framingOf({ 'content-length': '5' })                               → { kind: 'length', length: 5 }
+ *     framingOf({ 'transfer-encoding': 'gzip, chunked' })                → { kind: 'problem', problem: 'codings before chunked' }
  *
  * @example
  * ```ts
@@ -119,21 +119,22 @@ export type FramingFields =
   | { kind: 'unchunked'; codings: string }
   | { kind: 'problem'; problem: 'both Content-Length and Transfer-Encoding' | 'bad Content-Length' | 'codings before chunked'; detail: string };
 
-/** Reads the framing fields of a message's head. */
-export function framingOf(fields: readonly (readonly [string, string])[]): FramingFields {
-  let te: string[] | null = null;
-  let cl: string[] | null = null;
-  for (const [n, v] of fields) {
-    if (n.length === 14 && n.toLowerCase() === 'content-length') (cl ??= []).push(v);
-    else if (n.length === 17 && n.toLowerCase() === 'transfer-encoding') (te ??= []).push(...v.split(',').map((t) => t.trim().toLowerCase()));
-  }
-  if (te !== null && cl !== null) return { kind: 'problem', problem: 'both Content-Length and Transfer-Encoding', detail: `${cl.join(',')} / ${te.join(',')}` };
-  if (te !== null) {
+/**
+ * Reads the framing fields of a message's head, from its field table
+ * ({@link fieldTable}: repeated fields are joined with ', ', so two
+ * Content-Length fields read as a list, which is refused like one).
+ */
+export function framingOf(table: Readonly<Record<string, string>>): FramingFields {
+  const teField = table['transfer-encoding'];
+  const cl = table['content-length'];
+  if (teField !== undefined) {
+    const te = teField.toLowerCase().split(',').map((t) => t.trim());
+    if (cl !== undefined) return { kind: 'problem', problem: 'both Content-Length and Transfer-Encoding', detail: `${cl} / ${te.join(',')}` };
     if (te[te.length - 1] !== 'chunked') return { kind: 'unchunked', codings: te.join(', ') };
     if (te.length > 1) return { kind: 'problem', problem: 'codings before chunked', detail: te.join(', ') };
     return { kind: 'chunked' };
   }
-  if (cl === null) return { kind: 'unframed' };
-  if (cl.length > 1 || !/^\d{1,15}$/.test(cl[0]!)) return { kind: 'problem', problem: 'bad Content-Length', detail: cl.join(', ') };
-  return { kind: 'length', length: Number(cl[0]) };
+  if (cl === undefined) return { kind: 'unframed' };
+  if (!/^\d{1,15}$/.test(cl)) return { kind: 'problem', problem: 'bad Content-Length', detail: cl };
+  return { kind: 'length', length: Number(cl) };
 }

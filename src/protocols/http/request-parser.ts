@@ -161,7 +161,7 @@ function parseFields(lines: string[], maxField: number, maxFields: number, metho
   if (hosts > 1) throw new RequestError(400, 'more than one Host header');
   if (hosts === 0 && version === '1.1') throw new RequestError(400, 'no Host header in an HTTP/1.1 request');
   if (hosts === 1 && !HOST.test(headers.host!)) throw new RequestError(400, 'malformed Host header', headers.host!.slice(0, 200));
-  const body = framing(rawHeaders, version);
+  const body = framing(headers, version);
   const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
   const keepAlive = version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive') && !hasToken(conn, 'close');
   const expect = headers.expect;
@@ -169,8 +169,8 @@ function parseFields(lines: string[], maxField: number, maxFields: number, metho
 }
 
 /** RFC 9112 §6.3 for a request (the rule `fields.ts` states once); 400/501 for what cannot be framed. */
-function framing(fields: [string, string][], version: '1.0' | '1.1'): RequestBody {
-  const f = framingOf(fields);
+function framing(table: Record<string, string>, version: '1.0' | '1.1'): RequestBody {
+  const f = framingOf(table);
   if (version === '1.0' && (f.kind === 'chunked' || f.kind === 'unchunked' || (f.kind === 'problem' && f.problem === 'codings before chunked'))) {
     throw new RequestError(400, 'Transfer-Encoding in an HTTP/1.0 request');
   }

@@ -81,7 +81,7 @@ export function parseResponseHead(buf: Buffer, opts: HeadOptions = {}): { head: 
   const headers = fieldTable(rawHeaders);
   const version = m[1] === '1' ? '1.1' : '1.0';
   const code = Number(m[2]);
-  const framing = decideFraming(code, opts.method ?? 'GET', rawHeaders);
+  const framing = decideFraming(code, opts.method ?? 'GET', headers);
   const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
   const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive'));
   return { head: { version, code, reason: m[3] ?? '', status: statusLine, headers, rawHeaders, framing, keepAlive }, consumed: end + 4 };
@@ -95,9 +95,9 @@ export function parseFields(lines: string[], maxFields: number, obsFold: 'space'
 }
 
 /** RFC 9112 §6.3 for a response, strictly: see the module doc. */
-export function decideFraming(code: number, method: string, fields: [string, string][]): Framing {
+export function decideFraming(code: number, method: string, table: Readonly<Record<string, string>>): Framing {
   if ((code >= 100 && code < 200) || code === 204 || code === 304 || method.toUpperCase() === 'HEAD') return { kind: 'none' };
-  const f = framingOf(fields);
+  const f = framingOf(table);
   switch (f.kind) {
     case 'problem':
       throw new ProtocolError(f.problem === 'codings before chunked' ? 'unsupported transfer coding before chunked' : f.problem, f.detail);
