@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { AbortError, NetError, TimeoutError } from '../../src/core/errors.js';
+import { AbortError, ArgumentError, NetError, TimeoutError } from '../../src/core/errors.js';
 import { sink as sinks, source as sources } from '../../src/ltn12/index.js';
 import { Pool, defaults, request, sharedPool } from '../../src/protocols/http/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
@@ -340,4 +340,15 @@ test('a slow sink slows the socket down: memory stays flat (R-07)', { timeout: 6
   });
   assert.equal(n, BIG_BLOCKS * BLOCK.length);
   assert.ok(peak < 48 * 1024 * 1024, `RSS grew by ${(peak / 1048576).toFixed(1)} MiB while the sink stalled`);
+});
+
+test('TLS vocabulary: tls is the mode word, tlsOptions the certificates (ca, tls objects still work)', async () => {
+  assert.equal((await get(`${sbase}/`, { tlsOptions: { ca: cert.cert } })).body, 'hello');
+  assert.equal((await get(`${sbase}/`, { tls: 'implicit', tlsOptions: { ca: cert.cert } })).body, 'hello');
+  assert.equal((await get(`${base}/`, { tls: 'none' })).body, 'hello');
+  await assert.rejects(get(`${sbase}/`, { tls: 'implicit' }), (e: unknown) => e instanceof NetError && e.code === 'tls', 'still verified');
+  for (const [url, tls] of [[sbase, 'none'], [base, 'implicit'], [sbase, 'starttls'], [base, 'stls'], [sbase, 'bogus'], [sbase, 5]] as const) {
+    await assert.rejects(get(`${url}/`, { tls, tlsOptions: { ca: cert.cert } }), ArgumentError, `${String(tls)} with ${url}`);
+  }
+  await assert.rejects(get(`${sbase}/`, { tlsOptions: 'x' }), ArgumentError);
 });

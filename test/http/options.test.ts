@@ -123,3 +123,26 @@ test('decode: real content passes the guard', async () => {
   const r = await decoded('/text');
   assert.equal(r.bytes, TEXT.length);
 });
+
+test('the head deadline holds when the per-wait timeout is shorter (a dripped head, armed once bytes came)', async () => {
+  const net = await import('node:net');
+  const drip = net.createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', async () => {
+      for (const b of Buffer.from('HTTP/1.1 200 OK\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n')) {
+        if (s.destroyed) return;
+        s.write(Buffer.from([b]));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+  });
+  await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
+  try {
+    const t0 = performance.now();
+    await assert.rejects(request({ url: `http://127.0.0.1:${(drip.address() as net.AddressInfo).port}/`, pool: false, timeout: 200, headersTimeout: 400 }), (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /head/.test(e.message));
+    const took = performance.now() - t0;
+    assert.ok(took >= 350 && took < 1500, `ended at the head deadline (${Math.round(took)} ms)`);
+  } finally {
+    drip.close();
+  }
+});

@@ -46,8 +46,12 @@ export async function writeRequest(sock: TcpClient, head: string, req: RequestBo
   }
   await sock.send(headBytes, undefined, undefined, opts);
   if (req.source === undefined) return;
-  const sink = req.length === undefined ? chunkedSink(sock, opts) : lengthSink(sock, req.length, opts);
-  await pump.all(req.source, sink, req.step);
+  await pump.all(req.source, bodySink(sock, req.length, opts), req.step);
+}
+
+/** The sink a request body goes into: exactly `length` bytes when given (ArgumentError otherwise), else chunked. */
+export function bodySink(sock: TcpClient, length: number | undefined, opts: { signal?: AbortSignal }): Sink {
+  return length === undefined ? chunkedSink(sock, opts) : lengthSink(sock, length, opts);
 }
 
 function chunkedSink(sock: TcpClient, opts: { signal?: AbortSignal }): Sink {

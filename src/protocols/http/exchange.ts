@@ -28,7 +28,7 @@
  * ```
  */
 import { ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
-import { waitFor } from '../../core/wait.js';
+import { LongTimer, waitFor } from '../../core/wait.js';
 import type { Sink } from '../../ltn12/index.js';
 import { selectHooks, type TcpClient } from '../../socket/index.js';
 import { readBody, type BodyResult } from './body-reader.js';
@@ -184,26 +184,35 @@ function headOptions(method: string, ctx: ExchangeContext): ReadHeadOptions {
  * TimeoutError when it is not complete within `headersTimeout` (any length:
  * the one wait primitive chains timers past 2^31 ms). On the deadline the
  * connection is closed, which ends the read.
+ *
+ * When the per-wait `timeout` is no longer than `headersTimeout`, it already
+ * bounds the wait for the first bytes, so the head deadline is armed only
+ * once bytes came without completing the head (with the time left): most
+ * heads arrive whole, and a timer per request is measurable under load.
  */
 function headWithin(sock: TcpClient, method: string, ctx: ExchangeContext, reading?: Promise<ResponseHead>): Promise<ResponseHead> {
-  const read = reading ?? readHead(sock, headOptions(method, ctx));
   const ms = ctx.headersTimeout;
-  if (ms === null) return read;
+  if (ms === null) return reading ?? readHead(sock, headOptions(method, ctx));
+  const lazy = reading === undefined && ctx.timeout !== null && ctx.timeout <= ms;
+  const expire = (): TimeoutError => {
+    void sock.close();
+    return new TimeoutError(`no complete response head within ${ms} ms`);
+  };
   return waitFor<ResponseHead>(
     (done) => {
+      let timer: LongTimer | undefined;
+      const t0 = lazy ? performance.now() : 0;
+      const armLate = (): void => {
+        timer ??= new LongTimer(() => done(expire()), Math.max(0, ms - (performance.now() - t0)));
+      };
+      const read = reading ?? readHead(sock, lazy ? { ...headOptions(method, ctx), onPartial: armLate } : headOptions(method, ctx));
       read.then(
         (h) => done(null, h),
         (err: Error) => done(err),
       );
+      return () => timer?.clear();
     },
-    {
-      timeout: ms,
-      what: 'response head',
-      onTimeout: () => {
-        void sock.close();
-        return new TimeoutError(`no complete response head within ${ms} ms`);
-      },
-    },
+    { timeout: lazy ? null : ms, what: 'response head', onTimeout: expire },
   );
 }
 

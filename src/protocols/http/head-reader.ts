@@ -21,6 +21,8 @@ export const MAX_INTERIM = 10;
 
 export interface ReadHeadOptions extends HeadOptions {
   signal?: AbortSignal;
+  /** Called each time bytes came but the head is not complete yet (before waiting for more). */
+  onPartial?: () => void;
 }
 
 /**
@@ -40,7 +42,10 @@ export async function readHead(sock: TcpClient, opts: ReadHeadOptions = {}): Pro
     buf = buf === null ? chunk : Buffer.concat([buf, chunk]);
     for (;;) {
       const r = parseResponseHead(buf, opts);
-      if (r === null) break;
+      if (r === null) {
+        opts.onPartial?.();
+        break;
+      }
       const rest: Buffer = buf.subarray(r.consumed);
       if (r.head.code >= 200) {
         if (rest.length > 0) sock.unshift(rest);

@@ -13,6 +13,7 @@
  */
 export { request, sharedPool, type RequestOptions, type Response, type SimpleResponse, type HeaderInput } from './request.js';
 export { defaults, type HttpDefaults } from './defaults.js';
+export { open, HttpConnection, type OpenOptions } from './connection.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { resolveTarget, basicAuth, type Target } from './target.js';
 export { parseProxy, type Create, type Proxy } from './transport.js';

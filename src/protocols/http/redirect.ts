@@ -35,6 +35,8 @@ export interface Hop {
   headers: [string, string][];
   body?: Buffer;
   source?: Source;
+  /** The request target instead of the URL's (LuaSocket's `uri`); first hop only. */
+  uri?: string;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -16,10 +16,8 @@
  * ```
  */
 import { ArgumentError } from '../../core/errors.js';
+import { SENDABLE_VALUE, TARGET, TOKEN } from './fields.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const TARGET = /^[\x21-\x7e]+$/;
-const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** `Host` for a host and port, bracketing IPv6 literals and leaving out a default port. */
 export function hostHeader(host: string, port?: number, defaultPort = 80): string {
@@ -42,7 +40,7 @@ export function formatRequestHead(
   if (!given.has('host')) head += `Host: ${hostHeader(origin.host, origin.port, origin.defaultPort)}\r\n`;
   for (const [name, value] of headers) {
     if (!TOKEN.test(name)) throw new ArgumentError(`bad header name ${JSON.stringify(name)}`);
-    if (!VALUE.test(value)) throw new ArgumentError(`control character in the value of ${name}`);
+    if (!SENDABLE_VALUE.test(value)) throw new ArgumentError(`control character in the value of ${name}`);
     head += `${name}: ${value}\r\n`;
   }
   return `${head}\r\n`;

@@ -25,6 +25,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
+import { TARGET, TOKEN, fieldTable, framingOf, hasToken, parseFieldLines } from './fields.js';
 
 /** How the body of a request is delimited (RFC 9112 §6.3). */
 export type RequestBody = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
@@ -77,10 +78,7 @@ export function requestErrorStatus(err: unknown): number {
   return 400;
 }
 
-const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const TOKEN = METHOD;
-const TARGET = /^[\x21-\x7e]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+const METHOD = TOKEN;
 const HOST = /^[A-Za-z0-9.\-:[\]_~%!$&'()*+,;=]*$/;
 const MAX_EMPTY_LINES = 4;
 const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
@@ -109,8 +107,7 @@ export function parseRequestHead(buf: Buffer, limits: RequestLimits = {}): { hea
   if (requestLine.length > maxLine) throw new LimitError('request line', maxLine, undefined, `request line over ${maxLine} bytes`);
   const { method, target, version } = parseRequestLine(requestLine);
   const lines = firstEnd < 0 ? [] : text.slice(firstEnd + 2).split('\r\n');
-  if (lines.length > (limits.maxFields ?? 100)) throw new LimitError('header fields', limits.maxFields ?? 100, undefined, `more than ${limits.maxFields ?? 100} header fields`);
-  const head = parseFieldLines(lines, maxField, method, target, version);
+  const head = parseFields(lines, maxField, limits.maxFields ?? 100, method, target, version);
   return { head, consumed: end + 4 };
 }
 
@@ -154,63 +151,39 @@ function parseRequestLine(line: string): { method: string; target: string; versi
   throw new RequestError(400, 'malformed request line', line.slice(0, 200));
 }
 
-function parseFieldLines(lines: string[], maxField: number, method: string, target: string, version: '1.0' | '1.1'): RequestHead {
-  const headers: Record<string, string> = Object.create(null);
-  const rawHeaders: [string, string][] = [];
+const requestError = (message: string, line: string): Error => new RequestError(400, message, line);
+
+function parseFields(lines: string[], maxField: number, maxFields: number, method: string, target: string, version: '1.0' | '1.1'): RequestHead {
+  const rawHeaders = parseFieldLines(lines, { maxFields, maxFieldLine: maxField, obsFold: 'reject', bad: requestError });
+  const headers = fieldTable(rawHeaders);
   let hosts = 0;
-  let lengths = 0;
-  for (const line of lines) {
-    if (line.length > maxField) throw new LimitError('field line', maxField, undefined, `header field line over ${maxField} bytes`);
-    const c0 = line.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) throw new RequestError(400, 'obsolete line folding', line.slice(0, 200));
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) throw new RequestError(400, colon < 0 ? 'header field line without a colon' : 'malformed header field name', line.slice(0, 200));
-    const value = trimOws(line, colon + 1);
-    if (BAD_VALUE.test(value)) throw new RequestError(400, 'control character in a header value', line.slice(0, 200));
-    rawHeaders.push([name, value]);
-    const key = name.toLowerCase();
-    if (key === 'host') hosts++;
-    else if (key === 'content-length') lengths++;
-    const had = headers[key];
-    headers[key] = had === undefined ? value : `${had}, ${value}`;
-  }
+  for (const [n] of rawHeaders) if (n.length === 4 && n.toLowerCase() === 'host') hosts++;
   if (hosts > 1) throw new RequestError(400, 'more than one Host header');
   if (hosts === 0 && version === '1.1') throw new RequestError(400, 'no Host header in an HTTP/1.1 request');
   if (hosts === 1 && !HOST.test(headers.host!)) throw new RequestError(400, 'malformed Host header', headers.host!.slice(0, 200));
-  const body = framing(headers, lengths, version);
+  const body = framing(headers, version);
   const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
   const keepAlive = version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive') && !hasToken(conn, 'close');
   const expect = headers.expect;
   return { method, target, version, headers, rawHeaders, keepAlive, body, expectContinue: expect !== undefined && expect.toLowerCase() === '100-continue' };
 }
 
-function framing(headers: Record<string, string>, lengths: number, version: '1.0' | '1.1'): RequestBody {
-  const te = headers['transfer-encoding'];
-  const cl = headers['content-length'];
-  if (te !== undefined && cl !== undefined) throw new RequestError(400, 'both Content-Length and Transfer-Encoding');
-  if (te !== undefined) {
-    if (version === '1.0') throw new RequestError(400, 'Transfer-Encoding in an HTTP/1.0 request');
-    const codings = te.toLowerCase().split(',').map((t) => t.trim());
-    if (codings[codings.length - 1] !== 'chunked') throw new RequestError(400, 'Transfer-Encoding without chunked last', te.slice(0, 200));
-    if (codings.length > 1) throw new RequestError(501, 'unsupported transfer coding', te.slice(0, 200));
-    return { kind: 'chunked' };
+/** RFC 9112 §6.3 for a request (the rule `fields.ts` states once); 400/501 for what cannot be framed. */
+function framing(table: Record<string, string>, version: '1.0' | '1.1'): RequestBody {
+  const f = framingOf(table);
+  if (version === '1.0' && (f.kind === 'chunked' || f.kind === 'unchunked' || (f.kind === 'problem' && f.problem === 'codings before chunked'))) {
+    throw new RequestError(400, 'Transfer-Encoding in an HTTP/1.0 request');
   }
-  if (cl === undefined) return { kind: 'none' };
-  if (lengths > 1 || !/^\d{1,15}$/.test(cl)) throw new RequestError(400, 'bad Content-Length', cl.slice(0, 200));
-  const length = Number(cl);
-  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
-}
-
-function trimOws(line: string, from: number): string {
-  let a = from;
-  let b = line.length;
-  while (a < b && (line.charCodeAt(a) === 32 || line.charCodeAt(a) === 9)) a++;
-  while (b > a && (line.charCodeAt(b - 1) === 32 || line.charCodeAt(b - 1) === 9)) b--;
-  return line.slice(a, b);
-}
-
-function hasToken(list: string, token: string): boolean {
-  if (list === token) return true;
-  return list.split(',').some((t) => t.trim() === token);
+  switch (f.kind) {
+    case 'problem':
+      throw new RequestError(f.problem === 'codings before chunked' ? 501 : 400, f.problem === 'codings before chunked' ? 'unsupported transfer coding' : f.problem, f.detail.slice(0, 200));
+    case 'unchunked':
+      throw new RequestError(400, 'Transfer-Encoding without chunked last', f.codings.slice(0, 200));
+    case 'unframed':
+      return { kind: 'none' };
+    case 'chunked':
+      return f;
+    default:
+      return f.length === 0 ? { kind: 'none' } : f;
+  }
 }

@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, LimitError } from '../../core/errors.js';
 import { MAX_TIMER_MS } from '../../core/wait.js';
+import { tlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { sink as sinks, type Sink, type Source } from '../../ltn12/index.js';
 import { defaults } from './defaults.js';
 import { boundedDecoding, codings, limitSink } from './decode.js';
@@ -36,6 +37,7 @@ import { exchange, type BodyPlan, type ExchangeContext } from './exchange.js';
 import { Pool } from './pool.js';
 import { planRedirect, type Hop } from './redirect.js';
 import { requestFraming } from './request-framing.js';
+import { requestUrl, type UrlFields } from './request-url.js';
 import type { ResponseHead } from './response-head.js';
 import { basicAuth, resolveTarget, type Target } from './target.js';
 import { parseProxy, type Create, type Proxy } from './transport.js';
@@ -43,8 +45,9 @@ import { parseProxy, type Create, type Proxy } from './transport.js';
 /** Header fields as a table (LuaSocket's shape) or as ordered pairs. */
 export type HeaderInput = Record<string, string | number> | readonly (readonly [string, string | number])[];
 
-export interface RequestOptions {
-  url: string;
+export interface RequestOptions extends UrlFields {
+  /** The URL; LuaSocket's `scheme`, `host`, `port`, `path`, `user`, `password` fields override its parts, `uri` the request target (see `request-url.ts`). Optional when `host` is given. */
+  url?: string;
   /** Where the body goes; `null` ends it. @default discarded */
   sink?: Sink;
   /** @default 'GET', or 'POST' with a body or source */
@@ -86,11 +89,18 @@ export interface RequestOptions {
   maxDecodedBytes?: number;
   /** Decoded bytes per compressed byte with `decode`, past the first MiB; `null` = no guard. @default defaults.maxDecodeRatio (200) */
   maxDecodeRatio?: number | null;
-  /** TLS options for https (`ca`, `rejectUnauthorized`, `servername`, client `cert`/`key` …). Verified by default. */
-  tls?: tls.ConnectionOptions;
-  /** Shortcut for `tls.rejectUnauthorized`: `false` accepts any certificate. */
+  /**
+   * How TLS is used, in the project's words: https URLs are `'implicit'`
+   * (the default for them), http URLs `'none'`; a word that contradicts the
+   * URL, or `'starttls'`, is an ArgumentError. An object here is taken as
+   * `tlsOptions` (the older spelling).
+   */
+  tls?: TlsWord | tls.ConnectionOptions;
+  /** Certificates and verification for https (`ca`, `rejectUnauthorized`, `servername`, client `cert`/`key` …). Verified by default. */
+  tlsOptions?: tls.ConnectionOptions;
+  /** Shortcut for `tlsOptions.rejectUnauthorized`: `false` accepts any certificate. */
   rejectUnauthorized?: boolean;
-  /** Shortcut for `tls.ca`. */
+  /** Shortcut for `tlsOptions.ca`. */
   ca?: tls.ConnectionOptions['ca'];
   /** Connection pool; `false` closes the connection after the request. @default the shared pool */
   pool?: Pool | false;
@@ -152,7 +162,9 @@ async function generic(opts: RequestOptions): Promise<Response> {
   const { maxRedirects } = limits;
   const proxyUrl = opts.proxy === undefined ? defaults.proxy : opts.proxy;
   const route: Route = { proxy: proxyUrl ? parseProxy(proxyUrl) : undefined, tls: tlsOptions(opts), limits };
-  let hop: Hop = { url: opts.url, method, headers: headerPairs(opts.headers), body, source: opts.source };
+  const { url, uri } = requestUrl(opts);
+  checkTlsWord(opts.tls, url);
+  let hop: Hop = { url, method, headers: headerPairs(opts.headers), body, source: opts.source, uri };
   for (let redirects = 0; ; redirects++) {
     const step = await oneHop(opts, route, hop, redirects);
     if ('response' in step) return step.response;
@@ -241,7 +253,7 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   fields.push(...framing.add);
   for (const pair of hop.headers) if (pair[0].toLowerCase() !== 'proxy-authorization') fields.push(pair);
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
-  const requestTarget = absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
+  const requestTarget = hop.uri !== undefined ? hop.uri : absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
   return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
 }
 
@@ -261,11 +273,22 @@ function headerPairs(h: HeaderInput | undefined): [string, string][] {
 }
 
 function tlsOptions(opts: RequestOptions): tls.ConnectionOptions | undefined {
-  if (opts.tls === undefined && opts.rejectUnauthorized === undefined && opts.ca === undefined) return undefined;
-  const t: tls.ConnectionOptions = { ...opts.tls };
+  const given = typeof opts.tls === 'object' && opts.tls !== null ? opts.tls : undefined;
+  if (opts.tlsOptions !== undefined && (typeof opts.tlsOptions !== 'object' || opts.tlsOptions === null)) throw new ArgumentError('tlsOptions must be an object');
+  if (given === undefined && opts.tlsOptions === undefined && opts.rejectUnauthorized === undefined && opts.ca === undefined) return undefined;
+  const t: tls.ConnectionOptions = { ...given, ...opts.tlsOptions };
   if (opts.rejectUnauthorized !== undefined) t.rejectUnauthorized = opts.rejectUnauthorized;
   if (opts.ca !== undefined) t.ca = opts.ca;
   return t;
+}
+
+/** Checks a `tls` word against the URL's scheme (https is implicit TLS, http none). */
+function checkTlsWord(word: RequestOptions['tls'], url: string): void {
+  if (word === undefined || (typeof word === 'object' && word !== null)) return;
+  const mode = tlsMode(word);
+  const https = /^https:/i.test(url);
+  if (mode === 'starttls') throw new ArgumentError("HTTP has no STARTTLS: use an https:// URL (tls: 'implicit')");
+  if ((mode === 'implicit') !== https) throw new ArgumentError(`tls: '${word}' contradicts ${https ? 'an https' : 'an http'} URL`);
 }
 
 const tlsKeys = new WeakMap<object, string>();

@@ -48,7 +48,10 @@ test('hostile heads (HC-01…HC-13) are ProtocolErrors; floods (HC-15) are Limit
     'HTTP/1.1 200 OK\r\nContent-Length: 1e3',
     'HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999',
     'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked',
-    'HTTP/1.1 200 OK\r\nX: a\r\n b', // HC-09
+    'HTTP/1.1 200 OK\r\n X: a', // HC-09: a fold with no field before it
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n 5', // HC-09: never folded framing fields
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip,\r\n chunked',
+    'HTTP/1.1 200 OK\r\nX: a\r\n b\x00', // the folded part follows the value rules
     'HTTP/1.1 200 OK\r\nno colon', // HC-10
     'HTTP/1.1 200 OK\r\n: empty name',
     'HTTP/1.1 200 OK\r\nContent-Length : 5',
@@ -67,4 +70,19 @@ test('hostile heads (HC-01…HC-13) are ProtocolErrors; floods (HC-15) are Limit
   assert.throws(() => head('\x16\x03\x01\x02\x00\x01\x00'), ProtocolError, 'TLS bytes decided at once');
   assert.throws(() => head(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`), LimitError, 'one huge header, incomplete');
   assert.throws(() => head(`HTTP/1.1 200 OK\r\n${'A: b\r\n'.repeat(300)}\r\n`), LimitError, 'too many headers');
+});
+
+test('obsolete line folding in a response is replaced by one space (RFC 9112 §5.2, HC-09)', () => {
+  const vectors: [string, string][] = [
+    ['X: a\r\n b', 'a b'],
+    ['X: a\r\n  \t b  ', 'a b'],
+    ['X: a\r\n\tb\r\n c', 'a b c'],
+    ['X:\r\n b', 'b'],
+    ['X: a\r\n   ', 'a'],
+  ];
+  for (const [fields, value] of vectors) {
+    const r = parseResponseHead(Buffer.from(`HTTP/1.1 200 OK\r\n${fields}\r\nContent-Length: 0\r\n\r\n`));
+    assert.equal(r?.head.headers.x, value, JSON.stringify(fields));
+    assert.deepEqual(r?.head.rawHeaders[0], ['X', value]);
+  }
 });

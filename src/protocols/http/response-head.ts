@@ -3,8 +3,11 @@
  * and the framing decision of RFC 9112 §6.3. It rejects rather than repairs
  * anything that could make two parties disagree about where a message ends
  * (hostile-inputs HC-01…HC-15): CRLF only, no bare CR/NUL/CTL in values, no
- * obs-fold, no space before the colon, one Content-Length of plain digits,
- * never Content-Length with Transfer-Encoding.
+ * space before the colon, one Content-Length of plain digits, never
+ * Content-Length with Transfer-Encoding. Obsolete line folding is replaced
+ * by one space, as RFC 9112 §5.2 tells a user agent (`X: a␍␊  b` → `a b`),
+ * but refused in the framing fields. The field and framing rules are the
+ * ones the server's request parser uses (`fields.ts`).
  *
  *     HTTP/1.1 200 OK␍␊Content-Length: 5␍␊␍␊hello
  *     → { code: 200, reason: 'OK', framing: { kind: 'length', length: 5 }, keepAlive: true }
@@ -16,6 +19,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
+import { fieldTable, framingOf, hasToken, parseFieldLines } from './fields.js';
 
 /** How the body of a response is delimited. */
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'close' };
@@ -44,9 +48,11 @@ export interface HeadOptions {
   maxHeaders?: number;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
-const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
+const HTTP_SLASH = Buffer.from('HTTP/', 'latin1');
+
+/** A status line: version, code, optional reason without controls. */
+export const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
 /**
  * Parses the head at the start of `buf`. Returns null when it is not complete
@@ -55,64 +61,50 @@ const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/
  */
 export function parseResponseHead(buf: Buffer, opts: HeadOptions = {}): { head: ResponseHead; consumed: number } | null {
   const max = opts.maxHeaderBytes ?? 65536;
-  const end = buf.indexOf('\r\n\r\n');
-  const scanTo = end < 0 ? buf.length : end + 4;
-  // A bare LF anywhere in the head is refused, even before the head is complete.
-  for (let i = buf.indexOf(10); i >= 0 && i < scanTo; i = buf.indexOf(10, i + 1)) {
-    if (i === 0 || buf[i - 1] !== 13) throw new ProtocolError('bare LF in the response head', buf.subarray(0, Math.min(i, 200)).toString('latin1'));
-  }
-  if (buf.length >= 5 && !buf.subarray(0, 5).equals(Buffer.from('HTTP/'))) throw new ProtocolError('not an HTTP response', buf.subarray(0, 40).toString('latin1'));
+  const end = buf.indexOf(END_OF_HEAD);
+  if (buf.length >= 5 && buf.compare(HTTP_SLASH, 0, 5, 0, 5) !== 0) throw new ProtocolError('not an HTTP response', buf.subarray(0, 40).toString('latin1'));
   if (end < 0) {
+    // A bare LF anywhere in the head is refused, even before the head is complete.
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
+      if (i === 0 || buf[i - 1] !== 13) throw new ProtocolError('bare LF in the response head', buf.subarray(0, Math.min(i, 200)).toString('latin1'));
+    }
     if (buf.length > max) throw new LimitError('response head', max);
     return null;
   }
   if (end + 4 > max) throw new LimitError('response head', max);
+  // Complete: a bare LF or CR is inside a line now, where the status and field rules refuse it.
   const lines = buf.toString('latin1', 0, end).split('\r\n');
   const statusLine = lines[0]!;
   const m = STATUS.exec(statusLine);
   if (!m) throw new ProtocolError('malformed status line', statusLine.slice(0, 200));
-  const rawHeaders = parseFields(lines.slice(1), opts.maxHeaders ?? 256);
-  const headers: Record<string, string> = Object.create(null);
-  for (const [n, v] of rawHeaders) {
-    const k = n.toLowerCase();
-    headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
-  }
+  const rawHeaders = parseFields(lines.slice(1), opts.maxHeaders ?? 256, 'space');
+  const headers = fieldTable(rawHeaders);
   const version = m[1] === '1' ? '1.1' : '1.0';
   const code = Number(m[2]);
-  const framing = decideFraming(code, opts.method ?? 'GET', rawHeaders);
-  const conn = (headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim());
-  const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive'));
+  const framing = decideFraming(code, opts.method ?? 'GET', headers);
+  const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
+  const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive'));
   return { head: { version, code, reason: m[3] ?? '', status: statusLine, headers, rawHeaders, framing, keepAlive }, consumed: end + 4 };
 }
 
-/** Header lines to [name, value] pairs, strictly (see the module doc). */
-export function parseFields(lines: string[], maxFields: number): [string, string][] {
-  const out: [string, string][] = [];
-  for (const line of lines) {
-    if (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) throw new ProtocolError('obsolete line folding', line.slice(0, 200));
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) throw new ProtocolError('malformed header line', line.slice(0, 200));
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (BAD_VALUE.test(value)) throw new ProtocolError('control character in a header value', line.slice(0, 200));
-    out.push([name, value]);
-    if (out.length > maxFields) throw new LimitError('header fields', maxFields, undefined, `more than ${maxFields} header fields`);
-  }
-  return out;
+const protocolError = (message: string, line: string): Error => new ProtocolError(message, line);
+
+/** Header lines to [name, value] pairs, strictly (see `fields.ts`); obs-fold replaced by a space, or refused (trailers). */
+export function parseFields(lines: string[], maxFields: number, obsFold: 'space' | 'reject' = 'reject'): [string, string][] {
+  return parseFieldLines(lines, { maxFields, obsFold, bad: protocolError });
 }
 
-/** RFC 9112 §6.3, strictly: see the module doc. */
-export function decideFraming(code: number, method: string, fields: [string, string][]): Framing {
-  if (method.toUpperCase() === 'HEAD' || (code >= 100 && code < 200) || code === 204 || code === 304) return { kind: 'none' };
-  const te = fields.filter(([n]) => n.toLowerCase() === 'transfer-encoding').flatMap(([, v]) => v.split(',')).map((t) => t.trim().toLowerCase());
-  const cl = fields.filter(([n]) => n.toLowerCase() === 'content-length').map(([, v]) => v);
-  if (te.length > 0 && cl.length > 0) throw new ProtocolError('both Content-Length and Transfer-Encoding', `${cl.join(',')} / ${te.join(',')}`);
-  if (te.length > 0) {
-    if (te[te.length - 1] !== 'chunked') return { kind: 'close' };
-    if (te.length > 1) throw new ProtocolError('unsupported transfer coding before chunked', te.join(', '));
-    return { kind: 'chunked' };
+/** RFC 9112 §6.3 for a response, strictly: see the module doc. */
+export function decideFraming(code: number, method: string, table: Readonly<Record<string, string>>): Framing {
+  if ((code >= 100 && code < 200) || code === 204 || code === 304 || method.toUpperCase() === 'HEAD') return { kind: 'none' };
+  const f = framingOf(table);
+  switch (f.kind) {
+    case 'problem':
+      throw new ProtocolError(f.problem === 'codings before chunked' ? 'unsupported transfer coding before chunked' : f.problem, f.detail);
+    case 'unframed':
+    case 'unchunked':
+      return { kind: 'close' };
+    default:
+      return f;
   }
-  if (cl.length === 0) return { kind: 'close' };
-  if (cl.length > 1 || !/^\d{1,15}$/.test(cl[0]!)) throw new ProtocolError('bad Content-Length', cl.join(', '));
-  return { kind: 'length', length: Number(cl[0]) };
 }

@@ -39,9 +39,23 @@ export interface Target {
 
 const DEFAULT_PORTS = { http: 80, https: 443 } as const;
 
-/** Takes `url` apart; throws ArgumentError for anything but a usable http/https URL. */
+/** Targets of recently requested URLs (a program fetches the same few URLs again and again). */
+const recent = new Map<string, Readonly<Target>>();
+/** URLs kept in {@link recent}; the map starts over when full. */
+const RECENT_URLS = 256;
+
+/** Takes `url` apart; throws ArgumentError for anything but a usable http/https URL. The result is shared: do not change it. */
 export function resolveTarget(url: string): Target {
   if (typeof url !== 'string') throw new ArgumentError('the URL must be a string');
+  const known = recent.get(url);
+  if (known !== undefined) return known as Target;
+  const t = Object.freeze(parseTarget(url));
+  if (recent.size >= RECENT_URLS) recent.clear();
+  recent.set(url, t);
+  return t;
+}
+
+function parseTarget(url: string): Target {
   const p = parse(url);
   const scheme = p.scheme;
   if (scheme !== 'http' && scheme !== 'https') throw new ArgumentError(`only http: and https: URLs are supported, got ${JSON.stringify(url.slice(0, 100))}`);

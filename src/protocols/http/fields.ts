@@ -1,0 +1,140 @@
+/**
+ * The HTTP field rules, once, for both directions (RFC 9110 §5, RFC 9112
+ * §5 and §6.3): what a token is, what a field value may hold, how field
+ * lines become `[name, value]` pairs, and how the framing fields decide
+ * where a body ends. The client's response parser, the chunked trailers,
+ * the request serialiser and the server's request parser all use these;
+ * each side only chooses its errors (ProtocolError, or RequestError with a
+ * status) and what an unframed body means (a response reads to the close,
+ * a request has none).
+ *
+ * Strict: a field line without a colon, a name that is not a token (space
+ * before the colon included), a value with NUL, a bare CR or another
+ * control is refused. Obsolete line folding (`X: a␍␊  b`) is refused, or —
+ * where the caller says so, as a user agent reading responses must (RFC
+ * 9112 §5.2) — replaced by one space; never in a framing field.
+ *
+ *     parseFieldLines(['X: a', '  b', 'Y:  c '], { obsFold: 'space', ... }) → [['X', 'a b'], ['Y', 'c']]
+ *     framingOf({ 'content-length': '5' })                               → { kind: 'length', length: 5 }
+ *     framingOf({ 'transfer-encoding': 'gzip, chunked' })                → { kind: 'problem', problem: 'codings before chunked' }
+ *
+ * @example
+ * ```ts
+ * const f = parseFieldLines(['Host: x', 'Accept: *\/*'], { maxFields: 100, obsFold: 'reject', bad: (m, l) => new ProtocolError(m, l) });
+ * assert.deepEqual(f, [['Host', 'x'], ['Accept', '*\/*']]);
+ * ```
+ */
+import { LimitError } from '../../core/errors.js';
+
+/** A token (RFC 9110 §5.6.2): field names and methods. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What a received field value may not hold: controls but HTAB (obs-text is allowed). */
+export const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** What a field value sent may hold: HTAB, visible ASCII, space, obs-text. */
+export const SENDABLE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A request target as sent or received: visible ASCII only. */
+export const TARGET = /^[\x21-\x7e]+$/;
+
+/** How field lines are read. */
+export interface FieldRules {
+  /** More field lines than this is a LimitError ('header fields'). */
+  maxFields: number;
+  /** One field line longer than this (without CRLF) is a LimitError ('field line'). @default unlimited */
+  maxFieldLine?: number;
+  /** What obsolete line folding gets: refused, or replaced by one space (never in Content-Length / Transfer-Encoding). */
+  obsFold: 'reject' | 'space';
+  /** Builds the error for a malformed line. */
+  bad: (message: string, line: string) => Error;
+}
+
+/** Field lines (without their CRLF) to [name, value] pairs, values trimmed of OWS. */
+export function parseFieldLines(lines: readonly string[], rules: FieldRules): [string, string][] {
+  const out: [string, string][] = [];
+  const { maxFields, maxFieldLine = Infinity, bad } = rules;
+  if (lines.length > maxFields && rules.obsFold === 'reject') throw tooMany(maxFields);
+  for (const line of lines) {
+    if (line.length > maxFieldLine) throw new LimitError('field line', maxFieldLine, undefined, `header field line over ${maxFieldLine} bytes`);
+    const c0 = line.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) {
+      const last = out[out.length - 1];
+      if (rules.obsFold === 'reject' || last === undefined) throw bad('obsolete line folding', line.slice(0, 200));
+      const k = last[0].toLowerCase();
+      if (k === 'content-length' || k === 'transfer-encoding') throw bad(`obsolete line folding in ${last[0]}`, line.slice(0, 200));
+      const more = trimOws(line, 0);
+      if (BAD_VALUE.test(more)) throw bad('control character in a header value', line.slice(0, 200));
+      if (more !== '') last[1] = last[1] === '' ? more : `${last[1]} ${more}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon) : '';
+    if (!TOKEN.test(name)) throw bad(colon < 0 ? 'header field line without a colon' : 'malformed header field name', line.slice(0, 200));
+    const value = trimOws(line, colon + 1);
+    if (BAD_VALUE.test(value)) throw bad('control character in a header value', line.slice(0, 200));
+    if (out.push([name, value]) > maxFields) throw tooMany(maxFields);
+  }
+  return out;
+}
+
+function tooMany(max: number): LimitError {
+  return new LimitError('header fields', max, undefined, `more than ${max} header fields`);
+}
+
+/** The fields as a table: lower-cased names, repeated fields joined with ', ' (LuaSocket's shape). */
+export function fieldTable(fields: readonly (readonly [string, string])[]): Record<string, string> {
+  const t: Record<string, string> = Object.create(null);
+  for (const [n, v] of fields) {
+    const k = n.toLowerCase();
+    const had = t[k];
+    t[k] = had === undefined ? v : `${had}, ${v}`;
+  }
+  return t;
+}
+
+/** `s` from `from` without leading and trailing spaces and tabs. */
+export function trimOws(s: string, from: number): string {
+  let a = from;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** True when the comma-separated `list` holds `token` (compared as given: lower-case both). */
+export function hasToken(list: string, token: string): boolean {
+  if (list === token) return true;
+  if (list.length <= token.length) return false;
+  return list.split(',').some((t) => t.trim() === token);
+}
+
+/**
+ * What the framing fields of a message say (RFC 9112 §6.3, strictly): a
+ * chunked body, a length, nothing (`unframed`: a response reads to the
+ * close, a request has no body), a transfer coding without chunked last
+ * (`unchunked`), or a problem that makes the message ambiguous.
+ */
+export type FramingFields =
+  | { kind: 'chunked' }
+  | { kind: 'length'; length: number }
+  | { kind: 'unframed' }
+  | { kind: 'unchunked'; codings: string }
+  | { kind: 'problem'; problem: 'both Content-Length and Transfer-Encoding' | 'bad Content-Length' | 'codings before chunked'; detail: string };
+
+/**
+ * Reads the framing fields of a message's head, from its field table
+ * ({@link fieldTable}: repeated fields are joined with ', ', so two
+ * Content-Length fields read as a list, which is refused like one).
+ */
+export function framingOf(table: Readonly<Record<string, string>>): FramingFields {
+  const teField = table['transfer-encoding'];
+  const cl = table['content-length'];
+  if (teField !== undefined) {
+    const te = teField.toLowerCase().split(',').map((t) => t.trim());
+    if (cl !== undefined) return { kind: 'problem', problem: 'both Content-Length and Transfer-Encoding', detail: `${cl} / ${te.join(',')}` };
+    if (te[te.length - 1] !== 'chunked') return { kind: 'unchunked', codings: te.join(', ') };
+    if (te.length > 1) return { kind: 'problem', problem: 'codings before chunked', detail: te.join(', ') };
+    return { kind: 'chunked' };
+  }
+  if (cl === undefined) return { kind: 'unframed' };
+  if (!/^\d{1,15}$/.test(cl)) return { kind: 'problem', problem: 'bad Content-Length', detail: cl };
+  return { kind: 'length', length: Number(cl) };
+}
