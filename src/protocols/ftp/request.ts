@@ -72,6 +72,12 @@ export interface FtpRequest extends Partial<ConnectOptions> {
   /** Its argument (default: the path). */
   argument?: string;
   sink?: Sink;
+  /**
+   * Most bytes the one-call `get` collects when there is no `sink`
+   * (default {@link MAX_GET_BYTES}, 256 MiB as HTTP's one-call form; a
+   * `;type=d` listing: `MAX_LISTING_BYTES`, 16 MiB) → LimitError.
+   */
+  maxBytes?: number;
   source?: Source;
   /** LuaSocket's pump stepper, e.g. `ltn12.pump.step`. */
   step?: (src: Source, snk: Sink) => Promise<boolean>;
@@ -116,6 +122,9 @@ function fromUrl(url: string): Partial<Normalized> {
   if (u.params !== undefined) out.type = parseType(u.params);
   return out;
 }
+
+/** Most bytes `ftp.get` collects into a Buffer when no sink is given (as HTTP's one-call form). */
+export const MAX_GET_BYTES = 256 * 1024 * 1024;
 
 /** Merges a URL or request into checked connection settings plus path, type, command and argument. */
 export function normalize(req: string | FtpRequest): Normalized {
