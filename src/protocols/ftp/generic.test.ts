@@ -76,3 +76,19 @@ test('ftp.command takes lists of commands with their checks, as LuaSocket', asyn
     await srv.close();
   }
 });
+
+test("tls takes the project's words: 'starttls' (alias 'explicit'), 'implicit', 'none'/false; anything else is ArgumentError before connecting", async () => {
+  const srv = await scriptedFtp({ replies: { AUTH: '534 no TLS here\r\n' } });
+  try {
+    for (const word of ['starttls', 'explicit'] as const) {
+      await assert.rejects(command({ host: '127.0.0.1', port: srv.port, tls: word, command: 'NOOP', timeout: T }), { code: 'tls' }, word);
+    }
+    const before = srv.connections;
+    for (const bad of ['ssl', 'STARTTLS', true, 1]) {
+      await assert.rejects(command({ host: '127.0.0.1', port: srv.port, tls: bad as never, command: 'NOOP', timeout: T }), ArgumentError, String(bad));
+    }
+    assert.equal(srv.connections, before, 'a bad word is refused before connecting');
+  } finally {
+    await srv.close();
+  }
+});
