@@ -32,6 +32,7 @@ function modes(): [string, Omit<ConnectOptions, 'host'>][] {
   return [
     ['plain', { port: vs.port }],
     ['explicit passive', { port: vs.port, tls: 'explicit', tlsOptions }],
+    ['starttls passive (the project word for explicit)', { port: vs.port, tls: 'starttls', tlsOptions }],
     ['explicit active', { port: vs.port, tls: 'explicit', tlsOptions, passive: false }],
     ['implicit passive', { port: vs.iport, tls: 'implicit', tlsOptions }],
     ['implicit active', { port: vs.iport, tls: 'implicit', tlsOptions, passive: false }],

@@ -16,7 +16,6 @@
 import { bytes, type MimeFilter } from './bytes.js';
 import { Slab } from '../core/slab.js';
 import { DecodeError } from './decode-error.js';
-import { pace } from './fresh.js';
 
 const EMPTY = Buffer.alloc(0);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -156,10 +155,8 @@ export function decodeBase64(opts: DecodeOptions = {}): MimeFilter {
         if (out.write(chunk.toString('latin1'), 'base64') === want) return out;
       }
     }
-    // The byte loop allocates nothing on the JS heap: its outputs are paced.
     const out = slab.take(((st.n + chunk.length) * 3) >> 2);
     const n = decodeInto(chunk, st, strict, start, out);
-    pace(n);
     return out.subarray(0, n);
   };
 }

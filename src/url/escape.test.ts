@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildPath, escape, hasControlChars, parsePath, unescape } from './escape.js';
+import { buildPath, escape, hasControlChars, parsePath, unescape, unescapeBytes } from './escape.js';
 
 test('escape() keeps only unreserved characters', () => {
   assert.equal(escape('abc-._~XYZ019'), 'abc-._~XYZ019');
@@ -53,4 +53,31 @@ test('buildPath of an empty directory is \'\' when relative, \'/\' when absolute
   const empty = Object.assign([] as string[], { isDirectory: true });
   assert.equal(buildPath(empty), '');
   assert.equal(buildPath(Object.assign([] as string[], { isDirectory: true, isAbsolute: true })), '/');
+});
+
+// The straightforward byte-by-byte definitions: the fast paths must agree with them.
+const UNRESERVED_REF = /^[A-Za-z0-9\-._~]$/;
+function encodeRef(s: string, keep: (ch: string) => boolean): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    out += byte < 128 && keep(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+const pathText = fc.string({ unit: fc.constantFrom('a', '/', '/', '%', '2', 'F', 'f', '4', '1', '0', '\0', 'C', '8', 'é', '\ud800', ' ', '$', '@', ':', '!', '*', '~', 'E', '9', '3'), maxLength: 40 });
+
+test('escape, parsePath and buildPath agree with the byte-by-byte definitions (property)', () => {
+  fc.assert(
+    fc.property(pathText, (s) => {
+      assert.equal(escape(s), encodeRef(s, (ch) => UNRESERVED_REF.test(ch)));
+      const segs = parsePath(s);
+      assert.deepEqual([...segs], s.split('/').filter((x) => x !== '').map((x) => (x.includes('%') ? unescapeBytes(x).toString('utf8') : x)));
+      const seg = (x: string) => encodeRef(x, (ch) => UNRESERVED_REF.test(ch) || "!$&'()*+,;=:@".includes(ch));
+      const body = [...segs].map(seg).join('/');
+      const want = (segs.isAbsolute ? `/${body}` : body) + (segs.isDirectory && segs.length > 0 ? '/' : '');
+      assert.equal(buildPath(segs), want);
+    }),
+    { numRuns: 1000 },
+  );
 });

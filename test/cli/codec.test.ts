@@ -33,7 +33,8 @@ test('netkit encode/decode round-trip a 3 MiB random file through base64 and qp'
 test('netkit encode base64 matches the system base64 tool (modulo CRLF)', () => {
   const data = randomBytes(10_000);
   const ours = run(['encode', 'base64'], data).stdout.toString().replace(/\r\n/g, '\n');
-  const theirs = spawnSync('base64', ['-w', '76'], { input: data }).stdout.toString(); // both end the last line, as LuaSocket's wrap does
+  // both end the last line with a line break (mime.wrap, like LuaSocket and base64(1))
+  const theirs = spawnSync('base64', ['-w', '76'], { input: data }).stdout.toString();
   assert.equal(ours, theirs);
 });
 

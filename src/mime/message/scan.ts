@@ -22,7 +22,7 @@
  */
 import { LimitError } from '../../core/errors.js';
 import type { Source } from '../../ltn12/types.js';
-import { pace } from '../fresh.js';
+import { pace } from './gc-pace.js';
 
 const EMPTY = Buffer.alloc(0);
 const LF = 10;
@@ -35,7 +35,7 @@ export const MAX_BOUNDARY_PADDING = 1024;
 
 /**
  * Pulls chunks from a Source into one window of unconsumed bytes. Input
- * chunks count towards the codecs' GC pacing (`fresh.ts`): a long body
+ * chunks count towards the parser's GC pacing (`gc-pace.ts`): a long body
  * otherwise leaves up to 32 MiB of dead input chunks resident.
  */
 export class ByteReader {

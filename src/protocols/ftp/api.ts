@@ -17,12 +17,13 @@
  * await ftp.get({ url: 'ftp://127.0.0.1:2121/big.iso', sink: ltn12.sink.file('big.iso') });
  * ```
  */
-import { ArgumentError, ReplyError } from '../../core/errors.js';
-import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
+import { ArgumentError, LimitError, ReplyError } from '../../core/errors.js';
+import { checkInteger } from '../../core/validate.js';
+import { PumpError, source as sources, type Sink, type Source } from '../../ltn12/index.js';
 import type { Expected, Reply } from '../tp/index.js';
 import type { Entry } from './listing.js';
-import { normalize, type FtpRequest, type Normalized } from './request.js';
-import { connect, type FtpSession } from './session.js';
+import { checkText, MAX_GET_BYTES, normalize, type FtpRequest, type Normalized } from './request.js';
+import { connect, MAX_LISTING_BYTES, type FtpSession } from './session.js';
 import type { TransferOptions, TransferResult } from './transfer.js';
 
 async function withSession<T>(req: Normalized, fn: (s: FtpSession) => Promise<T>): Promise<T> {
@@ -41,7 +42,14 @@ async function withSession<T>(req: Normalized, fn: (s: FtpSession) => Promise<T>
 async function fetchInto(s: FtpSession, r: Normalized, snk: Sink, t: TransferOptions): Promise<TransferResult> {
   if (r.type === 'd') return s.receiveCommand(r.command ?? 'NLST', r.argument ?? (r.path || undefined), snk, t);
   if (r.type === 'a') await s.type('a');
-  if (r.command !== undefined && r.command.toUpperCase() !== 'RETR') return s.receiveCommand(r.command, r.argument ?? (r.path || undefined), snk, t);
+  if (r.command !== undefined && r.command.toUpperCase() !== 'RETR') {
+    // LuaSocket's generic form: a command that completes with 2xx and no data connection (SIZE, MDTM…) hands its reply to the sink
+    const handOver = async (reply: Reply) => {
+      await snk(Buffer.from(reply.lines.join('\r\n'), 'utf8'));
+      await snk(null);
+    };
+    return s.receiveCommand(r.command, r.argument ?? (r.path || undefined), snk, { ...t, onCompleted: handOver });
+  }
   const path = r.argument ?? r.path;
   if (path === '') throw new ArgumentError('nothing to get: the request has no path');
   return s.retrieve(path, snk, { ...t, offset: r.offset });
@@ -54,9 +62,31 @@ export function get(req: FtpRequest): Promise<Buffer>;
 export async function get(req: string | FtpRequest): Promise<Buffer | TransferResult> {
   const r = normalize(req);
   const given = typeof req === 'string' ? undefined : req.sink;
-  const [collect, all] = sinks.buffer();
-  const result = await withSession(r, (s) => fetchInto(s, r, given ?? collect, { step: r.step }));
+  const fallback = r.type === 'd' ? MAX_LISTING_BYTES : MAX_GET_BYTES;
+  const limit = checkInteger('maxBytes', typeof req === 'string' ? undefined : req.maxBytes, { min: 0 }, fallback);
+  const [collect, all] = cappedSink(limit, r.type === 'd' ? 'listing' : 'ftp.get body');
+  let result: TransferResult;
+  try {
+    result = await withSession(r, (s) => fetchInto(s, r, given ?? collect, { step: r.step }));
+  } catch (err) {
+    // our own cap, not a failure of the caller's sink: the LimitError itself
+    if (given === undefined && err instanceof PumpError && err.cause instanceof LimitError) throw err.cause;
+    throw err;
+  }
   return given ? result : all();
+}
+
+/** A sink collecting at most `limit` bytes; more is a LimitError naming `what`. */
+function cappedSink(limit: number, what: string): [Sink, () => Buffer] {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const snk: Sink = async (chunk) => {
+    if (chunk === null) return;
+    size += chunk.length;
+    if (size > limit) throw new LimitError(what, limit, undefined, `${what} larger than ${limit} bytes (maxBytes)`);
+    chunks.push(chunk);
+  };
+  return [snk, () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))];
 }
 
 /** Uploads: `put(url, data)` or `put({ url | host…, path, source })`. Resolves when the server confirmed (226). */
@@ -75,11 +105,55 @@ export async function put(req: string | FtpRequest, data?: Uint8Array | string |
   });
 }
 
-/** Sends one command after login and returns its reply (checked against `check`, default 2xx). */
-export async function command(req: FtpRequest & { command: string; check?: Expected }): Promise<Reply> {
-  const r = normalize(req);
-  if (!r.command) throw new ArgumentError('ftp.command needs a command');
-  return withSession(r, (s) => s.command(r.command!, r.argument, req.check ?? '2..'));
+/** One command of {@link command}'s list form. */
+export interface FtpCommand {
+  command: string;
+  argument?: string;
+  /** What its reply must be (default 2xx). */
+  check?: Expected;
+}
+
+/**
+ * Sends a command after login and returns its reply (checked against
+ * `check`, default 2xx). As LuaSocket's `ftp.command`, `command` may also be
+ * a list — of names with `argument` and `check` lists beside them, or of
+ * `{ command, argument, check }` — sent in order; the replies come back in
+ * a list and the first failing check stops there (ReplyError).
+ *
+ * @example
+ * ```ts
+ * await ftp.command({ url: 'ftp://127.0.0.1:2121/', command: ['MKD', 'RMD'], argument: ['tmp', 'tmp'], check: [257, 250] });
+ * ```
+ */
+export async function command(req: FtpRequest & { command: string; check?: Expected }): Promise<Reply>;
+export async function command(req: Omit<FtpRequest, 'command' | 'argument'> & { command: readonly (string | FtpCommand)[]; argument?: readonly (string | undefined)[]; check?: readonly Expected[] }): Promise<Reply[]>;
+export async function command(req: Omit<FtpRequest, 'command' | 'argument'> & { command?: unknown; argument?: unknown; check?: unknown }): Promise<Reply | Reply[]> {
+  if (!Array.isArray(req.command)) {
+    const r = normalize(req as FtpRequest);
+    if (!r.command) throw new ArgumentError('ftp.command needs a command');
+    return withSession(r, (s) => s.command(r.command!, r.argument, (req.check as Expected | undefined) ?? '2..'));
+  }
+  const list = listOfCommands(req.command, req.argument, req.check);
+  const r = normalize({ ...req, command: undefined, argument: undefined, check: undefined } as FtpRequest);
+  return withSession(r, async (s) => {
+    const replies: Reply[] = [];
+    for (const c of list) replies.push(await s.command(c.command, c.argument, c.check ?? '2..'));
+    return replies;
+  });
+}
+
+/** The list form of `command` as `{ command, argument, check }` items, each checked before anything is sent. */
+function listOfCommands(commands: unknown[], args: unknown, checks: unknown): FtpCommand[] {
+  if (commands.length === 0) throw new ArgumentError('ftp.command needs at least one command');
+  if (args !== undefined && !Array.isArray(args)) throw new ArgumentError('with a list of commands, argument is a list too');
+  if (checks !== undefined && !Array.isArray(checks)) throw new ArgumentError('with a list of commands, check is a list too');
+  return commands.map((c, i) => {
+    const item: FtpCommand = typeof c === 'string' ? { command: c, argument: (args as unknown[] | undefined)?.[i] as string | undefined, check: (checks as Expected[] | undefined)?.[i] } : (c as FtpCommand);
+    if (typeof item !== 'object' || item === null || typeof item.command !== 'string' || item.command === '') throw new ArgumentError(`ftp.command: item ${i} is not a command`);
+    checkText(item.command, 'command');
+    if (item.argument !== undefined) checkText(String(item.argument), 'argument');
+    return item;
+  });
 }
 
 /** Lists a directory as parsed entries. */

@@ -19,7 +19,7 @@ import type tls from 'node:tls';
 import { LimitError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { connect as socketConnect } from '../../socket/index.js';
 import { TextConn, matches, type Expected, type Reply } from '../tp/index.js';
-import type { ConnectOptions } from './request.js';
+import { ftpTls, type ConnectOptions } from './request.js';
 
 /** Default wait for every step, ms. */
 export const DEFAULT_TIMEOUT = 60_000;
@@ -110,7 +110,8 @@ async function feat(tp: TextConn, signal?: AbortSignal): Promise<Map<string, str
 /** Opens the control connection and logs in (see the module doc). */
 export async function openControl(opts: ConnectOptions & { port: number }): Promise<Control> {
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
-  const implicit = opts.tls === 'implicit';
+  const mode = ftpTls(opts.tls);
+  const implicit = mode === 'implicit';
   const tlsOpts = tlsConnectOptions(opts);
   const connectOpts = { timeout, signal: opts.signal, tls: implicit ? tlsOpts : undefined };
   const sock = await (opts.create ?? socketConnect)(opts.host, opts.port, connectOpts);
@@ -121,20 +122,18 @@ export async function openControl(opts: ConnectOptions & { port: number }): Prom
   try {
     if (implicit) watchSession();
     const greeting = await finalReply(tp, 220, opts.signal);
-    if (opts.tls === 'explicit') {
+    if (mode === 'starttls') {
       const auth = await exchange(tp, 'AUTH', 'TLS', [234, 334, '5..', '4..'], opts.signal).catch((e: unknown) => {
         throw e instanceof ReplyError ? new NetError('tls', `the server refused AUTH TLS: ${e.reply}`, { cause: e }) : e;
       });
       if (auth.code !== 234 && auth.code !== 334) throw new NetError('tls', `the server refused AUTH TLS: ${auth.text}`);
       await sock.startTls({ ...tlsOpts, signal: opts.signal });
       watchSession();
-    } else if (opts.tls !== undefined && opts.tls !== false && !implicit) {
-      throw new ProtocolError(`unknown tls mode ${String(opts.tls)}`);
     }
     const user = opts.user ?? 'anonymous';
     const password = opts.password ?? (user === 'anonymous' || user === 'ftp' ? 'anonymous@' : '');
     await login(tp, user, password, opts.signal);
-    const protectData = opts.tls === 'explicit' || implicit;
+    const protectData = mode !== 'none';
     if (protectData) {
       await exchange(tp, 'PBSZ', '0', '2..', opts.signal);
       await exchange(tp, 'PROT', 'P', '2..', opts.signal);

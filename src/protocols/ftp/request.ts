@@ -21,6 +21,7 @@
  * ```
  */
 import type tls from 'node:tls';
+import { tlsMode, type TlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { ArgumentError } from '../../core/errors.js';
 import type { Sink, Source } from '../../ltn12/index.js';
 import type { TcpClient, ConnectOptions as SocketConnectOptions } from '../../socket/index.js';
@@ -41,8 +42,12 @@ export interface ConnectOptions {
   user?: string;
   /** @default 'anonymous@' for anonymous, else '' */
   password?: string;
-  /** `'explicit'`: AUTH TLS then PBSZ 0 / PROT P; `'implicit'`: TLS from the first byte (FTPS). @default false */
-  tls?: 'explicit' | 'implicit' | false;
+  /**
+   * The project's `tls` words: `'starttls'` (alias `'explicit'`): AUTH TLS
+   * then PBSZ 0 / PROT P; `'implicit'`: TLS from the first byte (FTPS);
+   * `'none'` (or `false`). Anything else is an ArgumentError. @default 'none'
+   */
+  tls?: TlsWord | false;
   /** Node TLS options (e.g. `ca`); certificates are verified unless `rejectUnauthorized: false`. */
   tlsOptions?: tls.ConnectionOptions;
   /** Passive mode (the client connects for data). @default true */
@@ -72,6 +77,12 @@ export interface FtpRequest extends Partial<ConnectOptions> {
   /** Its argument (default: the path). */
   argument?: string;
   sink?: Sink;
+  /**
+   * Most bytes the one-call `get` collects when there is no `sink`
+   * (default {@link MAX_GET_BYTES}, 256 MiB as HTTP's one-call form; a
+   * `;type=d` listing: `MAX_LISTING_BYTES`, 16 MiB) → LimitError.
+   */
+  maxBytes?: number;
   source?: Source;
   /** LuaSocket's pump stepper, e.g. `ltn12.pump.step`. */
   step?: (src: Source, snk: Sink) => Promise<boolean>;
@@ -117,6 +128,14 @@ function fromUrl(url: string): Partial<Normalized> {
   return out;
 }
 
+/** Most bytes `ftp.get` collects into a Buffer when no sink is given (as HTTP's one-call form). */
+export const MAX_GET_BYTES = 256 * 1024 * 1024;
+
+/** The TLS mode an FTP `tls` option names (`false` is `'none'`); ArgumentError for an unknown word. */
+export function ftpTls(value: unknown): TlsMode {
+  return tlsMode(value === false ? 'none' : value, 'none');
+}
+
 /** Merges a URL or request into checked connection settings plus path, type, command and argument. */
 export function normalize(req: string | FtpRequest): Normalized {
   const r: FtpRequest = typeof req === 'string' ? { url: req } : req;
@@ -125,7 +144,7 @@ export function normalize(req: string | FtpRequest): Normalized {
   const merged = { ...base, ...defined } as Partial<Normalized> & FtpRequest;
   if (!merged.host) throw new ArgumentError('an ftp request needs a host or url');
   if (/[\0\r\n\s]/.test(merged.host)) throw new ArgumentError(`invalid host ${JSON.stringify(merged.host)}`);
-  const port = merged.port ?? (merged.tls === 'implicit' ? 990 : 21);
+  const port = merged.port ?? (ftpTls(merged.tls) === 'implicit' ? 990 : 21);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ArgumentError(`port must be 1–65535, got ${String(port)}`);
   if (merged.type !== undefined && !['a', 'i', 'd'].includes(merged.type)) throw new ArgumentError(`type must be 'a', 'i' or 'd', got ${String(merged.type)}`);
   const path = checkText(merged.path ?? '', 'path').replace(/^[/\\]/, '');

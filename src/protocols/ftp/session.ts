@@ -26,7 +26,7 @@ import { fromNetAscii, toNetAscii } from './ascii.js';
 import { exchange, openControl, DEFAULT_TIMEOUT, type Control } from './control.js';
 import type { DataState } from './data.js';
 import { parseList, parseMlsd, parseTimeVal, type Entry } from './listing.js';
-import { checkText, type ConnectOptions } from './request.js';
+import { checkText, ftpTls, type ConnectOptions } from './request.js';
 import { receive, send, type TransferOptions, type TransferResult } from './transfer.js';
 
 /** Options of `retrieve`/`store`. */
@@ -265,7 +265,7 @@ export class FtpSession {
 export async function connect(opts: ConnectOptions): Promise<FtpSession> {
   if (/[\0\r\n\s]/.test(opts.host ?? '')) throw new ArgumentError(`invalid host ${JSON.stringify(opts.host)}`);
   for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkText(v, what);
-  const port = opts.port ?? (opts.tls === 'implicit' ? 990 : 21);
+  const port = opts.port ?? (ftpTls(opts.tls) === 'implicit' ? 990 : 21);
   const settings = { ...opts, port, timeout: opts.timeout ?? DEFAULT_TIMEOUT };
   return new FtpSession(await openControl(settings), settings);
 }

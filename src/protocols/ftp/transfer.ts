@@ -36,8 +36,14 @@ export interface TransferOptions {
   signal?: AbortSignal;
   /** LuaSocket's pump stepper. @default ltn12.pump.step */
   step?: (src: Source, snk: Sink) => Promise<boolean>;
-  /** Bytes the server should send; fewer is a ClosedError. */
+  /** Bytes the server should send (SIZE); fewer is a ClosedError, more a ProtocolError as soon as they arrive. */
   expectedBytes?: number;
+  /**
+   * When set, a command that completes (2xx) without opening the data
+   * connection is not an error: its reply is passed here (LuaSocket's
+   * generic `ftp.get{ command = 'size', … }` hands it to the sink).
+   */
+  onCompleted?: (reply: Reply) => Promise<void>;
   /** Called once the data connection is open, with the announced byte count when known. */
   onStart?: (size: number | undefined) => void;
   /** Called after every chunk with the running byte count. */
@@ -82,6 +88,11 @@ async function run(
     await control.tp.command(cmd, arg);
     const first = await readReply(control.tp, signal);
     if (first.code >= 400) throw new ReplyError(first.code, first.text);
+    if (first.code >= 200 && first.code < 300 && t.onCompleted) {
+      // LuaSocket's generic form: a command that completes at once (SIZE, MDTM, …) has its reply handed over
+      await t.onCompleted(first);
+      return { bytes: 0, reply: first };
+    }
     if (first.code >= 200) throw new ProtocolError(`${cmd} completed without opening the data connection`, first.text);
     const m = announced && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
     if (m) expected = Number(m[1]);
@@ -113,6 +124,9 @@ export function receive(control: Control, opts: ConnectOptions, state: DataState
       const chunk = await sock.receive(signal);
       if (chunk !== null) {
         bytes += chunk.length;
+        if (t.expectedBytes !== undefined && bytes > t.expectedBytes) {
+          throw new ProtocolError(`the data connection sent more than the ${t.expectedBytes} bytes SIZE announced (${bytes} so far)`);
+        }
         t.onProgress?.(bytes);
       }
       return chunk;
