@@ -109,7 +109,7 @@ export class TcpClient {
   #attach(sock: Socket): void {
     const rb = this.#rb;
     // a read buffer is ours alone while we are its only listener
-    const onData = (chunk: Buffer): void => rb.push(chunk, sock.listenerCount('data') === 1);
+    const onData = (chunk: Buffer): void => void rb.push(chunk, sock.listenerCount('data') === 1);
     const onEnd = (): void => rb.end();
     const onError = (err: Error): void => rb.fail(toNetError(err));
     const onClose = (): void => {
@@ -130,7 +130,8 @@ export class TcpClient {
   /**
    * Receives by LuaSocket pattern: `'*l'` (default; a line without CR/LF),
    * `'*L'` (with its end-of-line), `'*a'` (until the peer closes; it holds
-   * everything in memory — bound it with `{ maxBytes }`) or a byte count
+   * everything in memory, gathered in one growing buffer so the peak stays
+   * near the size received — bound it with `{ maxBytes }`) or a byte count
    * `n`, which counts the prefix as LuaSocket's does (`receive(n,
    * err.partial)` resumes a failed read). `'*line'`, `'*all'` and other
    * spellings LuaSocket accepts by their first two characters work too.
