@@ -278,7 +278,7 @@ export class ReceiveBuffer {
         return Promise.reject(err);
       }
     }
-    return this.#gatherAll(prefix, max, opts?.signal);
+    return this.#gatherAll(prefix, max, opts?.signal, true);
   }
 
   /**
@@ -289,7 +289,7 @@ export class ReceiveBuffer {
    * kept and concatenated at the end: memory peaks near the size received,
    * not twice it.
    */
-  #gatherAll(prefix: string | Buffer | undefined, max: number, signal: AbortSignal | undefined): Promise<Buffer> {
+  #gatherAll(prefix: string | Buffer | undefined, max: number, signal: AbortSignal | undefined, closedIfNothing = false): Promise<Buffer> {
     if (this.#acc !== null || this.#slot.busy) return Promise.reject(new NetError('busy', 'another receive is already waiting on this socket'));
     const room = max - prefixLength(prefix, this.encoding);
     if (room > GATHER_IN_PLACE_AT) this.#gatherWanted = { prefix, max };
@@ -302,7 +302,10 @@ export class ReceiveBuffer {
           const partial = prefixBuffer(prefix, room > 0 ? this.#take(room) : EMPTY, this.encoding);
           throw new LimitError('receive', max, partial, `'*a' received more than maxBytes (${max} bytes)`);
         }
-        return this.#ended && this.#error === null ? prefixBuffer(prefix, this.#take(q.length), this.encoding) : undefined;
+        if (!this.#ended || this.#error !== null) return undefined;
+        // LuaSocket 3.1: '*a' that gets no byte at all from a closed connection fails 'closed'
+        if (q.length === 0 && closedIfNothing) throw this.#closedError(prefixBuffer(prefix, EMPTY, this.encoding));
+        return prefixBuffer(prefix, this.#take(q.length), this.encoding);
       }
       if (q.length > 0) {
         this.#acc = null;

@@ -303,6 +303,18 @@ export class TcpClient {
     this.#timeouts.set(ms, mode);
   }
 
+  /** LuaSocket's `gettimeout`: the block (`'b'`) and total (`'t'`) timeouts in ms, `null` = none. */
+  getTimeout(): { block: number | null; total: number | null } {
+    return { block: this.#timeouts.block, total: this.#timeouts.total };
+  }
+
+  /** LuaSocket's `getfamily`: `'inet4'`, `'inet6'` or (netkit) `'unix'`. */
+  getFamily(): 'inet4' | 'inet6' | 'unix' {
+    if (this.#path !== undefined) return 'unix';
+    const f = this.getSockName().family;
+    return f === 'inet6' ? 'inet6' : f === 'unix' ? 'unix' : 'inet4';
+  }
+
   /** Sets a LuaSocket option (see `options.ts` for what Node honours). */
   setOption(name: TcpOptionName, value: OptionValue): void {
     this.#options.set(name, value, this.#sock);
