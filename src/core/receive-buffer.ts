@@ -278,7 +278,7 @@ export class ReceiveBuffer {
         return Promise.reject(err);
       }
     }
-    return this.#gatherAll(prefix, max, opts?.signal, true);
+    return this.#gatherAll(prefix, max, opts?.signal);
   }
 
   /**
@@ -289,7 +289,7 @@ export class ReceiveBuffer {
    * kept and concatenated at the end: memory peaks near the size received,
    * not twice it.
    */
-  #gatherAll(prefix: string | Buffer | undefined, max: number, signal: AbortSignal | undefined, closedIfNothing = false): Promise<Buffer> {
+  #gatherAll(prefix: string | Buffer | undefined, max: number, signal: AbortSignal | undefined): Promise<Buffer> {
     if (this.#acc !== null || this.#slot.busy) return Promise.reject(new NetError('busy', 'another receive is already waiting on this socket'));
     const room = max - prefixLength(prefix, this.encoding);
     if (room > GATHER_IN_PLACE_AT) this.#gatherWanted = { prefix, max };
@@ -302,9 +302,8 @@ export class ReceiveBuffer {
           const partial = prefixBuffer(prefix, room > 0 ? this.#take(room) : EMPTY, this.encoding);
           throw new LimitError('receive', max, partial, `'*a' received more than maxBytes (${max} bytes)`);
         }
+        // a connection closed with nothing left gives an empty Buffer (LuaSocket 3.1 fails 'closed' here; see the compatibility table)
         if (!this.#ended || this.#error !== null) return undefined;
-        // LuaSocket 3.1: '*a' that gets no byte at all from a closed connection fails 'closed'
-        if (q.length === 0 && closedIfNothing) throw this.#closedError(prefixBuffer(prefix, EMPTY, this.encoding));
         return prefixBuffer(prefix, this.#take(q.length), this.encoding);
       }
       if (q.length > 0) {

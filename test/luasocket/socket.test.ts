@@ -112,12 +112,14 @@ const rows: Row[] = [
   {
     lua: 'receive("*a") twice -- peer sent "little string" and closed (test_readafterclose)',
     luasocket: "'little string', then nil, 'closed'",
-    netkit: "Buffer 'little string', then ClosedError 'closed'",
+    netkit: "Buffer 'little string', then an empty Buffer",
+    differs:
+      "an empty result is not a failure (LuaSocket 2.0 returned '' too): HTTP/1.0 bodies, inetd and serve() read '*a' to the close and an empty answer is valid; a receive that must see data uses a count or a line, which fail 'closed'",
     async check({ client, peer }) {
       await peer.send(LITTLE);
       await peer.close();
       assert.equal((await client.receive('*a')).toString(), LITTLE);
-      assert.equal((await failure(client.receive('*a'))).code, 'closed');
+      assert.deepEqual(await client.receive('*a'), Buffer.alloc(0));
     },
   },
   ...(['*a', '*l', 1, 0] as const).map(
