@@ -44,6 +44,7 @@ import { WaitSlot, type WaitFailures } from './wait-slot.js';
 import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './line-text.js';
 import { dropCr, parsePattern, prefixLength, type BytesPattern, type LinePattern, type Pattern } from './receive-pattern.js';
 import { checkInteger } from './validate.js';
+import { GrowingBuffer } from './growing-buffer.js';
 
 export type { LineEncoding, LinePattern, BytesPattern, Pattern };
 
@@ -73,6 +74,9 @@ export interface FlowControl {
   resume(): void;
 }
 
+/** A waiting `'*a'` gathers in place (one growing buffer, no final concatenation) once it holds this much: 1 MiB. */
+export const GATHER_IN_PLACE_AT = 1024 * 1024;
+
 /** Default line limit: 64 KiB. */
 export const DEFAULT_LINE_LIMIT = 64 * 1024;
 
@@ -97,6 +101,10 @@ export class ReceiveBuffer {
   #cache: string[] | null = null;
   #cacheAt = 0;
   #uncacheable: Buffer | null = null;
+  /** Where a waiting `'*a'` gathers in place (see #gatherAll), and how much it may hold. */
+  #acc: GrowingBuffer | null = null;
+  #accLimit = 0;
+  #gatherWanted: { prefix: string | Buffer | undefined; max: number } | null = null;
 
   /**
    * @param flow Pause/resume hooks of the transport (none for a detached buffer).
@@ -142,13 +150,17 @@ export class ReceiveBuffer {
   /**
    * Adds bytes that arrived. Ignored after the end. `owned`: the transport
    * hands the chunk over and keeps no other reference to it (a socket's
-   * fresh read buffer), so its memory may be reused for a result.
+   * fresh read buffer), so its memory may be reused for a result. Returns
+   * whether the chunk was kept: when false (it was copied, or ignored) the
+   * transport may reuse its memory at once.
    */
-  push(chunk: Buffer, owned = false): void {
-    if (this.#ended || chunk.length === 0) return;
+  push(chunk: Buffer, owned = false): boolean {
+    if (this.#ended || chunk.length === 0) return false;
+    if (this.#acc !== null) return this.#pushGathered(chunk);
     const q = this.#q;
     q.push(chunk, owned);
     this.#received += chunk.length;
+    if (this.#gatherWanted !== null && q.length >= GATHER_IN_PLACE_AT) this.#startGather();
     const slot = this.#slot;
     slot.arrived(q.length);
     if (!slot.busy && q.length >= this.#highWater && !this.#paused && this.#flow !== null) {
@@ -156,6 +168,23 @@ export class ReceiveBuffer {
       this.#flow.pause();
     }
     if (this.#listeners !== null) this.#notify();
+    return true;
+  }
+
+  /** A chunk arriving while `'*a'` gathers in place: copied, not kept (what passes the limit is queued). */
+  #pushGathered(chunk: Buffer): boolean {
+    const acc = this.#acc!;
+    this.#received += chunk.length;
+    const fit = Math.min(chunk.length, this.#accLimit - acc.length);
+    if (fit > 0) acc.append(fit === chunk.length ? chunk : chunk.subarray(0, fit));
+    if (fit < chunk.length) {
+      this.#q.push(chunk.subarray(fit), false);
+      this.#slot.wake();
+    } else {
+      this.#slot.arrived(0); // progress: restarts an idle timeout
+    }
+    if (this.#listeners !== null) this.#notify();
+    return fit < chunk.length;
   }
 
   /** Marks the end of the stream (peer closed). Buffered bytes stay readable. */
@@ -174,7 +203,8 @@ export class ReceiveBuffer {
 
   /** Drops everything buffered (e.g. before a TLS upgrade). Returns how many bytes. */
   discard(): number {
-    const n = this.#q.length;
+    const n = this.#q.length + (this.#acc?.length ?? 0);
+    this.#acc = null;
     this.#cache = null;
     this.#q.clear();
     this.#afterTake();
@@ -240,22 +270,68 @@ export class ReceiveBuffer {
 
   /** `'*a'`: everything until the peer closes, prefix in front, at most `maxBytes` in all. */
   #luaAll(prefix: string | Buffer | undefined, opts: ReceiveOptions | undefined): Promise<Buffer> {
-    if (opts?.maxBytes === undefined) return this.all(opts).then((b) => prefixBuffer(prefix, b, this.encoding));
-    let max: number;
-    try {
-      max = checkInteger('maxBytes', opts.maxBytes, { min: 0 });
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const room = max - prefixLength(prefix, this.encoding);
-    const attempt = (): Buffer | undefined => {
-      if (this.#q.length > room) {
-        const partial = prefixBuffer(prefix, room > 0 ? this.#take(room) : EMPTY, this.encoding);
-        throw new LimitError('receive', max, partial, `'*a' received more than maxBytes (${max} bytes)`);
+    let max = Infinity;
+    if (opts?.maxBytes !== undefined) {
+      try {
+        max = checkInteger('maxBytes', opts.maxBytes, { min: 0 });
+      } catch (err) {
+        return Promise.reject(err);
       }
-      return this.#ended && this.#error === null ? prefixBuffer(prefix, this.#take(this.#q.length), this.encoding) : undefined;
+    }
+    return this.#gatherAll(prefix, max, opts?.signal);
+  }
+
+  /**
+   * Everything until the peer closes, `prefix` in front, at most `max` bytes
+   * in all (else LimitError with the first `max` as partial, the rest left
+   * buffered). Past {@link GATHER_IN_PLACE_AT} bytes, arriving chunks are
+   * copied into one {@link GrowingBuffer} as they come instead of being
+   * kept and concatenated at the end: memory peaks near the size received,
+   * not twice it.
+   */
+  #gatherAll(prefix: string | Buffer | undefined, max: number, signal: AbortSignal | undefined): Promise<Buffer> {
+    if (this.#acc !== null || this.#slot.busy) return Promise.reject(new NetError('busy', 'another receive is already waiting on this socket'));
+    const room = max - prefixLength(prefix, this.encoding);
+    if (room > GATHER_IN_PLACE_AT) this.#gatherWanted = { prefix, max };
+    const attempt = (): Buffer | undefined => {
+      const q = this.#q;
+      if (this.#gatherWanted !== null && q.length >= GATHER_IN_PLACE_AT && !this.#ended) this.#startGather();
+      const acc = this.#acc;
+      if (acc === null) {
+        if (q.length > room) {
+          const partial = prefixBuffer(prefix, room > 0 ? this.#take(room) : EMPTY, this.encoding);
+          throw new LimitError('receive', max, partial, `'*a' received more than maxBytes (${max} bytes)`);
+        }
+        // a connection closed with nothing left gives an empty Buffer (LuaSocket 3.1 fails 'closed' here; see the compatibility table)
+        if (!this.#ended || this.#error !== null) return undefined;
+        return prefixBuffer(prefix, this.#take(q.length), this.encoding);
+      }
+      if (q.length > 0) {
+        this.#acc = null;
+        throw new LimitError('receive', max, acc.result(), `'*a' received more than maxBytes (${max} bytes)`);
+      }
+      if (!this.#ended || this.#error !== null) return undefined;
+      this.#acc = null;
+      return acc.result();
     };
-    return this.#waitFor(attempt, Math.max(room, 0) + 1, opts.signal, prefix);
+    const got = this.#waitFor(attempt, room === Infinity ? Infinity : Math.max(room, 0) + 1, signal, prefix);
+    return got.finally(() => {
+      this.#acc = null;
+      this.#gatherWanted = null;
+    });
+  }
+
+  /** Switches a waiting `'*a'` to gathering in place: the prefix and what is queued move into the accumulator. */
+  #startGather(): void {
+    const { prefix, max } = this.#gatherWanted!;
+    this.#gatherWanted = null;
+    const acc = GrowingBuffer.create(max === Infinity ? undefined : max);
+    if (acc === null) return; // no reservation: keep the chunks and concatenate at the end
+    if (prefix !== undefined && prefix.length > 0) acc.append(typeof prefix === 'string' ? Buffer.from(prefix, this.encoding) : prefix);
+    const q = this.#q;
+    while (q.length > 0) acc.append(this.#take(q.chunks[q.head]!.length - q.offset));
+    this.#accLimit = Math.min(max, acc.length + acc.room);
+    this.#acc = acc;
   }
 
   async #luaLine(prefix: string | Buffer | undefined, signal: AbortSignal | undefined): Promise<string> {
@@ -329,9 +405,9 @@ export class ReceiveBuffer {
     return prefix === undefined ? (got as Promise<Buffer>) : (got as Promise<Buffer>).then((b) => prefixBuffer(prefix, b, this.encoding));
   }
 
-  /** Everything until the peer closes, concatenated once. */
+  /** Everything until the peer closes, as one Buffer (`'*a'` without a prefix or limit). */
   all(opts?: ReceiveOptions): Promise<Buffer> {
-    return this.#waitFor(() => (this.#ended && this.#error === null ? this.#take(this.#q.length) : undefined), Infinity, opts?.signal, undefined) as Promise<Buffer>;
+    return this.#gatherAll(undefined, Infinity, opts?.signal);
   }
 
   /**
@@ -435,6 +511,13 @@ export class ReceiveBuffer {
   }
 
   #takePartial(prefix: string | Buffer | undefined, max: number, noCr: boolean): Buffer {
+    const acc = this.#acc;
+    if (acc !== null) {
+      // a '*a' gathering in place: the prefix is already in front
+      this.#acc = null;
+      const head = acc.result();
+      return this.#q.length === 0 ? head : Buffer.concat([head, this.#take(this.#q.length)]);
+    }
     let got = this.#take(Math.min(max, this.#q.length));
     if (noCr) got = dropCr(got);
     return prefix === undefined ? got : prefixBuffer(prefix, got, this.encoding);

@@ -32,7 +32,7 @@ export interface OnRead {
 
 /** Feeds the reads of one bulk socket to whoever attached (chunks that come before are kept for it). */
 export class BulkFeed {
-  #target: ((chunk: Buffer) => void) | null = null;
+  #target: ((chunk: Buffer) => boolean) | null = null;
   #early: Buffer[] = [];
   #buf: Buffer | null = null;
   /** Pass as `onread` to `net.connect`. */
@@ -45,20 +45,20 @@ export class BulkFeed {
         let chunk: Buffer;
         if (n >= BULK_COPY_BELOW) {
           chunk = (buf as Buffer).subarray(0, n);
-          this.#buf = null; // handed over: the next read gets a fresh buffer
         } else {
           chunk = Buffer.allocUnsafe(n);
           (buf as Buffer).copy(chunk, 0, 0, n);
         }
-        if (this.#target !== null) this.#target(chunk);
-        else this.#early.push(chunk);
+        const kept = this.#target === null ? (this.#early.push(chunk), true) : this.#target(chunk);
+        // handed over: the next read gets a fresh buffer; copied out (a short read, or a '*a' gathering in place): reuse it
+        if (kept && chunk.buffer === buf.buffer) this.#buf = null;
         return true; // flow control goes through socket.pause()/resume()
       },
     };
   }
 
-  /** Sends every read to `target` from now on (and what came before, first). */
-  attach(target: (chunk: Buffer) => void): void {
+  /** Sends every read to `target` from now on (and what came before, first); `target` says whether it kept the chunk. */
+  attach(target: (chunk: Buffer) => boolean): void {
     this.#target = target;
     const early = this.#early;
     this.#early = [];

@@ -13,7 +13,7 @@
  * await c.close();
  * ```
  */
-export { connect, bind, checkPort, DEFAULT_CONNECT_TIMEOUT, type ConnectOptions, type BindOptions } from './tcp.js';
+export { connect, connect4, connect6, bind, checkPort, DEFAULT_CONNECT_TIMEOUT, type ConnectOptions, type BindOptions } from './tcp.js';
 export { TcpClient, type ClientInit, type SendOptions, type SocketStats, type StartTlsOptions } from './tcp-client.js';
 export { TcpServer, DEFAULT_ACCEPT_QUEUE } from './tcp-server.js';
 export { TcpMaster, tcp, tcp4, tcp6 } from './tcp-master.js';
@@ -25,8 +25,10 @@ export { luaRange } from './send.js';
 export { BULK_READ_SIZE, BULK_COPY_BELOW } from './bulk-read.js';
 export type { SockName } from './address.js';
 export type { Linger, OptionValue, TcpOptionName, SupportedOption, UnsupportedOption } from './options.js';
+export { OPTION_ALIASES } from './options.js';
+export { _VERSION, LUASOCKET_VERSION } from './version.js';
 export type { Pattern, LinePattern, BytesPattern, LineEncoding, LineOptions, ReceiveOptions } from '../core/receive-buffer.js';
 export type { TimeoutMode } from '../core/deadline.js';
-export { udp, udp4, udp6, UdpSocket, DATAGRAM_SIZE, DEFAULT_UDP_QUEUE, DEFAULT_UDP_QUEUE_BYTES, type Datagram, type UdpOptionName } from './udp.js';
+export { udp, udp4, udp6, UdpSocket, DATAGRAM_SIZE, UDP_OPTION_ALIASES, DEFAULT_UDP_QUEUE, DEFAULT_UDP_QUEUE_BYTES, type Datagram, type UdpOptionName } from './udp.js';
 export * as dns from './dns.js';
 export { getTime, sleep } from './time.js';

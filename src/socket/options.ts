@@ -17,7 +17,11 @@
  * Not available from Node 20 (throw {@link NetError} code `'unsupported'`):
  * `'reuseport'`, `'tcp-keepcnt'`, `'tcp-keepintvl'`, `'send-buffer'`,
  * `'recv-buffer'`, `'dontroute'`, `'tcp-defer-accept'`, `'tcp-fastopen'`,
- * `'tcp-fastopen-connect'`. Unknown names throw {@link ArgumentError}.
+ * `'tcp-fastopen-connect'`, `'bindtodevice'`, `'error'`. Unknown names throw
+ * {@link ArgumentError}.
+ *
+ * LuaSocket 3.1's own spellings are accepted beside netkit's:
+ * `'recv-buffer-size'` and `'send-buffer-size'` (see {@link OPTION_ALIASES}).
  *
  * @example
  * ```ts
@@ -48,8 +52,19 @@ export type UnsupportedOption =
   | 'dontroute'
   | 'tcp-defer-accept'
   | 'tcp-fastopen'
-  | 'tcp-fastopen-connect';
-export type TcpOptionName = SupportedOption | UnsupportedOption;
+  | 'tcp-fastopen-connect'
+  | 'bindtodevice'
+  | 'error';
+/** LuaSocket 3.1's option names, mapped to netkit's. */
+export const OPTION_ALIASES: Readonly<Record<string, string>> = {
+  'recv-buffer-size': 'recv-buffer',
+  'send-buffer-size': 'send-buffer',
+};
+/** netkit's name for an option (LuaSocket's spellings mapped). */
+export function canonicalOption(name: string): string {
+  return typeof name === 'string' && Object.hasOwn(OPTION_ALIASES, name) ? OPTION_ALIASES[name]! : name;
+}
+export type TcpOptionName = SupportedOption | UnsupportedOption | 'recv-buffer-size' | 'send-buffer-size';
 export type OptionValue = boolean | number | Linger;
 
 const unsupported: Record<UnsupportedOption, string> = {
@@ -62,6 +77,8 @@ const unsupported: Record<UnsupportedOption, string> = {
   'tcp-defer-accept': 'Node offers no TCP_DEFER_ACCEPT',
   'tcp-fastopen': 'Node offers no TCP_FASTOPEN',
   'tcp-fastopen-connect': 'Node offers no TCP_FASTOPEN_CONNECT',
+  bindtodevice: 'Node cannot bind a socket to a network device (SO_BINDTODEVICE); bind to the device address instead',
+  error: "Node reports a socket's pending error (SO_ERROR) as an 'error' event, which netkit raises from the next call",
 };
 
 /** Where an option may be set: a connected socket, a listener, or a master (either, applied later). */
@@ -78,8 +95,9 @@ const scopes: Record<SupportedOption, OptionScope[]> = {
 
 /** Validates `name`/`value` for `scope`; returns the normalised value. */
 export function checkOption(name: string, value: unknown, scope: OptionScope): OptionValue {
-  if (name in unsupported) throw new NetError('unsupported', `option '${name}' is not supported: ${unsupported[name as UnsupportedOption]}`);
-  const allowed = scopes[name as SupportedOption];
+  name = canonicalOption(name);
+  if (Object.hasOwn(unsupported, name)) throw new NetError('unsupported', `option '${name}' is not supported: ${unsupported[name as UnsupportedOption]}`);
+  const allowed = Object.hasOwn(scopes, name) ? scopes[name as SupportedOption] : undefined;
   if (allowed === undefined) throw new ArgumentError(`unknown socket option '${name}'`);
   if (scope !== 'master' && !allowed.includes(scope)) throw new NetError('unsupported', `option '${name}' cannot be set on a ${scope === 'client' ? 'connected socket' : 'listening socket'}`);
   switch (name as SupportedOption) {
@@ -114,6 +132,7 @@ export class OptionSet {
 
   /** Validates and stores; applies to `sock` when given. */
   set(name: string, value: unknown, sock?: Socket): void {
+    name = canonicalOption(name);
     const v = checkOption(name, value, this.#scope);
     this.#values.set(name, v);
     if (sock !== undefined) this.#apply(name, sock);
@@ -121,8 +140,9 @@ export class OptionSet {
 
   /** The stored value (the default where netkit knows it), or undefined. */
   get(name: string): OptionValue | undefined {
-    if (name in unsupported) throw new NetError('unsupported', `option '${name}' is not supported: ${unsupported[name as UnsupportedOption]}`);
-    if (!(name in scopes)) throw new ArgumentError(`unknown socket option '${name}'`);
+    name = canonicalOption(name);
+    if (Object.hasOwn(unsupported, name)) throw new NetError('unsupported', `option '${name}' is not supported: ${unsupported[name as UnsupportedOption]}`);
+    if (!Object.hasOwn(scopes, name)) throw new ArgumentError(`unknown socket option '${name}'`);
     return this.#values.get(name) ?? defaults[name as SupportedOption];
   }
 

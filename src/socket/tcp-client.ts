@@ -110,7 +110,7 @@ export class TcpClient {
   #attach(sock: Socket): void {
     const rb = this.#rb;
     // a read buffer is ours alone while we are its only listener
-    const onData = (chunk: Buffer): void => rb.push(chunk, sock.listenerCount('data') === 1);
+    const onData = (chunk: Buffer): void => void rb.push(chunk, sock.listenerCount('data') === 1);
     const onEnd = (): void => rb.end();
     const onError = (err: Error): void => rb.fail(toNetError(err));
     const onClose = (): void => {
@@ -131,7 +131,8 @@ export class TcpClient {
   /**
    * Receives by LuaSocket pattern: `'*l'` (default; a line without CR/LF),
    * `'*L'` (with its end-of-line), `'*a'` (until the peer closes; it holds
-   * everything in memory — bound it with `{ maxBytes }`) or a byte count
+   * everything in memory, gathered in one growing buffer so the peak stays
+   * near the size received — bound it with `{ maxBytes }`) or a byte count
    * `n`, which counts the prefix as LuaSocket's does (`receive(n,
    * err.partial)` resumes a failed read). `'*line'`, `'*all'` and other
    * spellings LuaSocket accepts by their first two characters work too.
@@ -301,6 +302,18 @@ export class TcpClient {
   /** LuaSocket's `settimeout`: `'b'` per wait (idle), `'t'` per call; ms, `null` = none. */
   setTimeout(ms: number | null, mode: TimeoutMode = 'b'): void {
     this.#timeouts.set(ms, mode);
+  }
+
+  /** LuaSocket's `gettimeout`: the block (`'b'`) and total (`'t'`) timeouts in ms, `null` = none. */
+  getTimeout(): { block: number | null; total: number | null } {
+    return { block: this.#timeouts.block, total: this.#timeouts.total };
+  }
+
+  /** LuaSocket's `getfamily`: `'inet4'`, `'inet6'` or (netkit) `'unix'`. */
+  getFamily(): 'inet4' | 'inet6' | 'unix' {
+    if (this.#path !== undefined) return 'unix';
+    const f = this.getSockName().family;
+    return f === 'inet6' ? 'inet6' : f === 'unix' ? 'unix' : 'inet4';
   }
 
   /** Sets a LuaSocket option (see `options.ts` for what Node honours). */

@@ -73,6 +73,16 @@ export class TcpMaster {
     return client;
   }
 
+  /** LuaSocket's `getfamily`: `'inet6'` for `tcp6()`, else `'inet4'` (as LuaSocket says for `tcp()` too). */
+  getFamily(): 'inet4' | 'inet6' {
+    return this.#family === 6 ? 'inet6' : 'inet4';
+  }
+
+  /** LuaSocket's `gettimeout`: the timeouts the client or server will carry, ms, `null` = none. */
+  getTimeout(): { block: number | null; total: number | null } {
+    return { block: this.#timeouts.block, total: this.#timeouts.total };
+  }
+
   /** Sets an option now; it is applied to the client or server created later. */
   setOption(name: TcpOptionName, value: OptionValue): void {
     this.#options.set(name, value);

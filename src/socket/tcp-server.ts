@@ -102,6 +102,17 @@ export class TcpServer {
     return { address: a.address, port: a.port, family: familyOf(a.family) };
   }
 
+  /** LuaSocket's `gettimeout`: the timeouts of `accept` in ms, `null` = none. */
+  getTimeout(): { block: number | null; total: number | null } {
+    return { block: this.#timeouts.block, total: this.#timeouts.total };
+  }
+
+  /** LuaSocket's `getfamily`: `'inet4'`, `'inet6'` or (netkit) `'unix'`. */
+  getFamily(): 'inet4' | 'inet6' | 'unix' {
+    const f = this.getSockName().family;
+    return f === 'inet6' ? 'inet6' : f === 'unix' ? 'unix' : 'inet4';
+  }
+
   /** Timeout of `accept` (both modes bound the whole call). */
   setTimeout(ms: number | null, mode: TimeoutMode = 'b'): void {
     this.#timeouts.set(ms, mode);

@@ -21,7 +21,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { ArgumentError, toNetError } from '../core/errors.js';
+import { ArgumentError, NetError, toNetError } from '../core/errors.js';
 import { checkTimeout } from '../core/deadline.js';
 import { checkInteger } from '../core/validate.js';
 import { TcpClient } from './tcp-client.js';
@@ -84,6 +84,11 @@ export async function connect(host: string, port: number, opts: ConnectOptions =
   checkPort(port);
   const timeout = opts.timeout === undefined ? DEFAULT_CONNECT_TIMEOUT : checkTimeout(opts.timeout, 'timeout');
   const servername = net.isIP(host) === 0 ? host : undefined;
+  if (opts.family !== undefined && opts.family !== 4 && opts.family !== 6) throw new ArgumentError(`family must be 4 or 6, got ${String(opts.family)}`);
+  const literal = net.isIP(host);
+  if (opts.family !== undefined && literal !== 0 && literal !== opts.family) {
+    throw new NetError('host not found', `${host} is an IPv${literal} address; an IPv${opts.family} connection was asked for`);
+  }
   const base = { host, port, localAddress: opts.localAddress, localPort: opts.localPort, family: opts.family, allowHalfOpen: true };
   if (opts.bulk && opts.tls) throw new ArgumentError('bulk receive mode is for plain TCP; it cannot be combined with tls');
   const feed = opts.bulk ? new BulkFeed() : undefined;
@@ -101,6 +106,16 @@ export async function connect(host: string, port: number, opts: ConnectOptions =
     throw toNetError(err, `connect to ${host}:${port}`);
   }
   return new TcpClient(sock, { servername, feed });
+}
+
+/** LuaSocket's `socket.connect4`: {@link connect} over IPv4 only. */
+export function connect4(host: string, port: number, opts: Omit<ConnectOptions, 'family'> = {}): Promise<TcpClient> {
+  return connect(host, port, { ...opts, family: 4 });
+}
+
+/** LuaSocket's `socket.connect6`: {@link connect} over IPv6 only. */
+export function connect6(host: string, port: number, opts: Omit<ConnectOptions, 'family'> = {}): Promise<TcpClient> {
+  return connect(host, port, { ...opts, family: 6 });
 }
 
 /** Maps LuaSocket's `'*'` (any address) for a family. */

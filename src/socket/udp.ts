@@ -34,7 +34,7 @@ import dgram from 'node:dgram';
 import { ArgumentError, ClosedError, LimitError, NetError, TimeoutError, toNetError } from '../core/errors.js';
 import { waitFor } from '../core/wait.js';
 import { bytesOf } from '../core/bytes.js';
-import { checkInteger } from '../core/validate.js';
+import { checkInteger, describe } from '../core/validate.js';
 import { checkTimeout } from '../core/deadline.js';
 import { selectHooks, type SelectHooks } from './select-hooks.js';
 import type { SockName } from './address.js';
@@ -56,7 +56,23 @@ export interface Datagram {
 
 export type UdpOptionName =
   | 'broadcast' | 'ip-multicast-ttl' | 'ip-multicast-loop' | 'ip-multicast-if' | 'ip-add-membership' | 'ip-drop-membership'
-  | 'ip-ttl' | 'recv-buffer' | 'send-buffer' | 'reuseaddr' | 'reuseport' | 'ipv6-v6only' | 'dontroute';
+  | 'ip-ttl' | 'recv-buffer' | 'send-buffer' | 'reuseaddr' | 'reuseport' | 'ipv6-v6only' | 'dontroute' | 'bindtodevice'
+  | keyof typeof UDP_OPTION_ALIASES;
+
+/** LuaSocket 3.1's UDP option names, mapped to netkit's (Node's dgram uses one call for both families). */
+export const UDP_OPTION_ALIASES = {
+  'recv-buffer-size': 'recv-buffer',
+  'send-buffer-size': 'send-buffer',
+  'ipv6-unicast-hops': 'ip-ttl',
+  'ipv6-multicast-hops': 'ip-multicast-ttl',
+  'ipv6-multicast-loop': 'ip-multicast-loop',
+  'ipv6-add-membership': 'ip-add-membership',
+  'ipv6-drop-membership': 'ip-drop-membership',
+} as const;
+
+function canonicalUdpOption(name: string): string {
+  return typeof name === 'string' && Object.hasOwn(UDP_OPTION_ALIASES, name) ? UDP_OPTION_ALIASES[name as keyof typeof UDP_OPTION_ALIASES] : name;
+}
 
 interface Membership {
   multiaddr: string;
@@ -238,6 +254,21 @@ export class UdpSocket {
     }, { timeout: this.#timeout, signal, what: 'receive', onTimeout: () => new TimeoutError(`no datagram in ${this.#timeout} ms`) });
   }
 
+  /** LuaSocket's `dirty`: true when datagrams wait in netkit's queue, so a receive would not wait (LuaSocket's UDP has no queue and always says false). */
+  dirty(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** LuaSocket's `gettimeout`: the receive timeout in ms (UDP has one mode), `null` = none. */
+  getTimeout(): { block: number | null; total: number | null } {
+    return { block: this.#timeout, total: null };
+  }
+
+  /** LuaSocket's `getfamily`: `'inet4'` for `udp()`, `'inet6'` for `udp6()`. */
+  getFamily(): 'inet4' | 'inet6' {
+    return this.#type === 'udp6' ? 'inet6' : 'inet4';
+  }
+
   /** Block timeout for receives (ms), or null to wait forever. */
   setTimeout(ms: number | null): void {
     this.#timeout = checkTimeout(ms);
@@ -259,19 +290,24 @@ export class UdpSocket {
     return { received: s.received, sent: s.sent, dropped: s.dropped, age: performance.now() - s.born };
   }
 
-  setOption(name: UdpOptionName, value: unknown): void {
+  setOption(option: UdpOptionName, value: unknown): void {
+    const name = canonicalUdpOption(option);
     if (name === 'dontroute' || name === 'reuseport') throw new NetError('unsupported', `option '${name}' is not available in Node 20's dgram`);
+    if (name === 'bindtodevice') throw new NetError('unsupported', 'Node cannot bind a socket to a network device (SO_BINDTODEVICE); bind to the device address instead');
+    if (CREATE_ONLY.has(name) && typeof value !== 'boolean') throw new ArgumentError(`'${name}' takes a boolean`);
+    if (Object.hasOwn(OPTION_CHECKS, name)) OPTION_CHECKS[name]!(name, value);
     if (CREATE_ONLY.has(name)) {
       if (this.#sock) throw new NetError('unsupported', `option '${name}' can only be set before the socket is used`);
       this.#options.set(name, value === true);
       return;
     }
-    if (!OPTION_APPLIERS[name]) throw new ArgumentError(`unknown UDP option '${String(name)}'`);
+    if (!Object.hasOwn(OPTION_APPLIERS, name)) throw new ArgumentError(`unknown UDP option '${String(name)}'`);
     this.#options.set(name, value);
     if (this.#bound) OPTION_APPLIERS[name]!(this.#socket(), value);
   }
 
-  getOption(name: UdpOptionName): unknown {
+  getOption(option: UdpOptionName): unknown {
+    const name = canonicalUdpOption(option);
     if (name === 'recv-buffer' && this.#bound) return this.#socket().getRecvBufferSize();
     if (name === 'send-buffer' && this.#bound) return this.#socket().getSendBufferSize();
     return this.#options.get(name);
@@ -315,6 +351,30 @@ const OPTION_APPLIERS: Record<string, ((s: dgram.Socket, v: unknown) => void) | 
   'ip-ttl': (s, v) => s.setTTL(Number(v)),
   'recv-buffer': (s, v) => s.setRecvBufferSize(Number(v)),
   'send-buffer': (s, v) => s.setSendBufferSize(Number(v)),
+};
+
+const bool = (name: string, v: unknown): void => {
+  if (typeof v !== 'boolean') throw new ArgumentError(`'${name}' takes a boolean, got ${describe(v)}`);
+};
+const membership = (name: string, v: unknown): void => {
+  const m = v as Membership | null;
+  if (typeof m !== 'object' || m === null || typeof m.multiaddr !== 'string' || (m.interface !== undefined && typeof m.interface !== 'string')) {
+    throw new ArgumentError(`'${name}' takes { multiaddr, interface? }, got ${describe(v)}`);
+  }
+};
+/** Value checks, so a bad value is an ArgumentError before Node sees it. */
+const OPTION_CHECKS: Record<string, ((name: string, v: unknown) => void) | undefined> = {
+  broadcast: bool,
+  'ip-multicast-loop': bool,
+  'ip-multicast-ttl': (n, v) => void checkInteger(n, v, { min: 0, max: 255 }),
+  'ip-ttl': (n, v) => void checkInteger(n, v, { min: 1, max: 255 }),
+  'recv-buffer': (n, v) => void checkInteger(n, v, { min: 1, max: 0x7fffffff }),
+  'send-buffer': (n, v) => void checkInteger(n, v, { min: 1, max: 0x7fffffff }),
+  'ip-multicast-if': (n, v) => {
+    if (typeof v !== 'string') throw new ArgumentError(`'${n}' takes an interface address, got ${describe(v)}`);
+  },
+  'ip-add-membership': membership,
+  'ip-drop-membership': membership,
 };
 
 function toBuffer(data: string | Uint8Array): Buffer {
