@@ -14,6 +14,7 @@
  *
  * @example
  * ```ts
+ * declare const fileSink: ltn12.Sink;
  * const bar = progress(process.stderr, { total: 1024 });
  * const counted = bar.sink(fileSink);   // or bar.update(bytesSoFar)
  * await counted(Buffer.alloc(1024));

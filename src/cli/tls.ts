@@ -8,6 +8,8 @@
  *
  * @example
  * ```ts
+ * declare const args: string[];
+ * declare function parseOptions<T>(args: string[], spec: T): { values: Record<string, string | boolean | undefined> };   // from ./command.js
  * const { values } = parseOptions(args, { ...TLS_FLAGS, server: { type: 'string' } });
  * const { mode, tlsOptions } = await tlsSettings(values, 'starttls');
  * ```

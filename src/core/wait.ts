@@ -167,6 +167,7 @@ export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
+ * declare const port: number;
  * import net from 'node:net';
  * import { onceEvent, waitFor } from 'netkit/core';
  * const sock = net.connect(port, '127.0.0.1');

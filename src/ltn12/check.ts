@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { ArgumentError } from 'netkit/core';
  * checkFunction('source', async () => null);        // returns it
  * try { checkFunction('sink', 'x'); } catch (e) { e instanceof ArgumentError; }
  * ```

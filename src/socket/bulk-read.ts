@@ -13,6 +13,8 @@
  *
  * @example
  * ```ts
+ * declare const port: number;
+ * declare function consume(chunk: Buffer): void;
  * import { socket } from 'netkit';
  * const c = await socket.connect('127.0.0.1', port, { bulk: true });
  * for (let chunk; (chunk = await c.receivePartial(BULK_READ_SIZE)) !== null;) consume(chunk);

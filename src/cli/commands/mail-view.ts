@@ -8,6 +8,8 @@
  *
  * @example
  * ```ts
+ * declare const session: pop3.Pop3Session;
+ * declare const io: { stdout: NodeJS.WritableStream };
  * await showMessage(await session.retrieve(1), io.stdout, { saveDir: 'attachments' });
  * ```
  */

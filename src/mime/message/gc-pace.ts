@@ -19,7 +19,6 @@
  *
  * @example
  * ```ts
- * import { pace } from './gc-pace.js';
  * pace(64 * 1024);   // counts 64 KiB of input; every 4 MiB it nudges the young GC
  * ```
  */

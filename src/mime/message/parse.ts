@@ -26,6 +26,7 @@
  *
  * @example
  * ```ts
+ * declare const raw: Buffer;
  * const msg = await parseMessage(source.string(raw), { body: (h) => (h.filename ? sink.file(`/tmp/${h.filename}`) : undefined) });
  * console.log(msg.subject, msg.from[0], msg.parts?.map((p) => p.contentType));
  * ```

@@ -15,6 +15,7 @@
  *
  * @example
  * ```ts
+ * const out: Buffer[] = [];
  * const r = new ByteReader(source.string('hello\r\n--b--\r\n'));
  * const end = await scanBody(r, [Buffer.from('b')], async (b) => void out.push(b));
  * // out joined is 'hello'; end is { level: 0, close: true }

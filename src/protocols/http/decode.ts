@@ -149,6 +149,7 @@ export interface DecodeBounds {
  *
  * @example
  * ```ts
+ * declare const userSink: ltn12.Sink;
  * const sink = boundedDecoding(['gzip'], userSink, { maxBytes: 256 << 20, maxRatio: 200 });
  * ```
  */

@@ -20,6 +20,7 @@
  *
  * @example
  * ```ts
+ * import { ProtocolError } from 'netkit/core';
  * const f = parseFieldLines(['Host: x', 'Accept: *\/*'], { maxFields: 100, obsFold: 'reject', bad: (m, l) => new ProtocolError(m, l) });
  * assert.deepEqual(f, [['Host', 'x'], ['Accept', '*\/*']]);
  * ```

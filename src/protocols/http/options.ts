@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * const limits = checkLimits({ url: 'http://127.0.0.1/', maxRedirects: 2 });
+ * const limits = checkLimits({ maxRedirects: 2 });
  * limits.maxRedirects; // 2
  * ```
  */

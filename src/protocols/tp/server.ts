@@ -20,6 +20,8 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
+ * declare function store(data: Buffer): void;
  * await sendReply(client, 250, ['mail.example hello', 'PIPELINING', 'SIZE 1000']);
  * const got = await readDotData(client, { maxBytes: 1 << 20 });
  * if (!got.over && !got.bareLineEnd) store(got.data);

@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * declare const catalog: Parameters<typeof route>[0];
  * const r = await route(catalog, 'GET', '/api/messages?q=invoice');
  * // r.status === 200, JSON.parse(r.body.toString()).messages …
  * ```

@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * const catalog = new Catalog(store, ['alice']);
+ * declare const catalog: Parameters<typeof webInbox>[0];   // a Catalog over the mailbox's store
  * const web = await webInbox(catalog, { port: 8025 });
  * console.log(`http://${web.address}:${web.port}/`);
  * await web.close();
