@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { web, type WebServer } from '../../src/servers/index.js';
+import { ArgumentError } from '../../src/core/errors.js';
 import { rawExchange, rawRequest, splitResponses } from '../../testkit/http-raw.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 
@@ -286,6 +287,46 @@ test('the connection cap refuses at once and serves again when connections end (
   }
 });
 
+test('the per-client cap: one address holding connections open cannot take every slot (issue 12)', async () => {
+  const capped = await web({ root, port: 0, maxConnectionsPerClient: 3, headerTimeout: 30_000 });
+  const net = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const open = (localAddress: string) => new Promise<import('node:net').Socket>((resolve) => {
+    const s = net.connect({ port: capped.port, host: '127.0.0.1', localAddress });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const s = await open('127.0.0.2');
+      s.write('GET /a.txt HTTP/1.1\r\n'); // slowloris: a head that never ends
+      held.push(s);
+    }
+    assert.ok(await waitFor(() => capped.connections === 3));
+    const fourth = await open('127.0.0.2');
+    const t0 = performance.now();
+    await new Promise((r) => fourth.once('close', r));
+    assert.ok(performance.now() - t0 < 1000, 'a fourth connection from the same address is closed on arrival');
+    const other = await rawRequest(capped.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(other.status, 200, 'another address is still served');
+    held.pop()!.destroy();
+    assert.ok(await waitFor(() => capped.connections === 2));
+    const again = await open('127.0.0.2');
+    again.write('GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const text = await new Promise<string>((resolve) => {
+      let d = '';
+      again.on('data', (c) => (d += c));
+      again.on('close', () => resolve(d));
+    });
+    assert.match(text, /^HTTP\/1\.1 200 /, 'a slot freed is a slot for that address again');
+    await assert.rejects(web({ root, port: 0, maxConnectionsPerClient: NaN }), ArgumentError);
+    await assert.rejects(web({ root, port: 0, maxConnectionsPerClient: 0 }), ArgumentError);
+  } finally {
+    for (const s of held) s.destroy();
+    await capped.close();
+  }
+});
+
 test('a client that stops reading is dropped at the send timeout; a file that shrinks mid-send ends the connection (WS-15, WS-28)', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-shrink-'));
   const path = join(tmp, 'grow.bin');
@@ -386,12 +427,12 @@ test('a 3 MiB file arrives byte-identical', async () => {
 });
 
 test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', { timeout: 60000 }, async () => {
+  const N = 200;
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-stall-'));
   writeFileSync(join(tmp, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
-  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000 });
+  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000, maxConnectionsPerClient: N + 1 });
   const net = await import('node:net');
   const socks: import('node:net').Socket[] = [];
-  const N = 200;
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void; // garbage (chunks already sent) must not count
@@ -409,7 +450,7 @@ test('clients that ask for a large file and stop reading hold at most the floor 
     const held = process.memoryUsage().arrayBuffers - before;
     // before the bound each stalled connection held two 256 KiB chunks (~100 MiB here)
     assert.ok(held < N * 16 * 1024 + 1024 * 1024 + 4 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of buffers held by ${N} stalled clients`);
-    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 30_000 });
     assert.equal(ok.body.length, 4 * 1024 * 1024, 'a client that reads is still served in full');
   } finally {
     for (const s of socks) s.destroy();

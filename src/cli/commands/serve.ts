@@ -1,5 +1,5 @@
 /**
- * `netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html] [--dotfiles] [--quiet]`:
+ * `netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html] [--dotfiles] [--max-per-client 64] [--quiet]`:
  * serves DIR (default: the current folder) with `servers.web` until
  * interrupted, one access-log line per request on stderr. Lines finished in
  * the same turn of the event loop go out in one write (under load that
@@ -10,12 +10,14 @@ import { parseOptions, parsePort, untilInterrupted, UsageError, type Command } f
 
 export const serveCommand: Command = {
   summary: 'serve a folder over HTTP (static files, ranges, 304s; never outside the folder)',
-  usage: 'usage: netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html | --no-index] [--dotfiles] [--quiet]',
+  usage: 'usage: netkit serve [DIR] [--port 8080] [--host 127.0.0.1] [--index index.html | --no-index] [--dotfiles] [--max-per-client 64] [--quiet]',
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
       port: { type: 'string', short: 'p' }, host: { type: 'string' }, index: { type: 'string' }, 'no-index': { type: 'boolean' },
-      dotfiles: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
+      dotfiles: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, 'max-per-client': { type: 'string' },
     });
+    const perClient = values['max-per-client'];
+    if (perClient !== undefined && (!/^\d+$/.test(perClient) || Number(perClient) < 1)) throw new UsageError('--max-per-client takes a positive number');
     if (positionals.length > 1) throw new UsageError(`one folder at most, got ${positionals.length}`);
     if (values.index !== undefined && values['no-index']) throw new UsageError('--index and --no-index exclude each other');
     const root = positionals[0] ?? '.';
@@ -31,6 +33,7 @@ export const serveCommand: Command = {
     const site = await web({
       root, host: values.host, port: parsePort(values.port, 8080), index: values['no-index'] ? false : values.index,
       dotfiles: values.dotfiles === true, log: values.quiet ? undefined : log,
+      maxConnectionsPerClient: perClient === undefined ? undefined : Number(perClient),
     });
     const host = site.family === 'inet6' ? `[${site.address}]` : site.address;
     io.stdout.write(`serving ${site.root} on http://${host}:${site.port}/\n`);

@@ -12,7 +12,8 @@
  *   the root and dotfiles are 404 (see `target.ts`, `file-store.ts`).
  * - Limits: `headerTimeout` for a whole request head (slowloris), an idle
  *   keep-alive timeout, a send timeout for clients that stop reading,
- *   `maxConnections` (more are closed on arrival), head size limits, and
+ *   `maxConnections` and `maxConnectionsPerClient` (more are closed on
+ *   arrival), head size limits, and
  *   `maxInflightBytes`, the file bytes held for all clients together.
  * - One access-log line per request to `log` (a function or a stream).
  *
@@ -55,6 +56,8 @@ export interface WebOptions {
   log?: AccessLog;
   /** Live connections at most. @default 1024 */
   maxConnections?: number;
+  /** Live connections from one remote address at most (slowloris from one address cannot take every slot). @default 64 */
+  maxConnectionsPerClient?: number;
   /** A request head must arrive within this many ms of its first byte. @default 10000 */
   headerTimeout?: number;
   /** A keep-alive connection may wait this long for its next request, ms. @default 5000 */
@@ -122,7 +125,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, backlog: 511, idleTimeout: null, closeGrace: 2000 },
+    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, maxConnectionsPerClient: opts.maxConnectionsPerClient, backlog: 511, idleTimeout: null, closeGrace: 2000 },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;
