@@ -327,6 +327,35 @@ test('the per-client cap: one address holding connections open cannot take every
   }
 });
 
+test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits (issue 14)', async () => {
+  const bad: Record<string, unknown>[] = [
+    { maxConnections: NaN }, { maxConnections: 0 }, { headerTimeout: NaN }, { idleTimeout: -1 }, { sendTimeout: 'x' },
+    { maxBodyBytes: 1.5 }, { maxRequests: 0 }, { maxPathBytes: NaN }, { cacheTtl: Infinity }, { maxFileBytes: -1 },
+    { maxInflightBytes: NaN }, { maxConnectionsPerClient: NaN }, { port: 70000 }, { port: NaN },
+  ];
+  for (const b of bad) await assert.rejects(web({ root, port: 0, ...b } as Parameters<typeof web>[0]), ArgumentError, JSON.stringify(b));
+  const patient = await web({ root, port: 0, idleTimeout: 2 ** 31, headerTimeout: 2 ** 31 + 1000 });
+  const net = await import('node:net');
+  try {
+    const s = net.connect(patient.port, '127.0.0.1');
+    s.on('error', () => {});
+    let closed = false;
+    s.on('close', () => (closed = true));
+    await new Promise((r) => s.once('connect', r));
+    s.write('GET /a.txt HTTP/1.1\r\nHost: x\r\n'); // half a head: the header deadline runs
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(closed, false, 'a 2^31 ms deadline fired at once');
+    s.write('\r\n');
+    const got = await new Promise<string>((resolve) => s.once('data', (d) => resolve(String(d))));
+    assert.match(got, /^HTTP\/1\.1 200 /);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(closed, false, 'a 2^31 ms idle timeout fired at once');
+    s.destroy();
+  } finally {
+    await patient.close();
+  }
+});
+
 test('a client that stops reading is dropped at the send timeout; a file that shrinks mid-send ends the connection (WS-15, WS-28)', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-shrink-'));
   const path = join(tmp, 'grow.bin');

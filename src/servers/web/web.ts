@@ -16,6 +16,8 @@
  *   arrival), head size limits, and
  *   `maxInflightBytes`, the file bytes held for all clients together.
  * - One access-log line per request to `log` (a function or a stream).
+ * - Every numeric option is checked (ArgumentError: NaN is never "no
+ *   limit"); timeouts of any length wait as long as they say.
  *
  * Binds 127.0.0.1 unless given a host. `close()` stops accepting, closes
  * idle keep-alive connections at once, and gives responses in progress 2 s
@@ -32,7 +34,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { ArgumentError } from '../../core/errors.js';
-import { checkInteger } from '../../core/validate.js';
+import { checkInteger, checkMs } from '../../core/validate.js';
 import type { RequestLimits } from '../../protocols/http/request-parser.js';
 import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
@@ -102,6 +104,7 @@ export interface WebServer {
 /** Starts a static file server; see the module doc. */
 export async function web(opts: WebOptions): Promise<WebServer> {
   if (typeof opts.root !== 'string' || opts.root === '') throw new ArgumentError('web: root must name a folder');
+  checkInteger('web: port', opts.port, { max: 65535 });
   let root: string;
   try {
     root = await realpath(opts.root);
@@ -109,23 +112,26 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   } catch (err) {
     throw new ArgumentError(`web: cannot serve ${opts.root}: ${(err as Error).message}`);
   }
+  const ms = (name: string, v: unknown, fallback: number): number => checkMs(`web: ${name}`, v, fallback) ?? fallback;
+  const int = (name: string, v: unknown, fallback: number, min = 0): number => checkInteger(`web: ${name}`, v, { min }, fallback);
+  const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
-    pool: new Inflight(checkInteger('web: maxInflightBytes', opts.maxInflightBytes, { min: 0 }, MAX_INFLIGHT_BYTES)),
-    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: opts.cacheTtl, maxFileBytes: opts.maxFileBytes }),
+    pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
+    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: ms('cacheTtl', opts.cacheTtl, 1000), maxFileBytes: int('maxFileBytes', opts.maxFileBytes, 65536) }),
     limits: opts.limits ?? {},
-    maxPathBytes: opts.maxPathBytes ?? MAX_PATH_BYTES,
-    idleTimeout: opts.idleTimeout ?? 5000,
-    headerTimeout: opts.headerTimeout ?? 10_000,
-    sendTimeout: opts.sendTimeout ?? 30_000,
-    maxBodyBytes: opts.maxBodyBytes ?? 65536,
-    maxRequests: opts.maxRequests ?? 1000,
+    maxPathBytes: int('maxPathBytes', opts.maxPathBytes, MAX_PATH_BYTES, 1),
+    idleTimeout: ms('idleTimeout', opts.idleTimeout, 5000),
+    headerTimeout: ms('headerTimeout', opts.headerTimeout, 10_000),
+    sendTimeout: ms('sendTimeout', opts.sendTimeout, 30_000),
+    maxBodyBytes: int('maxBodyBytes', opts.maxBodyBytes, 65536),
+    maxRequests: int('maxRequests', opts.maxRequests, 1000, 1),
     dotfiles: opts.dotfiles ?? false,
     log: opts.log ?? null,
     closing: false,
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, maxConnectionsPerClient: opts.maxConnectionsPerClient, backlog: 511, idleTimeout: null, closeGrace: 2000 },
+    { host: opts.host, port: opts.port, maxConnections, maxConnectionsPerClient: opts.maxConnectionsPerClient, backlog: 511, idleTimeout: null, closeGrace: 2000 },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;
