@@ -517,3 +517,25 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + bu
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('workers: N processes answer on one port, and a worker that dies is replaced (issue 15)', { timeout: 90000 }, async () => {
+  const answered = new Map<number, number>();
+  const site = await web({ root, port: 0, workers: 2, log: (_line, entry) => answered.set(entry.pid!, (answered.get(entry.pid!) ?? 0) + 1) });
+  const ask = () => rawRequest(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 10_000 });
+  try {
+    const first = site.workers!;
+    assert.equal(first.length, 2);
+    for (let i = 0; i < 20; i++) assert.equal((await ask()).status, 200);
+    assert.ok(await waitFor(() => first.every((pid) => (answered.get(pid) ?? 0) > 0), 5000), `answers per worker: ${JSON.stringify([...answered])}`);
+    process.kill(first[0]!, 'SIGKILL'); // a crash
+    assert.ok(await waitFor(() => site.workers!.length === 2 && !site.workers!.includes(first[0]!), 20_000), `workers now ${site.workers}`);
+    const replacement = site.workers!.find((pid) => !first.includes(pid))!;
+    const until = performance.now() + 20_000; // it answers once it has started and listens
+    while ((answered.get(replacement) ?? 0) === 0 && performance.now() < until) assert.equal((await ask()).status, 200);
+    assert.ok(await waitFor(() => (answered.get(replacement) ?? 0) > 0, 2000), `the replacement answers: ${JSON.stringify([...answered])}`);
+    await assert.rejects(web({ root, port: 0, workers: 0 }), ArgumentError);
+  } finally {
+    await site.close();
+  }
+  assert.equal(site.workers!.length, 0, 'close() ends every worker');
+});

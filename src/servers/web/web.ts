@@ -42,6 +42,7 @@ import { serveConnection, type WebContext } from './connection.js';
 import { FileStore } from './file-store.js';
 import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
 import { MAX_PATH_BYTES } from './target.js';
+import { webWorkers } from './workers.js';
 
 export interface WebOptions {
   /** The folder to serve. */
@@ -85,6 +86,12 @@ export interface WebOptions {
    * `maxConnections × 16 KiB + maxInflightBytes`. @default 16777216 (16 MiB)
    */
   maxInflightBytes?: number;
+  /**
+   * Worker processes serving the port together (node:cluster), as nginx
+   * runs workers; a worker that dies is replaced. 1 = this process alone.
+   * Limits apply per worker. @default 1
+   */
+  workers?: number;
   /** Aborting it closes the server. */
   signal?: AbortSignal;
 }
@@ -96,8 +103,10 @@ export interface WebServer {
   family: string;
   /** The real path of the folder served. */
   root: string;
-  /** Live connections. */
+  /** Live connections (0 with workers: they count their own). */
   readonly connections: number;
+  /** The worker pids, with `workers` > 1. */
+  readonly workers?: number[];
   close(): Promise<void>;
 }
 
@@ -112,6 +121,8 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   } catch (err) {
     throw new ArgumentError(`web: cannot serve ${opts.root}: ${(err as Error).message}`);
   }
+  const workers = checkInteger('web: workers', opts.workers, { min: 1, max: 256 }, 1);
+  if (workers > 1) return webWorkers(opts, root, workers);
   const ms = (name: string, v: unknown, fallback: number): number => checkMs(`web: ${name}`, v, fallback) ?? fallback;
   const int = (name: string, v: unknown, fallback: number, min = 0): number => checkInteger(`web: ${name}`, v, { min }, fallback);
   const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
