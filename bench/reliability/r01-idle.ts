@@ -13,7 +13,7 @@ export const spec: FigureSpec = {
   id: 'R-01',
   budgetMs: 60_000,
   async run() {
-    const srv = await serve({ port: 0, maxConnections: N + 100, onError: () => {} }, async (c) => {
+    const srv = await serve({ port: 0, maxConnections: N + 100, maxConnectionsPerClient: N + 100, onError: () => {} }, async (c) => {
       await c.receive('*l');
     });
     // Warm up: one round of connections, so lazily built runtime state is not counted.

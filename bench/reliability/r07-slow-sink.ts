@@ -81,7 +81,7 @@ function download(port: number, path: string): Promise<number> {
 async function stalledReaders(): Promise<{ peak: number; after: number; normal: number; held: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'r07-web-'));
   writeFileSync(join(dir, 'big.bin'), Buffer.alloc(FILE, 0x61));
-  const site = await web({ root: dir, port: 0 });
+  const site = await web({ root: dir, port: 0, maxConnectionsPerClient: STALLED + 1 });
   try {
     await gc();
     const base = rssMiB();

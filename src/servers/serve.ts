@@ -7,9 +7,11 @@
  * affects only its own connection: the error goes to `onError` (default:
  * one line on stderr) and the server keeps serving.
  *
- * Limits: over `maxConnections` live connections, a new connection is
+ * Limits: over `maxConnections` live connections, or over
+ * `maxConnectionsPerClient` from one remote address, a new connection is
  * accepted and closed at once (the client sees EOF straight away, never a
- * hang). `idleTimeout` (ms) is set on every client as its block timeout, so
+ * hang) — so one address that holds connections open (slowloris) cannot
+ * take every slot. `idleTimeout` (ms) is set on every client as its block timeout, so
  * a receive that waits longer throws TimeoutError. The server binds to
  * 127.0.0.1 unless given a host.
  *
@@ -27,7 +29,12 @@
  * await srv.close();
  * ```
  */
+import { checkInteger, checkMs } from '../core/validate.js';
+import { LongTimer } from '../core/wait.js';
 import { bind, type TcpClient, type TcpServer } from '../socket/index.js';
+
+/** Default live connections from one remote address (`maxConnectionsPerClient`). */
+export const MAX_CONNECTIONS_PER_CLIENT = 64;
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -37,6 +44,8 @@ export interface ServeOptions {
   port: number;
   /** Live connections at most; more are closed on arrival. @default 1024 */
   maxConnections?: number;
+  /** Live connections from one remote address at most; more are closed on arrival. @default 64 ({@link MAX_CONNECTIONS_PER_CLIENT}) */
+  maxConnectionsPerClient?: number;
   /** Block timeout (ms) set on each client; null for none. @default 300000 */
   idleTimeout?: number | null;
   /** Kernel accept queue. A bare socket's 32 (LuaSocket's) drops the SYNs of a burst and makes clients retry after 1 s, 3 s …. @default 511 */
@@ -56,7 +65,7 @@ export interface Served {
   family: string;
   /** Live connections. */
   readonly connections: number;
-  /** Connections closed on arrival because of `maxConnections`. */
+  /** Connections closed on arrival because of `maxConnections` or `maxConnectionsPerClient`. */
   readonly refused: number;
   /** Stops accepting, lets handlers finish (bounded) and resolves when all are done. */
   close(): Promise<void>;
@@ -71,15 +80,20 @@ const defaultOnError = (err: unknown) => {
 
 /** Starts a server that runs `handler` once per connection; see the module doc. */
 export async function serve(opts: ServeOptions, handler: Handler): Promise<Served> {
-  const server = await bind(opts.host ?? '127.0.0.1', opts.port, { backlog: opts.backlog ?? 511 });
-  const maxConnections = opts.maxConnections ?? 1024;
-  const idle = opts.idleTimeout === undefined ? 300_000 : opts.idleTimeout;
+  const maxConnections = checkInteger('serve: maxConnections', opts.maxConnections, { min: 1 }, 1024);
+  const perClient = checkInteger('serve: maxConnectionsPerClient', opts.maxConnectionsPerClient, { min: 1 }, MAX_CONNECTIONS_PER_CLIENT);
+  const idle = checkMs('serve: idleTimeout', opts.idleTimeout, 300_000);
+  const backlog = checkInteger('serve: backlog', opts.backlog, { min: 1, max: 65535 }, 511);
+  const grace = checkMs('serve: closeGrace', opts.closeGrace, 5000) ?? 0;
+  const server = await bind(opts.host ?? '127.0.0.1', opts.port, { backlog });
   const onError = opts.onError ?? defaultOnError;
   const live = new Map<TcpClient, Promise<void>>();
+  const perAddress = new Map<string, number>();
   let refused = 0;
   let closing: Promise<void> | null = null;
 
-  const run = (client: TcpClient): void => {
+  const run = (client: TcpClient, address: string): void => {
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     client.setTimeout(idle, 'b');
     const done = (async () => {
       try {
@@ -89,6 +103,9 @@ export async function serve(opts: ServeOptions, handler: Handler): Promise<Serve
       } finally {
         await client.close();
         live.delete(client);
+        const left = perAddress.get(address)! - 1;
+        if (left === 0) perAddress.delete(address);
+        else perAddress.set(address, left);
       }
     })();
     live.set(client, done);
@@ -104,12 +121,13 @@ export async function serve(opts: ServeOptions, handler: Handler): Promise<Serve
         await new Promise((r) => setTimeout(r, 50)); // e.g. out of descriptors: back off, then retry
         continue;
       }
-      if (live.size >= maxConnections) {
+      const address = client.getPeerName().address;
+      if (live.size >= maxConnections || (perAddress.get(address) ?? 0) >= perClient) {
         refused++;
         void client.close();
         continue;
       }
-      run(client);
+      run(client, address);
     }
   };
   const looping = acceptLoop(server);
@@ -118,11 +136,10 @@ export async function serve(opts: ServeOptions, handler: Handler): Promise<Serve
     closing ??= (async () => {
       await server.close();
       await looping;
-      const grace = opts.closeGrace ?? 5000;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<void>((r) => (timer = setTimeout(r, grace)));
+      let timer: LongTimer | undefined;
+      const expired = new Promise<void>((r) => (timer = new LongTimer(r, grace)));
       await Promise.race([Promise.all(live.values()), expired]);
-      clearTimeout(timer);
+      timer?.clear();
       for (const client of live.keys()) void client.close();
       await Promise.all(live.values());
     })();

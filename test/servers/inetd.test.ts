@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { inetd } from '../../src/servers/index.js';
+import { REFUSAL_LINGER_MS } from '../../src/servers/inetd.js';
 import { connect } from '../../src/socket/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 
@@ -103,6 +104,94 @@ test('refused connections are closed once the client has read the refusal, even 
     // the server's side of each refused connection must go too, while the server keeps running
     assert.ok(await waitFor(() => fdCount() <= fds, 3000), `fds ${fdCount()} vs ${fds} before the refusals`);
     await holder.close();
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a refused client that keeps sending is closed within the linger time, not kept alive by its bytes (issue 12)', { timeout: 30000 }, async () => {
+  const srv = await inetd({ port: 0, command: 'sleep', args: ['1000'], maxConnections: 1, timeLimit: 20_000, onLog: () => {} });
+  const net = await import('node:net');
+  try {
+    const holder = await connect('127.0.0.1', srv.port);
+    assert.ok(await waitFor(() => srv.running === 1, 5000));
+    const closedIn = await Promise.all(Array.from({ length: 5 }, () => new Promise<number>((resolve) => {
+      const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true }); // keeps sending after the server's FIN
+      const t0 = performance.now();
+      const drip = setInterval(() => s.write('x'), 20); // a byte every 20 ms: an inactivity timer would never fire
+      s.on('error', () => {});
+      s.on('data', () => {});
+      s.on('close', () => (clearInterval(drip), resolve(performance.now() - t0)));
+      setTimeout(() => s.destroy(), 5000);
+    })));
+    for (const ms of closedIn) assert.ok(ms < 1000, `a dripping refused client was closed after ${ms.toFixed(0)} ms (linger ${REFUSAL_LINGER_MS} ms)`);
+    await holder.close();
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a program that detaches into its own session (setsid … &) is killed with its connection (issue 12)', { timeout: 30000 }, async () => {
+  const tag = String(900000 + Math.floor(Math.random() * 99999));
+  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', `setsid sleep ${tag} </dev/null >/dev/null 2>&1 & echo started`], onLog: () => {} });
+  const escaped = () => execFileSync('sh', ['-c', `ps -eo args= | grep -c '^sleep ${tag}$' || true`], { encoding: 'utf8' }).trim();
+  try {
+    assert.equal(await talk(srv.port, ''), 'started\n');
+    assert.ok(await waitFor(() => srv.running === 0, 5000));
+    assert.ok(await waitFor(() => escaped() === '0', 3000), 'the detached sleep outlived its connection');
+  } finally {
+    await srv.close();
+    // should it fail: end the tagged leftover of this test, by its pid
+    execFileSync('sh', ['-c', `ps -eo pid=,args= | awk '$2 == "sleep" && $3 == "${tag}" { print $1 }' | xargs -r kill`]);
+  }
+});
+
+test('programs get no descriptor the server inherited (issue 12)', { timeout: 30000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { openSync, closeSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'nk-inetd-fd-'));
+  const secret = join(dir, 'inherited.txt');
+  const fd = openSync(secret, 'w');
+  const lib = new URL('../../src/servers/index.js', import.meta.url).href;
+  const script = `const { inetd } = await import(${JSON.stringify(lib)});
+    const s = await inetd({ port: 0, command: 'sh', args: ['-c', 'for f in /proc/self/fd/*; do readlink "$f"; done'], onLog: () => {} });
+    console.log(s.port); process.stdin.on('end', () => s.close().then(() => process.exit(0))).resume();`;
+  // the server's parent hands it descriptor 40 without close-on-exec, as a shell's `40>file` would
+  const stdio: unknown[] = ['pipe', 'pipe', 'inherit', ...Array.from({ length: 37 }, () => 'ignore'), fd];
+  const server = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: stdio as import('node:child_process').StdioOptions });
+  try {
+    const port = await new Promise<number>((resolve) => server.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const out = await talk(port, '');
+    assert.ok(!out.includes(secret), `the program saw the inherited descriptor:\n${out}`);
+    assert.match(out, /socket:/, 'the program has its connection');
+  } finally {
+    server.stdin!.end();
+    await new Promise((r) => server.once('exit', r));
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('inetd refuses at start a program that does not exist or cannot run, and a busy port, with typed errors', async () => {
+  const { ArgumentError, NetError } = await import('../../src/core/errors.js');
+  await assert.rejects(inetd({ port: 0, command: 'no-such-program-netkit', onLog: () => {} }), ArgumentError);
+  await assert.rejects(inetd({ port: 0, command: '/etc/passwd', onLog: () => {} }), ArgumentError);
+  await assert.rejects(inetd({ port: 0, command: 'cat', maxConnections: NaN, onLog: () => {} }), ArgumentError);
+  await assert.rejects(inetd({ port: 0, command: 'cat', timeLimit: -1, onLog: () => {} }), ArgumentError);
+  const first = await inetd({ port: 0, command: 'cat', onLog: () => {} });
+  try {
+    await assert.rejects(inetd({ port: first.port, command: 'cat', onLog: () => {} }), (e: unknown) => e instanceof NetError && e.code === 'address in use');
+  } finally {
+    await first.close();
+  }
+});
+
+test('a time limit of 2^31 ms or more waits instead of killing at once', { timeout: 30000 }, async () => {
+  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 0.5; echo alive'], timeLimit: 2 ** 31 + 5, onLog: () => {} });
+  try {
+    assert.equal(await talk(srv.port, ''), 'alive\n');
   } finally {
     await srv.close();
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { web, type WebServer } from '../../src/servers/index.js';
+import { ArgumentError } from '../../src/core/errors.js';
 import { rawExchange, rawRequest, splitResponses } from '../../testkit/http-raw.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 
@@ -286,6 +287,75 @@ test('the connection cap refuses at once and serves again when connections end (
   }
 });
 
+test('the per-client cap: one address holding connections open cannot take every slot (issue 12)', async () => {
+  const capped = await web({ root, port: 0, maxConnectionsPerClient: 3, headerTimeout: 30_000 });
+  const net = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const open = (localAddress: string) => new Promise<import('node:net').Socket>((resolve) => {
+    const s = net.connect({ port: capped.port, host: '127.0.0.1', localAddress });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const s = await open('127.0.0.2');
+      s.write('GET /a.txt HTTP/1.1\r\n'); // slowloris: a head that never ends
+      held.push(s);
+    }
+    assert.ok(await waitFor(() => capped.connections === 3));
+    const fourth = await open('127.0.0.2');
+    const t0 = performance.now();
+    await new Promise((r) => fourth.once('close', r));
+    assert.ok(performance.now() - t0 < 1000, 'a fourth connection from the same address is closed on arrival');
+    const other = await rawRequest(capped.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(other.status, 200, 'another address is still served');
+    held.pop()!.destroy();
+    assert.ok(await waitFor(() => capped.connections === 2));
+    const again = await open('127.0.0.2');
+    again.write('GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const text = await new Promise<string>((resolve) => {
+      let d = '';
+      again.on('data', (c) => (d += c));
+      again.on('close', () => resolve(d));
+    });
+    assert.match(text, /^HTTP\/1\.1 200 /, 'a slot freed is a slot for that address again');
+    await assert.rejects(web({ root, port: 0, maxConnectionsPerClient: NaN }), ArgumentError);
+    await assert.rejects(web({ root, port: 0, maxConnectionsPerClient: 0 }), ArgumentError);
+  } finally {
+    for (const s of held) s.destroy();
+    await capped.close();
+  }
+});
+
+test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits (issue 14)', async () => {
+  const bad: Record<string, unknown>[] = [
+    { maxConnections: NaN }, { maxConnections: 0 }, { headerTimeout: NaN }, { idleTimeout: -1 }, { sendTimeout: 'x' },
+    { maxBodyBytes: 1.5 }, { maxRequests: 0 }, { maxPathBytes: NaN }, { cacheTtl: Infinity }, { maxFileBytes: -1 },
+    { maxInflightBytes: NaN }, { maxConnectionsPerClient: NaN }, { port: 70000 }, { port: NaN },
+  ];
+  for (const b of bad) await assert.rejects(web({ root, port: 0, ...b } as Parameters<typeof web>[0]), ArgumentError, JSON.stringify(b));
+  const patient = await web({ root, port: 0, idleTimeout: 2 ** 31, headerTimeout: 2 ** 31 + 1000 });
+  const net = await import('node:net');
+  try {
+    const s = net.connect(patient.port, '127.0.0.1');
+    s.on('error', () => {});
+    let closed = false;
+    s.on('close', () => (closed = true));
+    await new Promise((r) => s.once('connect', r));
+    s.write('GET /a.txt HTTP/1.1\r\nHost: x\r\n'); // half a head: the header deadline runs
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(closed, false, 'a 2^31 ms deadline fired at once');
+    s.write('\r\n');
+    const got = await new Promise<string>((resolve) => s.once('data', (d) => resolve(String(d))));
+    assert.match(got, /^HTTP\/1\.1 200 /);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(closed, false, 'a 2^31 ms idle timeout fired at once');
+    s.destroy();
+  } finally {
+    await patient.close();
+  }
+});
+
 test('a client that stops reading is dropped at the send timeout; a file that shrinks mid-send ends the connection (WS-15, WS-28)', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-shrink-'));
   const path = join(tmp, 'grow.bin');
@@ -386,12 +456,12 @@ test('a 3 MiB file arrives byte-identical', async () => {
 });
 
 test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', { timeout: 60000 }, async () => {
+  const N = 200;
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-stall-'));
   writeFileSync(join(tmp, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
-  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000 });
+  const srv = await web({ root: tmp, port: 0, maxInflightBytes: 1024 * 1024, sendTimeout: 20_000, maxConnectionsPerClient: N + 1 });
   const net = await import('node:net');
   const socks: import('node:net').Socket[] = [];
-  const N = 200;
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void; // garbage (chunks already sent) must not count
@@ -409,7 +479,7 @@ test('clients that ask for a large file and stop reading hold at most the floor 
     const held = process.memoryUsage().arrayBuffers - before;
     // before the bound each stalled connection held two 256 KiB chunks (~100 MiB here)
     assert.ok(held < N * 16 * 1024 + 1024 * 1024 + 4 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of buffers held by ${N} stalled clients`);
-    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const ok = await rawRequest(srv.port, 'GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 30_000 });
     assert.equal(ok.body.length, 4 * 1024 * 1024, 'a client that reads is still served in full');
   } finally {
     for (const s of socks) s.destroy();
@@ -446,4 +516,26 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + bu
     await srv.close();
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('workers: N processes answer on one port, and a worker that dies is replaced (issue 15)', { timeout: 90000 }, async () => {
+  const answered = new Map<number, number>();
+  const site = await web({ root, port: 0, workers: 2, log: (_line, entry) => answered.set(entry.pid!, (answered.get(entry.pid!) ?? 0) + 1) });
+  const ask = () => rawRequest(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 10_000 });
+  try {
+    const first = site.workers!;
+    assert.equal(first.length, 2);
+    for (let i = 0; i < 20; i++) assert.equal((await ask()).status, 200);
+    assert.ok(await waitFor(() => first.every((pid) => (answered.get(pid) ?? 0) > 0), 5000), `answers per worker: ${JSON.stringify([...answered])}`);
+    process.kill(first[0]!, 'SIGKILL'); // a crash
+    assert.ok(await waitFor(() => site.workers!.length === 2 && !site.workers!.includes(first[0]!), 20_000), `workers now ${site.workers}`);
+    const replacement = site.workers!.find((pid) => !first.includes(pid))!;
+    const until = performance.now() + 20_000; // it answers once it has started and listens
+    while ((answered.get(replacement) ?? 0) === 0 && performance.now() < until) assert.equal((await ask()).status, 200);
+    assert.ok(await waitFor(() => (answered.get(replacement) ?? 0) > 0, 2000), `the replacement answers: ${JSON.stringify([...answered])}`);
+    await assert.rejects(web({ root, port: 0, workers: 0 }), ArgumentError);
+  } finally {
+    await site.close();
+  }
+  assert.equal(site.workers!.length, 0, 'close() ends every worker');
 });

@@ -27,6 +27,8 @@ export interface AccessEntry {
   userAgent?: string;
   /** From a complete request head to the last byte handed to the socket. */
   ms: number;
+  /** With `workers`: the pid of the worker process that answered. */
+  pid?: number;
 }
 
 /** Where log lines go: a function taking each line, or a stream (one `write` per line, with LF). */

@@ -21,9 +21,10 @@ import { RequestError, requestErrorStatus, type RequestHead, type RequestLimits 
 import type { TcpClient } from '../../socket/index.js';
 import { writeAccess, type AccessLog } from './access-log.js';
 import type { FileEntry, FileStore } from './file-store.js';
+import { ConnectionDeadline } from './deadline.js';
 import { HeadReader } from './head-reader.js';
 import type { Inflight } from './inflight.js';
-import { headText, sendFile, sendSimple, sendWhole, type Framing } from './respond.js';
+import { headText, sendFile, sendSimple, sendWhole, type Framing, type SendLimit } from './respond.js';
 import { selectResponse, type Selected } from './select-response.js';
 import { directoryLocation, isRefused, parseTarget } from './target.js';
 
@@ -50,11 +51,15 @@ export interface WebContext {
 /** Serves requests on `client` until either side ends the connection. */
 export async function serveConnection(client: TcpClient, ctx: WebContext): Promise<void> {
   client.setOption('tcp-nodelay', true);
+  client.setTimeout(null); // every wait is bounded by the connection's own deadline instead
   const remote = client.getPeerName().address;
+  const deadline = new ConnectionDeadline();
+  const limit: SendLimit = { deadline, ms: ctx.sendTimeout };
   const reader = new HeadReader(client, {
     idleTimeout: ctx.idleTimeout,
     headerTimeout: ctx.headerTimeout,
     limits: ctx.limits,
+    deadline,
     onIdle: (idle) => (idle ? ctx.idle.add(client) : ctx.idle.delete(client)),
   });
   for (let served = 1; !ctx.closing; served++) {
@@ -62,7 +67,7 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
     try {
       head = await reader.next();
     } catch (err) {
-      await refuse(client, ctx, remote, err);
+      await refuse(client, ctx, remote, err, limit);
       return;
     }
     if (head === null) return;
@@ -73,12 +78,10 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
     const framing: Framing = { close: unread || !head.keepAlive || ctx.closing || served >= ctx.maxRequests, keepAlive10: head.version === '1.0' };
     try {
       if (body.kind === 'length' && body.length > ctx.maxBodyBytes) {
-        await simple(client, out, 413, framing, head.method === 'HEAD');
+        await simple(client, out, 413, framing, head.method === 'HEAD', limit);
       } else {
         if (body.kind === 'length' && !framing.close && !(await reader.skip(body.length, ctx.headerTimeout))) return;
-        client.setTimeout(null, 't');
-        client.setTimeout(ctx.sendTimeout, 'b');
-        await answer(client, ctx, head, framing, out);
+        await answer(client, ctx, head, framing, out, limit);
       }
     } catch (err) {
       if (err instanceof NetError) {
@@ -86,7 +89,7 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
         client.setOption('linger', { on: true, timeout: 0 });
         return;
       }
-      if (out.status === 0) await simple(client, out, 500, { close: true }, false).catch(() => {});
+      if (out.status === 0) await simple(client, out, 500, { close: true }, false, limit).catch(() => {});
       throw err; // a bug: serve's onError reports it, the connection closes
     } finally {
       if (ctx.log !== null) {
@@ -97,7 +100,7 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
       }
     }
     if (framing.close) {
-      if (unread) await lingeringClose(client);
+      if (unread) await lingeringClose(client, deadline);
       return;
     }
   }
@@ -109,17 +112,24 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
  * a short while, so the kernel does not answer the unread bytes with a reset
  * that could destroy the response before the client reads it.
  */
-async function lingeringClose(client: TcpClient, ms = 2000, maxBytes = 4 * 1024 * 1024): Promise<void> {
+async function lingeringClose(client: TcpClient, deadline: ConnectionDeadline, ms = LINGER_MS, maxBytes = LINGER_BYTES): Promise<void> {
   client.shutdown('send');
-  client.setTimeout(null, 'b');
-  client.setTimeout(ms, 't');
-  const until = performance.now() + ms;
-  for (let dropped = 0; dropped < maxBytes && performance.now() < until; ) {
-    const chunk = await client.receivePartial(65536).catch(() => null);
-    if (chunk === null) return;
-    dropped += chunk.length;
+  deadline.arm(ms, 'lingering close');
+  try {
+    for (let dropped = 0; dropped < maxBytes; ) {
+      const chunk = await client.receivePartial(65536, { signal: deadline.signal }).catch(() => null);
+      if (chunk === null) return;
+      dropped += chunk.length;
+    }
+  } finally {
+    deadline.disarm();
   }
 }
+
+/** How long a lingering close reads and drops what the client still sends, ms. */
+export const LINGER_MS = 2000;
+/** Bytes a lingering close reads and drops at most. */
+export const LINGER_BYTES = 4 * 1024 * 1024;
 
 /** The status of a response and the body bytes sent so far (for the log). */
 export interface Outcome {
@@ -127,33 +137,33 @@ export interface Outcome {
   bytes: number;
 }
 
-async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, extra?: string): Promise<void> {
+async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, limit: SendLimit, extra?: string): Promise<void> {
   out.status = status;
-  out.bytes = await sendSimple(client, status, { ...framing, head: isHead, extra });
+  out.bytes = await sendSimple(client, status, { ...framing, head: isHead, extra }, limit);
 }
 
 /** Answers a request the reader could parse. */
-async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing, out: Outcome): Promise<void> {
+async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing, out: Outcome, limit: SendLimit): Promise<void> {
   const isHead = head.method === 'HEAD';
-  if (head.method !== 'GET' && !isHead) return simple(client, out, 405, framing, false, 'Allow: GET, HEAD\r\n');
+  if (head.method !== 'GET' && !isHead) return simple(client, out, 405, framing, false, limit, 'Allow: GET, HEAD\r\n');
   const path = parseTarget(head.target, ctx.maxPathBytes);
   if (isRefused(path)) {
     framing.close = true; // a refused target is a malformed request: answer, then close (WS-30)
-    return simple(client, out, path.status, framing, isHead);
+    return simple(client, out, path.status, framing, isHead, limit);
   }
-  if (path.dotfile && !ctx.dotfiles) return simple(client, out, 404, framing, isHead);
+  if (path.dotfile && !ctx.dotfiles) return simple(client, out, 404, framing, isHead, limit);
   const found = await ctx.store.lookup(path);
-  if (found.kind === 'missing') return simple(client, out, found.status, framing, isHead);
-  if (found.kind === 'directory') return simple(client, out, 301, framing, isHead, `Location: ${directoryLocation(path)}\r\n`);
-  if (found.file.body !== null || isHead) return sendFromEntry(client, head, found.file, framing, selectResponse(head.method, head.headers, found.file), out);
+  if (found.kind === 'missing') return simple(client, out, found.status, framing, isHead, limit);
+  if (found.kind === 'directory') return simple(client, out, 301, framing, isHead, limit, `Location: ${directoryLocation(path)}\r\n`);
+  if (found.file.body !== null || isHead) return sendFromEntry(client, head, found.file, framing, selectResponse(head.method, head.headers, found.file), out, limit);
   const opened = await ctx.store.open(found.file);
-  if (opened === null) return simple(client, out, 404, framing, isHead);
+  if (opened === null) return simple(client, out, 404, framing, isHead, limit);
   try {
     const file = opened.file;
     const sel = selectResponse(head.method, head.headers, file);
-    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out);
+    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out, limit);
     out.status = sel.status;
-    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx.pool);
+    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx.pool, limit);
   } finally {
     await opened.fh.close();
   }
@@ -166,7 +176,7 @@ function okFields(file: FileEntry, sel: Selected): string {
 }
 
 /** Responds from the entry alone: cached body, HEAD, 304, 416, empty range. */
-async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected, out: Outcome): Promise<void> {
+async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected, out: Outcome, limit: SendLimit): Promise<void> {
   let fields: string;
   let body: Buffer | null = null;
   if (sel.status === 304) {
@@ -178,12 +188,12 @@ async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEnt
     if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
   out.status = sel.status;
-  await sendWhole(client, headText(sel.status, fields, framing), body);
+  await sendWhole(client, headText(sel.status, fields, framing), body, limit);
   out.bytes = body === null ? 0 : body.length;
 }
 
 /** Answers a head that could not be read (4xx/5xx, or 408 at the header deadline), logs it, and lets the connection close. */
-async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: unknown): Promise<void> {
+async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: unknown, limit: SendLimit): Promise<void> {
   let status: number;
   if (err instanceof RequestError || err instanceof LimitError) status = requestErrorStatus(err);
   else if (err instanceof TimeoutError) status = 408;
@@ -192,9 +202,7 @@ async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: u
   let bytes = 0;
   let sent = false;
   try {
-    client.setTimeout(null, 't');
-    client.setTimeout(ctx.sendTimeout, 'b');
-    bytes = await sendSimple(client, status, { close: true, head: false });
+    bytes = await sendSimple(client, status, { close: true, head: false }, limit);
     sent = true;
   } catch {
     // the client is gone: nothing more to do
@@ -203,5 +211,5 @@ async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: u
     const line = err instanceof RequestError ? err.line : err instanceof NetError ? err.message : '';
     writeAccess(ctx.log, { remote, request: line.slice(0, 200), status, bytes, ms: performance.now() - started });
   }
-  if (sent && status !== 408) await lingeringClose(client); // the rest of a refused head may still be on its way
+  if (sent && status !== 408) await lingeringClose(client, limit.deadline); // the rest of a refused head may still be on its way
 }

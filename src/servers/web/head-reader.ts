@@ -10,22 +10,27 @@
  *
  * Bytes after a head stay buffered here for the body or the next pipelined
  * request. The buffer never holds more than the head limit plus one read.
+ * The deadlines are the connection's {@link ConnectionDeadline} (a
+ * LongTimer and an AbortSignal), not the socket's timeouts.
  *
  * @example
  * ```ts
  * declare const client: socket.TcpClient;
- * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000 });
+ * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000, deadline: new ConnectionDeadline() });
  * for (let head; (head = await reader.next()) !== null; ) console.log(head.method, head.target);
  * ```
  */
 import { TimeoutError } from '../../core/errors.js';
 import { parseRequestHead, type RequestHead, type RequestLimits } from '../../protocols/http/request-parser.js';
 import type { TcpClient } from '../../socket/index.js';
+import type { ConnectionDeadline } from './deadline.js';
 
 export interface HeadReaderOptions {
   idleTimeout: number;
   headerTimeout: number;
   limits?: RequestLimits;
+  /** The connection's deadline (shared with its sends). */
+  deadline: ConnectionDeadline;
   /** Called with true while waiting idle for the next request, false when it starts. */
   onIdle?: (idle: boolean) => void;
 }
@@ -57,15 +62,16 @@ export class HeadReader {
   async next(): Promise<RequestHead | null> {
     const client = this.#client;
     if (this.#buf.length === 0) {
-      client.setTimeout(null, 't');
-      client.setTimeout(this.#opts.idleTimeout, 'b');
+      const deadline = this.#opts.deadline;
       this.#opts.onIdle?.(true);
+      deadline.arm(this.#opts.idleTimeout, 'next request');
       let chunk: Buffer | null;
       try {
-        chunk = await client.receivePartial(READ);
+        chunk = await client.receivePartial(READ, { signal: deadline.signal });
       } catch {
         return null; // idle timeout, reset or local close between requests
       } finally {
+        deadline.disarm();
         this.#opts.onIdle?.(false);
       }
       if (chunk === null) return null;
@@ -101,13 +107,15 @@ export class HeadReader {
 
   async #more(leftMs: number, what: string): Promise<Buffer | null> {
     if (leftMs <= 0) throw new TimeoutError(`${what} not received in time`);
-    this.#client.setTimeout(null, 'b');
-    this.#client.setTimeout(leftMs, 't');
+    const deadline = this.#opts.deadline;
+    deadline.arm(leftMs, what);
     try {
-      return await this.#client.receivePartial(READ);
-    } catch (err) {
-      if (err instanceof TimeoutError) throw new TimeoutError(`${what} not received in time`, err.partial);
+      return await this.#client.receivePartial(READ, { signal: deadline.signal });
+    } catch {
+      if (deadline.expired) throw deadline.reason;
       return null;
+    } finally {
+      deadline.disarm();
     }
   }
 }

@@ -11,14 +11,35 @@
  * @example
  * ```ts
  * declare const client: socket.TcpClient;
- * await sendSimple(client, 404, { close: false, head: false });
+ * await sendSimple(client, 404, { close: false, head: false }, { deadline: new ConnectionDeadline(), ms: 30_000 });
  * ```
  */
 import type { FileHandle } from 'node:fs/promises';
 import { NetError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { dateHeaderNow } from './http-date.js';
+import type { ConnectionDeadline } from './deadline.js';
 import { INFLIGHT_FLOOR, type Inflight } from './inflight.js';
+
+/**
+ * Sends `data`, bounded by the connection's deadline: a client that takes
+ * none of it for `ms` ends the send with SendError (aborted).
+ */
+export async function sendWithin(client: TcpClient, data: Buffer, deadline: ConnectionDeadline, ms: number): Promise<void> {
+  deadline.arm(ms, 'send');
+  try {
+    await client.send(data, undefined, undefined, { signal: deadline.signal });
+  } finally {
+    deadline.disarm();
+  }
+}
+
+/** Where and how long a response may wait for the client to take it. */
+export interface SendLimit {
+  deadline: ConnectionDeadline;
+  /** ms a single send may wait. */
+  ms: number;
+}
 
 /** Reason phrases of the statuses the server sends. */
 export const REASONS: Record<number, string> = {
@@ -50,24 +71,24 @@ export function headText(status: number, fields: string, f: Framing): string {
  * most {@link INFLIGHT_FLOOR} bytes, else the head and then the body itself
  * (a cached file's buffer, shared by every connection sending it, not copied).
  */
-export async function sendWhole(client: TcpClient, head: string, body: Buffer | null): Promise<void> {
+export async function sendWhole(client: TcpClient, head: string, body: Buffer | null, limit: SendLimit): Promise<void> {
   const bodyLen = body === null ? 0 : body.length;
   if (bodyLen > INFLIGHT_FLOOR) {
-    await client.send(Buffer.from(head, 'latin1'));
-    await client.send(body!);
+    await sendWithin(client, Buffer.from(head, 'latin1'), limit.deadline, limit.ms);
+    await sendWithin(client, body!, limit.deadline, limit.ms);
     return;
   }
   const out = Buffer.allocUnsafe(head.length + bodyLen);
   out.write(head, 0, 'latin1');
   if (body !== null) body.copy(out, head.length);
-  await client.send(out);
+  await sendWithin(client, out, limit.deadline, limit.ms);
 }
 
 /** A plain-text response (`404 Not Found\n`) with `extra` fields; the body is left out for HEAD. */
-export async function sendSimple(client: TcpClient, status: number, f: Framing & { head: boolean; extra?: string }): Promise<number> {
+export async function sendSimple(client: TcpClient, status: number, f: Framing & { head: boolean; extra?: string }, limit: SendLimit): Promise<number> {
   const body = Buffer.from(`${status} ${REASONS[status] ?? ''}\n`, 'latin1');
   const fields = `Server: netkit\r\n${f.extra ?? ''}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n`;
-  await sendWhole(client, headText(status, fields, f), f.head ? null : body);
+  await sendWhole(client, headText(status, fields, f), f.head ? null : body, limit);
   return f.head ? 0 : body.length;
 }
 
@@ -81,7 +102,7 @@ export async function sendSimple(client: TcpClient, status: number, f: Framing &
  * handed to the socket.
  * @throws {NetError} 'io' when the file ends before `end`.
  */
-export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }, pool: Inflight): Promise<void> {
+export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }, pool: Inflight, limit: SendLimit): Promise<void> {
   let lent = 0; // pool bytes held by the chunks below; all given back however this ends
   const read = async (pos: number, lead: number, floor: number): Promise<{ buf: Buffer; extra: number } | null> => {
     const want = Math.min(CHUNK, end - pos);
@@ -106,7 +127,7 @@ export async function sendFile(client: TcpClient, fh: FileHandle, head: string, 
     for (;;) {
       const ahead = pos < end ? read(pos, 0, 0) : null;
       ahead?.catch(() => {}); // awaited below; a failure must not go unhandled while the send waits
-      await client.send(cur.buf);
+      await sendWithin(client, cur.buf, limit.deadline, limit.ms);
       progress.bytes += body;
       pool.give(cur.extra);
       lent -= cur.extra;

@@ -12,9 +12,12 @@
  *   the root and dotfiles are 404 (see `target.ts`, `file-store.ts`).
  * - Limits: `headerTimeout` for a whole request head (slowloris), an idle
  *   keep-alive timeout, a send timeout for clients that stop reading,
- *   `maxConnections` (more are closed on arrival), head size limits, and
+ *   `maxConnections` and `maxConnectionsPerClient` (more are closed on
+ *   arrival), head size limits, and
  *   `maxInflightBytes`, the file bytes held for all clients together.
  * - One access-log line per request to `log` (a function or a stream).
+ * - Every numeric option is checked (ArgumentError: NaN is never "no
+ *   limit"); timeouts of any length wait as long as they say.
  *
  * Binds 127.0.0.1 unless given a host. `close()` stops accepting, closes
  * idle keep-alive connections at once, and gives responses in progress 2 s
@@ -31,7 +34,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { ArgumentError } from '../../core/errors.js';
-import { checkInteger } from '../../core/validate.js';
+import { checkInteger, checkMs } from '../../core/validate.js';
 import type { RequestLimits } from '../../protocols/http/request-parser.js';
 import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
@@ -39,6 +42,7 @@ import { serveConnection, type WebContext } from './connection.js';
 import { FileStore } from './file-store.js';
 import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
 import { MAX_PATH_BYTES } from './target.js';
+import { webWorkers } from './workers.js';
 
 export interface WebOptions {
   /** The folder to serve. */
@@ -55,6 +59,8 @@ export interface WebOptions {
   log?: AccessLog;
   /** Live connections at most. @default 1024 */
   maxConnections?: number;
+  /** Live connections from one remote address at most (slowloris from one address cannot take every slot). @default 64 */
+  maxConnectionsPerClient?: number;
   /** A request head must arrive within this many ms of its first byte. @default 10000 */
   headerTimeout?: number;
   /** A keep-alive connection may wait this long for its next request, ms. @default 5000 */
@@ -80,6 +86,12 @@ export interface WebOptions {
    * `maxConnections × 16 KiB + maxInflightBytes`. @default 16777216 (16 MiB)
    */
   maxInflightBytes?: number;
+  /**
+   * Worker processes serving the port together (node:cluster), as nginx
+   * runs workers; a worker that dies is replaced. 1 = this process alone.
+   * Limits apply per worker. @default 1
+   */
+  workers?: number;
   /** Aborting it closes the server. */
   signal?: AbortSignal;
 }
@@ -91,14 +103,17 @@ export interface WebServer {
   family: string;
   /** The real path of the folder served. */
   root: string;
-  /** Live connections. */
+  /** Live connections (0 with workers: they count their own). */
   readonly connections: number;
+  /** The worker pids, with `workers` > 1. */
+  readonly workers?: number[];
   close(): Promise<void>;
 }
 
 /** Starts a static file server; see the module doc. */
 export async function web(opts: WebOptions): Promise<WebServer> {
   if (typeof opts.root !== 'string' || opts.root === '') throw new ArgumentError('web: root must name a folder');
+  checkInteger('web: port', opts.port, { max: 65535 });
   let root: string;
   try {
     root = await realpath(opts.root);
@@ -106,23 +121,28 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   } catch (err) {
     throw new ArgumentError(`web: cannot serve ${opts.root}: ${(err as Error).message}`);
   }
+  const workers = checkInteger('web: workers', opts.workers, { min: 1, max: 256 }, 1);
+  if (workers > 1) return webWorkers(opts, root, workers);
+  const ms = (name: string, v: unknown, fallback: number): number => checkMs(`web: ${name}`, v, fallback) ?? fallback;
+  const int = (name: string, v: unknown, fallback: number, min = 0): number => checkInteger(`web: ${name}`, v, { min }, fallback);
+  const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
-    pool: new Inflight(checkInteger('web: maxInflightBytes', opts.maxInflightBytes, { min: 0 }, MAX_INFLIGHT_BYTES)),
-    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: opts.cacheTtl, maxFileBytes: opts.maxFileBytes }),
+    pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
+    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: ms('cacheTtl', opts.cacheTtl, 1000), maxFileBytes: int('maxFileBytes', opts.maxFileBytes, 65536) }),
     limits: opts.limits ?? {},
-    maxPathBytes: opts.maxPathBytes ?? MAX_PATH_BYTES,
-    idleTimeout: opts.idleTimeout ?? 5000,
-    headerTimeout: opts.headerTimeout ?? 10_000,
-    sendTimeout: opts.sendTimeout ?? 30_000,
-    maxBodyBytes: opts.maxBodyBytes ?? 65536,
-    maxRequests: opts.maxRequests ?? 1000,
+    maxPathBytes: int('maxPathBytes', opts.maxPathBytes, MAX_PATH_BYTES, 1),
+    idleTimeout: ms('idleTimeout', opts.idleTimeout, 5000),
+    headerTimeout: ms('headerTimeout', opts.headerTimeout, 10_000),
+    sendTimeout: ms('sendTimeout', opts.sendTimeout, 30_000),
+    maxBodyBytes: int('maxBodyBytes', opts.maxBodyBytes, 65536),
+    maxRequests: int('maxRequests', opts.maxRequests, 1000, 1),
     dotfiles: opts.dotfiles ?? false,
     log: opts.log ?? null,
     closing: false,
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 1024, backlog: 511, idleTimeout: null, closeGrace: 2000 },
+    { host: opts.host, port: opts.port, maxConnections, maxConnectionsPerClient: opts.maxConnectionsPerClient, backlog: 511, idleTimeout: null, closeGrace: 2000 },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;

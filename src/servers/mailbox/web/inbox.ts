@@ -27,7 +27,8 @@ import { RequestError, requestErrorStatus, type RequestHead } from '../../../pro
 import type { TcpClient } from '../../../socket/index.js';
 import { serve } from '../../serve.js';
 import { HeadReader } from '../../web/head-reader.js';
-import { headText, REASONS, sendWhole } from '../../web/respond.js';
+import { headText, REASONS, sendWhole, type SendLimit } from '../../web/respond.js';
+import { ConnectionDeadline } from '../../web/deadline.js';
 import { route, type Reply } from './api.js';
 import type { Catalog, CatalogEvent } from './catalog.js';
 
@@ -59,11 +60,14 @@ export interface WebInbox {
   close(): Promise<void>;
 }
 
+/** The longest one response's send may wait (ms). */
+const SEND_TIMEOUT = 30_000;
+
 const COMMON = 'Server: netkit\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: no-store\r\n';
 
-async function reply(client: TcpClient, r: Reply, close: boolean, head: boolean): Promise<void> {
+async function reply(client: TcpClient, r: Reply, close: boolean, head: boolean, limit: SendLimit): Promise<void> {
   const fields = `${COMMON}${r.fields ?? ''}Content-Type: ${r.type}\r\nContent-Length: ${r.body.length}\r\n`;
-  await sendWhole(client, headText(r.status, fields, { close }), head || r.status === 204 ? null : r.body);
+  await sendWhole(client, headText(r.status, fields, { close }), head || r.status === 204 ? null : r.body, limit);
 }
 
 /** Streams catalog events to one client until it leaves or the server closes. */
@@ -93,7 +97,9 @@ async function eventStream(client: TcpClient, catalog: Catalog, heartbeat: numbe
 }
 
 async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<WebInboxOptions, 'host' | 'port' | 'maxConnections'>>, closing: AbortSignal): Promise<void> {
-  const reader = new HeadReader(client, { idleTimeout: o.idleTimeout, headerTimeout: o.headerTimeout });
+  const deadline = new ConnectionDeadline();
+  const limit: SendLimit = { deadline, ms: SEND_TIMEOUT };
+  const reader = new HeadReader(client, { idleTimeout: o.idleTimeout, headerTimeout: o.headerTimeout, deadline });
   while (!closing.aborted) {
     let head: RequestHead | null;
     try {
@@ -101,7 +107,7 @@ async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<
     } catch (err) {
       if (err instanceof RequestError || err instanceof NetError) {
         const status = err instanceof RequestError ? requestErrorStatus(err) : 408;
-        await reply(client, { status, type: 'text/plain; charset=utf-8', body: Buffer.from(`${status} ${REASONS[status] ?? ''}\n`) }, true, false).catch(() => {});
+        await reply(client, { status, type: 'text/plain; charset=utf-8', body: Buffer.from(`${status} ${REASONS[status] ?? ''}\n`) }, true, false, limit).catch(() => {});
       }
       return;
     }
@@ -110,7 +116,7 @@ async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<
     client.setTimeout(30_000, 'b');
     const hasBody = head.body.kind === 'chunked' || (head.body.kind === 'length' && head.body.length > 0);
     if (hasBody) {
-      await reply(client, { status: 413, type: 'text/plain; charset=utf-8', body: Buffer.from('413 requests here carry no body\n') }, true, false);
+      await reply(client, { status: 413, type: 'text/plain; charset=utf-8', body: Buffer.from('413 requests here carry no body\n') }, true, false, limit);
       return;
     }
     const path = head.target.split('?')[0];
@@ -120,7 +126,7 @@ async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<
       ? await route(catalog, head.method, head.target)
       : { status: 405, type: 'text/plain; charset=utf-8', body: Buffer.from('405 Method Not Allowed\n'), fields: 'Allow: GET, HEAD, DELETE\r\n' };
     const close = !head.keepAlive || closing.aborted;
-    await reply(client, r, close, head.method === 'HEAD');
+    await reply(client, r, close, head.method === 'HEAD', limit);
     if (close) return;
   }
 }
