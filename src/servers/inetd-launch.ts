@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * declare const sock: import('node:net').Socket;   // an accepted connection
  * const program = await checkProgram('cat', process.env.PATH);
  * const child = launch(program, [], { stdio: [sock, sock, 'ignore'], env: {}, marker: 'x1', inherited: inheritedDescriptors() });
  * await endAll(child, 'x1', 'SIGKILL');
