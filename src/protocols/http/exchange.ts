@@ -27,7 +27,7 @@
  * const r = await exchange(ctx, target, { method: 'GET', requestTarget: '/', fields, close: false }, (head) => ({ sink }));
  * ```
  */
-import { ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
+import { AbortError, ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
 import { LongTimer, waitFor } from '../../core/wait.js';
 import type { Sink } from '../../ltn12/index.js';
 import { selectHooks, type TcpClient } from '../../socket/index.js';
@@ -137,7 +137,10 @@ interface Sent {
  */
 async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
   if (out.source === undefined && (out.body === undefined || out.body.length <= COALESCE)) {
-    if (inFlight > 1) await writeTurn();
+    if (inFlight > 1) {
+      await writeTurn();
+      if (ctx.signal?.aborted) throw new AbortError('request aborted', undefined, { cause: ctx.signal.reason });
+    }
     await writeRequest(sock, head, out);
     return { head: await headWithin(sock, out.method, ctx), cut: false };
   }
