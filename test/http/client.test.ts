@@ -284,6 +284,21 @@ test('timeouts and cancellation', async () => {
   await assert.rejects(get(`${base}/stall`, { signal: controller.signal, pool: false }), AbortError);
 });
 
+test('a request aborted while others are in flight, before its write, fails with AbortError and the others finish', async () => {
+  const pool = new Pool();
+  try {
+    await Promise.all([get(`${base}/`, { pool }), get(`${base}/`, { pool })]); // two kept connections
+    const controller = new AbortController();
+    const other = get(`${base}/`, { pool });
+    const aborted = get(`${base}/`, { pool, signal: controller.signal });
+    queueMicrotask(() => controller.abort()); // after it took its connection, before its write
+    await assert.rejects(aborted, AbortError);
+    await other;
+  } finally {
+    await pool.close();
+  }
+});
+
 test('100 MiB streams through with flat memory and arrives byte-identical', { timeout: 60_000 }, async () => {
   const want = createHash('sha256');
   for (let i = 0; i < BIG_BLOCKS; i++) want.update(BLOCK);

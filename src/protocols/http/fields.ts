@@ -25,6 +25,7 @@
  * assert.deepEqual(f, [['Host', 'x'], ['Accept', '*\/*']]);
  * ```
  */
+import { inspect } from 'node:util';
 import { LimitError } from '../../core/errors.js';
 
 /** A token (RFC 9110 §5.6.2): field names and methods. */
@@ -80,9 +81,22 @@ function tooMany(max: number): LimitError {
   return new LimitError('header fields', max, undefined, `more than ${max} header fields`);
 }
 
-/** The fields as a table: lower-cased names, repeated fields joined with ', ' (LuaSocket's shape). */
+/**
+ * A table's maker: its prototype has no prototype, so a field named
+ * `__proto__`, `constructor` or `toString` is an own entry like any other
+ * and nothing is inherited; unlike `Object.create(null)`, whose objects V8
+ * keeps in slow dictionary mode, its objects get fast shapes (the same
+ * fields in the same order share one).
+ */
+const Table = function Table(this: Record<string, string>) {} as unknown as new () => Record<string, string>;
+Table.prototype = Object.create(null, {
+  // Printed as the plain table it is (a symbol key: never a field name).
+  [inspect.custom]: { value(this: Record<string, string>) { return { ...this }; } },
+}) as Record<string, string>;
+
+/** The fields as a table: lower-cased names, repeated fields joined with ', ' (LuaSocket's shape); nothing inherited. */
 export function fieldTable(fields: readonly (readonly [string, string])[]): Record<string, string> {
-  const t: Record<string, string> = Object.create(null);
+  const t = new Table();
   for (const [n, v] of fields) {
     const k = n.toLowerCase();
     const had = t[k];

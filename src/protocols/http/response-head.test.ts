@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
 import { parseResponseHead } from './response-head.js';
 import { LimitError, ProtocolError } from '../../core/errors.js';
@@ -85,4 +86,13 @@ test('obsolete line folding in a response is replaced by one space (RFC 9112 §5
     assert.equal(r?.head.headers.x, value, JSON.stringify(fields));
     assert.deepEqual(r?.head.rawHeaders[0], ['X', value]);
   }
+});
+
+test('parseResponseHead(): the headers table inherits nothing; any field name is an own entry', () => {
+  const h = ok('HTTP/1.1 200 OK\r\n__proto__: x\r\nConstructor: y\r\ntoString: z\r\nContent-Length: 0');
+  assert.deepEqual(Object.keys(h.headers), ['__proto__', 'constructor', 'tostring', 'content-length']);
+  assert.equal(Object.getOwnPropertyDescriptor(h.headers, '__proto__')?.value, 'x');
+  assert.equal(h.headers['constructor'], 'y');
+  for (const inherited of ['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'connection']) assert.equal(h.headers[inherited], undefined, inherited);
+  assert.equal(inspect(h.headers, { breakLength: Infinity }), "{ ['__proto__']: 'x', constructor: 'y', tostring: 'z', 'content-length': '0' }");
 });
