@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * declare const client: socket.TcpClient;
  * const d = new ConnectionDeadline();
  * d.arm(5000, 'request head');
  * try { await client.receivePartial(65536, { signal: d.signal }); } finally { d.disarm(); }

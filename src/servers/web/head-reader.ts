@@ -16,7 +16,8 @@
  * @example
  * ```ts
  * declare const client: socket.TcpClient;
- * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000, deadline: new ConnectionDeadline() });
+ * declare const deadline: HeadReaderOptions['deadline']; // the connection's ConnectionDeadline
+ * const reader = new HeadReader(client, { idleTimeout: 5000, headerTimeout: 10000, deadline });
  * for (let head; (head = await reader.next()) !== null; ) console.log(head.method, head.target);
  * ```
  */

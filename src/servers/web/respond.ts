@@ -11,7 +11,8 @@
  * @example
  * ```ts
  * declare const client: socket.TcpClient;
- * await sendSimple(client, 404, { close: false, head: false }, { deadline: new ConnectionDeadline(), ms: 30_000 });
+ * declare const deadline: SendLimit['deadline']; // the connection's ConnectionDeadline
+ * await sendSimple(client, 404, { close: false, head: false }, { deadline, ms: 30_000 });
  * ```
  */
 import type { FileHandle } from 'node:fs/promises';
