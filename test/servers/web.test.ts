@@ -88,13 +88,13 @@ test('a folder swapped for a symlink out of the root between two requests is not
   const out = join(tmp, 'out');
   mkdirSync(join(www, 'docs'), { recursive: true });
   mkdirSync(out);
-  const inside = Buffer.alloc(200 * 1024, 'i'); // over maxFileBytes: streamed, opened again per request
+  const inside = Buffer.alloc(200 * 1024, 'i'); // over maxFileBytes (64 KiB here): streamed, opened again per request
   const outside = Buffer.concat([Buffer.from(SECRET), Buffer.alloc(200 * 1024, 'o')]);
   for (const d of [join(www, 'docs'), out]) {
     writeFileSync(join(d, 'big.bin'), d === out ? outside : inside);
     writeFileSync(join(d, 'small.txt'), d === out ? SECRET : 'small inside\n');
   }
-  const srv = await web({ root: www, port: 0, cacheTtl: 60_000 });
+  const srv = await web({ root: www, port: 0, cacheTtl: 60_000, maxFileBytes: 65536 });
   const fetchIt = (t: string) => rawRequest(srv.port, `GET ${t} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
   try {
     assert.equal((await fetchIt('/docs/big.bin')).status, 200);
@@ -109,6 +109,35 @@ test('a folder swapped for a symlink out of the root between two requests is not
   } finally {
     await srv.close();
     rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a 1 MiB file is kept in memory by default (a hit reads nothing), and cacheBytes bounds what is kept (issue 15)', async () => {
+  const www = mkdtempSync(join(tmpdir(), 'nk-web-cache-'));
+  const first = randomBytes(1024 * 1024);
+  const second = randomBytes(1024 * 1024);
+  const run = async (opts: { cacheBytes?: number }): Promise<boolean> => {
+    writeFileSync(join(www, 'm.bin'), first);
+    const srv = await web({ root: www, port: 0, cacheTtl: 60_000, ...opts });
+    const fetchIt = () => rawRequest(srv.port, 'GET /m.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    try {
+      const a = await fetchIt();
+      assert.equal(a.status, 200);
+      assert.ok(a.body.equals(first));
+      writeFileSync(join(www, 'm.bin'), second); // same size; a cached entry keeps answering `first` until cacheTtl
+      const b = await fetchIt();
+      assert.equal(b.status, 200);
+      assert.ok(b.body.equals(first) || b.body.equals(second), 'one whole version of the file');
+      return b.body.equals(first);
+    } finally {
+      await srv.close();
+    }
+  };
+  try {
+    assert.equal(await run({}), true, 'by default a 1 MiB file is served from memory');
+    assert.equal(await run({ cacheBytes: 512 * 1024 }), false, 'a file bigger than cacheBytes is not kept: read again');
+  } finally {
+    rmSync(www, { recursive: true, force: true });
   }
 });
 
@@ -330,7 +359,7 @@ test('the per-client cap: one address holding connections open cannot take every
 test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits (issue 14)', async () => {
   const bad: Record<string, unknown>[] = [
     { maxConnections: NaN }, { maxConnections: 0 }, { headerTimeout: NaN }, { idleTimeout: -1 }, { sendTimeout: 'x' },
-    { maxBodyBytes: 1.5 }, { maxRequests: 0 }, { maxPathBytes: NaN }, { cacheTtl: Infinity }, { maxFileBytes: -1 },
+    { maxBodyBytes: 1.5 }, { maxRequests: 0 }, { maxPathBytes: NaN }, { cacheTtl: Infinity }, { maxFileBytes: -1 }, { cacheBytes: NaN },
     { maxInflightBytes: NaN }, { maxConnectionsPerClient: NaN }, { port: 70000 }, { port: NaN },
   ];
   for (const b of bad) await assert.rejects(web({ root, port: 0, ...b } as Parameters<typeof web>[0]), ArgumentError, JSON.stringify(b));

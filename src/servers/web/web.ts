@@ -39,7 +39,7 @@ import type { RequestLimits } from '../../protocols/http/request-parser.js';
 import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
 import { serveConnection, type WebContext } from './connection.js';
-import { FileStore } from './file-store.js';
+import { FileStore, MAX_CACHE_BYTES, MAX_CACHED_FILE_BYTES } from './file-store.js';
 import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
 import { MAX_PATH_BYTES } from './target.js';
 import { webWorkers } from './workers.js';
@@ -77,8 +77,10 @@ export interface WebOptions {
   maxPathBytes?: number;
   /** Lookups and small files (≤ `maxFileBytes`) are reused for this many ms; 0 = re-read every time. @default 1000 */
   cacheTtl?: number;
-  /** Files up to this size are kept in memory while cached. @default 65536 */
+  /** Files up to this size are kept in memory while cached. @default 1048576 (`MAX_CACHED_FILE_BYTES`) */
   maxFileBytes?: number;
+  /** File bytes kept in memory at most, all cached files together; the oldest go first. @default 16777216 (`MAX_CACHE_BYTES`) */
+  cacheBytes?: number;
   /**
    * File bytes held in memory for clients, server-wide, beyond the
    * `INFLIGHT_FLOOR` (16 KiB) each connection always has: bigger chunks and
@@ -128,7 +130,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
     pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
-    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: ms('cacheTtl', opts.cacheTtl, 1000), maxFileBytes: int('maxFileBytes', opts.maxFileBytes, 65536) }),
+    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: ms('cacheTtl', opts.cacheTtl, 1000), maxFileBytes: int('maxFileBytes', opts.maxFileBytes, MAX_CACHED_FILE_BYTES), maxBytes: int('cacheBytes', opts.cacheBytes, MAX_CACHE_BYTES) }),
     limits: opts.limits ?? {},
     maxPathBytes: int('maxPathBytes', opts.maxPathBytes, MAX_PATH_BYTES, 1),
     idleTimeout: ms('idleTimeout', opts.idleTimeout, 5000),
