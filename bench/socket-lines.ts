@@ -86,7 +86,7 @@ const splitterReader: Reader = (sock) =>
     let n = 0;
     let rest: Buffer | null = null;
     sock.on('data', (chunk: Buffer) => {
-      let buf = rest === null ? chunk : Buffer.concat([rest, chunk]);
+      const buf = rest === null ? chunk : Buffer.concat([rest, chunk]);
       let start = 0;
       for (let lf = buf.indexOf(10); lf !== -1; lf = buf.indexOf(10, start)) {
         buf.toString('utf8', start, lf);

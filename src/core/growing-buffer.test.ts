@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { GrowingBuffer } from './growing-buffer.js';
 import { GATHER_IN_PLACE_AT, ReceiveBuffer } from './receive-buffer.js';
-import { AbortError, LimitError, NetError, TimeoutError } from './errors.js';
+import { AbortError, LimitError, type NetError, TimeoutError } from './errors.js';
 
 const DATA = randomBytes(5 * 1024 * 1024 + 17);
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReceiveBuffer, type Pattern } from './receive-buffer.js';
-import { AbortError, ClosedError, LimitError, NetError, ProtocolError, TimeoutError } from './errors.js';
+import { AbortError, ClosedError, LimitError, NetError, type ProtocolError, TimeoutError } from './errors.js';
 
 function filled(text: string | Buffer, end = true): ReceiveBuffer {
   const rb = new ReceiveBuffer();
@@ -60,7 +60,7 @@ test('lines and bytes are binary safe and UTF-8 decoded by default', async () =>
 });
 
 test('every split of a stream gives the same results (1-byte and random)', async () => {
-  const stream = Buffer.from('alpha\r\nbeta\n\ngamma\rdelta\n' + 'x'.repeat(300) + '\n0123456789 tail héé\n', 'utf8');
+  const stream = Buffer.from(`alpha\r\nbeta\n\ngamma\rdelta\n${'x'.repeat(300)}\n0123456789 tail héé\n`, 'utf8');
   const script: Pattern[] = ['*l', '*L', '*l', '*l', 4, '*l', 7, '*a'];
   async function run(chunks: Buffer[]): Promise<unknown[]> {
     const rb = new ReceiveBuffer();

@@ -38,7 +38,7 @@
  * ```
  */
 import { AbortError, ArgumentError, ClosedError, LimitError, NetError, TimeoutError } from './errors.js';
-import { Deadline, Timeouts } from './deadline.js';
+import { type Deadline, Timeouts } from './deadline.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { WaitSlot, type WaitFailures } from './wait-slot.js';
 import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './line-text.js';

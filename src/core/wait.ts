@@ -115,12 +115,14 @@ export function abortError(what: string, reason: unknown): AbortError {
  * and settles the promise with the first of those. An already aborted
  * signal rejects at once without calling `arm`.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: an arm with nothing to clean up returns nothing
 export function waitFor<T>(arm: (done: Done<T>) => (() => void) | void, opts: WaitOptions): Promise<T> {
   const { signal, timeout } = opts;
   if (signal?.aborted) return Promise.reject(opts.onAbort?.(signal.reason) ?? abortError(opts.what, signal.reason));
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timer: LongTimer | undefined;
+    // biome-ignore lint/suspicious/noConfusingVoidType: what arm returned
     let disarm: (() => void) | void;
     const onAbort = (): void => finish(opts.onAbort?.(signal?.reason) ?? abortError(opts.what, signal?.reason));
     const finish = (err: Error | null, value?: T): void => {

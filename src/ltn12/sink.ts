@@ -68,6 +68,7 @@ export function chain(...args: [...filters: Filter[], snk: Sink]): Sink {
 }
 
 /** What a "fancy" sink may resolve to: nothing, or the sink to write to from then on. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a fancy sink that keeps itself returns nothing, as in LuaSocket
 export type FancySink = (chunk: Buffer | null) => Promise<void | FancySink | Sink | null>;
 
 /**

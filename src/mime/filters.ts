@@ -22,18 +22,21 @@ import { wrapQp, wrapText } from './wrap.js';
 export type Encoding = 'base64' | 'quoted-printable';
 
 /** Encoders by name: `base64`, `quoted-printable` (option: the QP mode). */
+// biome-ignore lint/suspicious/noExplicitAny: each entry takes its own option type (QP mode, decode options, width)
 export const encodet: Record<string, (opt?: any) => MimeFilter> = {
   base64: () => encodeBase64(),
   'quoted-printable': (mode?: QpMode) => encodeQp(mode ?? 'text'),
 };
 
 /** Decoders by name: `base64`, `quoted-printable` (option: `{ strict }`). */
+// biome-ignore lint/suspicious/noExplicitAny: each entry takes its own option type (QP mode, decode options, width)
 export const decodet: Record<string, (opts?: any) => MimeFilter> = {
   base64: (opts?: DecodeOptions) => decodeBase64(opts ?? {}),
   'quoted-printable': (opts?: DecodeOptions) => decodeQp(opts ?? {}),
 };
 
 /** Wrappers by name: `text`, `base64`, `default` (line breaks), `quoted-printable` (soft breaks); option: the width. */
+// biome-ignore lint/suspicious/noExplicitAny: each entry takes its own option type (QP mode, decode options, width)
 export const wrapt: Record<string, (width?: any) => MimeFilter> = {
   text: (width?: number) => wrapText(width),
   base64: (width?: number) => wrapText(width),
@@ -41,9 +44,10 @@ export const wrapt: Record<string, (width?: any) => MimeFilter> = {
   'quoted-printable': (width?: number) => wrapQp(width),
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: each entry takes its own option type (QP mode, decode options, width)
 function choose(table: Record<string, (opt?: any) => MimeFilter>, what: string, name: unknown, opt: unknown): MimeFilter {
   if (typeof name !== 'string') return choose(table, what, 'default', name);
-  const make = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+  const make = Object.hasOwn(table, name) ? table[name] : undefined;
   if (make === undefined) throw new ArgumentError(`unknown ${what} ${describe(name)}`);
   return make(opt);
 }

@@ -44,7 +44,7 @@ test('encodeWrapQp gives the bytes of encodeQp then wrapQp at every chunk split 
 });
 
 test('filter.chain fuses a fresh encodeQp + wrapQp and the result round-trips', () => {
-  const data = Buffer.from('x'.repeat(70) + ' \r\ncafé=\t\r\n' + '\xff'.repeat(40), 'latin1');
+  const data = Buffer.from(`${'x'.repeat(70)} \r\ncafé=\t\r\n${'\xff'.repeat(40)}`, 'latin1');
   const fusedOut = transform(data, encodeQp(), wrapQp(20));
   assert.deepEqual(fusedOut, chunked(twoStage('text', 20), data, [7]));
   for (const line of fusedOut.toString('latin1').split('\r\n')) assert.ok(line.length <= 20, line);

@@ -20,7 +20,7 @@ test('wrap: a non-empty last line ends with CRLF (text, base64) or =CRLF (quoted
   ];
   for (const [input, make, want] of vectors) assert.equal(transform(input, make()).toString(), want, JSON.stringify(input));
   // 57 bytes of base64 input is one 76-character line: Python's base64.encodebytes gives the same
-  assert.equal(transform(Buffer.alloc(57, 1), encode('base64'), wrap('base64')).toString(), 'AQEB'.repeat(19) + '\r\n');
+  assert.equal(transform(Buffer.alloc(57, 1), encode('base64'), wrap('base64')).toString(), `${'AQEB'.repeat(19)}\r\n`);
   // the fused QP encode+wrap gives the same bytes as the two stages
   const two = Buffer.concat([encode('quoted-printable')(Buffer.from('h\xe9llo', 'latin1')), encode('quoted-printable')(null)]);
   assert.equal(transform('h\xe9llo', wrapQp()).toString(), 'h\xe9llo=\r\n');

@@ -40,7 +40,7 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
     box.kill('SIGTERM');
     const code = await new Promise((r) => box.on('exit', r));
     assert.equal(code, 0);
-    assert.match(banner + '', /mailbox: SMTP on/);
+    assert.match(`${banner}`, /mailbox: SMTP on/);
   } finally {
     box.kill();
     rmSync(dir, { recursive: true, force: true });

@@ -69,7 +69,7 @@ test(`RCPT: 452 after ${MAX_RECIPIENTS} recipients, and one copy per mailbox how
     const t = await greeted(box);
     t.write('MAIL FROM:<a@x>\r\n');
     assert.match(await t.reply(), /^250 /);
-    t.write('RCPT TO:<alice@x>\r\n'.repeat(1000) + 'RCPT TO:<bob@x>\r\n');
+    t.write(`${'RCPT TO:<alice@x>\r\n'.repeat(1000)}RCPT TO:<bob@x>\r\n`);
     const replies = await t.lines(1001);
     assert.equal(replies.filter((r) => r.startsWith('250 ')).length, MAX_RECIPIENTS);
     assert.equal(replies.filter((r) => r.startsWith('452 ')).length, 1001 - MAX_RECIPIENTS);

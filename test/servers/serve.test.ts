@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from '../../src/servers/index.js';
-import { connect, TcpClient } from '../../src/socket/index.js';
+import { connect, type TcpClient } from '../../src/socket/index.js';
 import { TimeoutError } from '../../src/core/index.js';
 import { delay, fdCount, waitFor } from '../../testkit/index.js';
 

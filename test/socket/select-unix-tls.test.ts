@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bind, connect, select, unix, TcpClient } from '../../src/socket/index.js';
+import { bind, connect, select, unix, type TcpClient } from '../../src/socket/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 import { selfSigned } from '../../testkit/tls.js';
 

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { socket } from '../../src/index.js';
-import { ClosedError, LimitError, NetError, SendError, TimeoutError, AbortError } from '../../src/core/errors.js';
+import { ClosedError, type LimitError, type NetError, SendError, TimeoutError, type AbortError } from '../../src/core/errors.js';
 import type { Pattern } from '../../src/socket/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 import { nodeServer, tcpPair, writeInPieces } from '../../testkit/socket.js';
 
 const STREAM = Buffer.concat([
   Buffer.from('first line\r\nsecond\n\r\nthird\rwith cr\n'),
-  Buffer.from('x'.repeat(5000) + '\n'),
+  Buffer.from(`${'x'.repeat(5000)}\n`),
   Buffer.from('héllo wörld ☃\r\n', 'utf8'),
   Buffer.from([0, 1, 2, 255, 254, 10]),
   Buffer.from('tail without newline'),
@@ -130,7 +130,7 @@ test('line limit over a socket; data stays receivable', async () => {
   const p = await tcpPair();
   try {
     p.client.setLineLimit(100);
-    await p.peer.send('y'.repeat(150) + '\nnext\n');
+    await p.peer.send(`${'y'.repeat(150)}\nnext\n`);
     await waitFor(() => p.client.peek().length >= 156);
     await assert.rejects(p.client.receive(), (e: LimitError) => e.code === 'too large' && e.limit === 100);
     assert.equal((await p.client.receive(151)).length, 151);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { udp, udp6, select } from '../../src/socket/index.js';
-import { TimeoutError, NetError, LimitError } from '../../src/core/index.js';
+import { TimeoutError, NetError, type LimitError } from '../../src/core/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
 
 test('unconnected UDP: sendTo / receiveFrom over 127.0.0.1', { timeout: 20000 }, async () => {

@@ -6,7 +6,7 @@
  * a line break, lone CR/LF are escaped), so every byte round-trips.
  * `--strict` makes decoding refuse malformed input (exit 1).
  */
-import { Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { filter, pump, sink, source, type Filter } from '../../ltn12/index.js';
 import { decode, encode, wrap } from '../../mime/index.js';
 import { UsageError, parseOptions, type Command, type Io } from '../command.js';

@@ -55,7 +55,7 @@ export function withScheme(url: string): string {
  */
 function refuseBinary(out: Sink): Sink {
   return async (chunk) => {
-    if (chunk !== null && chunk.includes(0)) {
+    if (chunk?.includes(0)) {
       throw new Error('binary output can mess up your terminal: save it with -o FILE, or print it anyway with -o -');
     }
     await out(chunk);

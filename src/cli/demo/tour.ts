@@ -83,7 +83,7 @@ export async function tour(ports: TourPorts, say: (line: string) => void): Promi
         await request({ url: `${ports.inboxUrl}api/messages?q=attachment`, pool, sink: snk });
         const list = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { subject: string; attachments: number }[] };
         const m = list.messages[0];
-        if (!m || m.attachments !== 1) throw new Error('the message with its attachment is not in the inbox');
+        if (m?.attachments !== 1) throw new Error('the message with its attachment is not in the inbox');
         return `"${m.subject}" (1 attachment) is in the inbox: open ${ports.inboxUrl}`;
       } finally {
         await pool.close();

@@ -43,7 +43,7 @@ async function headOf(r: FtpRequest): Promise<GetResult> {
     const time = await s.mdtm(n.path).catch((e: unknown) => (e instanceof ReplyError ? undefined : Promise.reject(e)));
     if (time !== undefined) lines.push(`Last-Modified: ${time.toUTCString()}`);
     await s.quit();
-    return { ok: true, status: `ftp ${n.path}`, head: lines.map((l) => `${l}\r\n`).join('') + '\r\n' };
+    return { ok: true, status: `ftp ${n.path}`, head: `${lines.map((l) => `${l}\r\n`).join('')}\r\n` };
   } catch (err) {
     await s.close();
     throw err;

@@ -48,6 +48,6 @@ export function requestUrl(f: UrlFields): { url: string; uri: string | undefined
   if (f.user !== undefined) parts.user = escape(f.user);
   if (f.password !== undefined) parts.password = escape(f.password);
   if (parts.user === undefined) parts.password = undefined;
-  if (parts.host !== undefined && parts.host.startsWith('[') && parts.host.endsWith(']')) parts.host = parts.host.slice(1, -1);
+  if (parts.host?.startsWith('[') && parts.host.endsWith(']')) parts.host = parts.host.slice(1, -1);
   return { url: build(parts), uri: f.uri };
 }

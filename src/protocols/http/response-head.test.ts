@@ -92,7 +92,7 @@ test('parseResponseHead(): the headers table inherits nothing; any field name is
   const h = ok('HTTP/1.1 200 OK\r\n__proto__: x\r\nConstructor: y\r\ntoString: z\r\nContent-Length: 0');
   assert.deepEqual(Object.keys(h.headers), ['__proto__', 'constructor', 'tostring', 'content-length']);
   assert.equal(Object.getOwnPropertyDescriptor(h.headers, '__proto__')?.value, 'x');
-  assert.equal(h.headers['constructor'], 'y');
+  assert.equal(h.headers.constructor, 'y');
   for (const inherited of ['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'connection']) assert.equal(h.headers[inherited], undefined, inherited);
   assert.equal(inspect(h.headers, { breakLength: Infinity }), "{ ['__proto__']: 'x', constructor: 'y', tostring: 'z', 'content-length': '0' }");
 });

@@ -85,7 +85,7 @@ function boundaryFor(body: Multipart): string {
 }
 
 function headerBlock(hs: [string, string][]): Buffer {
-  return Buffer.from(hs.map(([n, v]) => `${foldHeader(n, v)}\r\n`).join('') + '\r\n', 'utf8');
+  return Buffer.from(`${hs.map(([n, v]) => `${foldHeader(n, v)}\r\n`).join('')}\r\n`, 'utf8');
 }
 
 /** The Source for one part (headers and body). */

@@ -28,7 +28,7 @@ import { createHmac } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, LimitError, NetError, ReplyError } from '../../core/errors.js';
 import { pump, type Source } from '../../ltn12/index.js';
-import { TextConn, connect as tpConnect, dotSink, formatCommand, type Reply } from '../tp/index.js';
+import { type TextConn, connect as tpConnect, dotSink, formatCommand, type Reply } from '../tp/index.js';
 
 /** Options of {@link open}. */
 export interface OpenOptions {

@@ -39,7 +39,7 @@ test('every traversal form of WS-01…WS-07 is refused before the file system', 
   ];
   for (const v of vectors) assert.equal(refused(v), 400, v);
   assert.equal(refused(`/${'a/'.repeat(2049)}`), 414, 'deep path (WS-29)');
-  assert.equal(parseTarget('/abcdef', 4).hasOwnProperty('status'), true);
+  assert.equal(Object.hasOwn(parseTarget('/abcdef', 4), 'status'), true);
 });
 
 test('directoryLocation() is path-only with exactly one leading slash (WS-12)', () => {

@@ -34,6 +34,7 @@ export async function webWorkers(opts: WebOptions, root: string, n: number): Pro
   const { log, signal, workers: _n, ...plain } = opts;
   const live = new Set<Worker>();
   let closing = false;
+  // biome-ignore lint/style/useConst: set once the first worker listens; fork() reads it for the others
   let port: number;
   let address = '';
   let family = '';

@@ -72,7 +72,7 @@ async function reply(client: TcpClient, r: Reply, close: boolean, head: boolean,
 
 /** Streams catalog events to one client until it leaves or the server closes. */
 async function eventStream(client: TcpClient, catalog: Catalog, heartbeat: number, closing: AbortSignal): Promise<void> {
-  await client.send(headText(200, `${COMMON}Content-Type: text/event-stream; charset=utf-8\r\n`, { close: true }) + ': connected\n\n');
+  await client.send(`${headText(200, `${COMMON}Content-Type: text/event-stream; charset=utf-8\r\n`, { close: true })}: connected\n\n`);
   const queue: CatalogEvent[] = [];
   let wake: (() => void) | null = null;
   const off = catalog.on((e) => {
