@@ -1,6 +1,6 @@
 /**
  * mime.parseMessage on hostile and malformed input: the vectors of
- * hostile-message.json (limits → LimitError with its `what`, strict mode →
+ * testkit/corpus/mime-message.json (limits → LimitError with its `what`, strict mode →
  * ProtocolError/DecodeError, lenient mode → the parts it could read and the
  * defects it reported), each fed in chunks of 1, 3 and 64 KiB bytes.
  */
@@ -28,7 +28,7 @@ interface Vector {
   expect: Expect;
 }
 
-const { vectors } = JSON.parse(readFileSync(join(repoRoot(), 'test/mime/hostile-message.json'), 'utf8')) as { vectors: Vector[] };
+const { vectors } = JSON.parse(readFileSync(join(repoRoot(), 'testkit/corpus/mime-message.json'), 'utf8')) as { vectors: Vector[] };
 
 function flatten(p: mime.MessagePart, out: Map<string, mime.MessagePart>): Map<string, mime.MessagePart> {
   out.set(p.path.join('.'), p);
