@@ -26,7 +26,6 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, LimitError } from '../../core/errors.js';
-import { MAX_TIMER_MS } from '../../core/wait.js';
 import { tlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { sink as sinks, type Sink, type Source } from '../../ltn12/index.js';
 import { defaults } from './defaults.js';
@@ -228,7 +227,7 @@ function context(opts: RequestOptions, target: Target, route: Route): ExchangeCo
     key: target.scheme === 'https' ? `${via}|${tlsKey(tlsOpts)}` : via,
     proxy,
     tls: tlsOpts,
-    timeout: socketMs(route.limits.timeout),
+    timeout: route.limits.timeout, // any length: the socket's waits chain timers past 2^31 ms
     headersTimeout: route.limits.headersTimeout,
     signal: opts.signal,
     create: opts.create,
@@ -255,15 +254,6 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
   const requestTarget = hop.uri !== undefined ? hop.uri : absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
   return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
-}
-
-/**
- * The per-wait timeout as the socket takes it. The socket's own waits still
- * use one Node timer each, which fires after 1 ms for 2^31 ms or more; a
- * longer timeout is held at 2^31 − 1 ms (24.8 days) there, so it waits.
- */
-function socketMs(ms: number | null): number | null {
-  return ms === null ? null : Math.min(ms, MAX_TIMER_MS);
 }
 
 function headerPairs(h: HeaderInput | undefined): [string, string][] {
