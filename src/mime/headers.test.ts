@@ -14,8 +14,14 @@ test('parseHeaders(): unfolding, repeats, order, end of header', () => {
   assert.equal(text.slice(h.bytes), 'body\r\n');
 });
 
+test('parseHeaders(): field names are RFC 5322 ftext (printable ASCII but the colon), wider than an HTTP token', () => {
+  for (const name of ['X-A{b}', 'X(1)', 'A/B', 'A[0]', 'Q?=', 'a@b']) {
+    assert.equal(parseHeaders(`${name}: v\r\n\r\n`, { strict: true }).get(name), 'v', name);
+  }
+});
+
 test('parseHeaders(): malformed lines skipped, or ProtocolError when strict', () => {
-  const bad = ['no colon here', 'Bad Name: x', ' orphan continuation', ': empty name'];
+  const bad = ['no colon here', 'Bad Name: x', ' orphan continuation', ': empty name', 'Bad\x01Name: x', 'Caf\u00e9: x'];
   for (const line of bad) {
     assert.equal(parseHeaders(`${line}\r\nOk: 1\r\n\r\n`).get('ok'), '1', line);
     assert.throws(() => parseHeaders(`${line}\r\n\r\n`, { strict: true }), ProtocolError, line);

@@ -51,7 +51,8 @@ export interface ParsedHeaders {
   toObject(): Record<string, string>;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 5322 §3.6.8 field-name: printable US-ASCII except the colon (ftext), not HTTP's narrower token. */
+const FIELD_NAME = /^[!-9;-~]+$/;
 
 /** Parses a header block; see the module doc. */
 export function parseHeaders(input: string | Buffer, limits: HeaderLimits = {}): ParsedHeaders {
@@ -91,7 +92,7 @@ function addLine(fields: HeaderField[], line: string, strict: boolean): void {
   }
   const colon = line.indexOf(':');
   const name = colon > 0 ? line.slice(0, colon) : '';
-  if (!TOKEN.test(name)) {
+  if (!FIELD_NAME.test(name)) {
     if (strict) throw new ProtocolError('malformed header line', line);
     return;
   }

@@ -11,6 +11,8 @@ test('netkit demo --once (npm start -- --once) runs the whole tour and exits 0 w
   assert.ok(performance.now() - t < 30_000);
   for (const step of ['dns', 'url', 'mime', 'http', 'smtp + pop3', 'web inbox', 'inetd echo', 'select server']) assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
   assert.match(r.out, /every step passed/);
+  // The chapter's server keeps one set of characters per connection, across lines.
+  assert.match(r.out, /"ajx → abjkxy → abcjklxyz" and "ehlo → dehlorw"/);
 });
 
 test('netkit demo keeps serving until interrupted', { timeout: 60000 }, async () => {

@@ -98,16 +98,19 @@ export async function tour(ports: TourPorts, say: (line: string) => void): Promi
       return `echoed "${line}"`;
     }],
     ['select server', async () => {
-      const talk = async (text: string) => {
+      const talk = async (lines: string[]) => {
         const c = await connect('127.0.0.1', ports.uniquePort);
         c.setTimeout(5000);
-        await c.send(`${text}\n`);
-        const reply = await c.receive('*l');
+        const replies: string[] = [];
+        for (const text of lines) {
+          await c.send(`${text}\n`);
+          replies.push(await c.receive('*l'));
+        }
         await c.send('.quit\n');
         await c.close();
-        return reply;
+        return replies.join(' → ');
       };
-      const [a, b] = await Promise.all([talk('mississippi'), talk('hello world')]);
+      const [a, b] = await Promise.all([talk(['ajx', 'kby', 'lcz']), talk(['hello', 'world'])]);
       return `two clients at once: "${a}" and "${b}"`;
     }],
   ];
