@@ -122,6 +122,10 @@ export class ReceiveBuffer {
   get length(): number {
     return this.#q.length;
   }
+  /** Nothing buffered, nothing being gathered, not ended: the next chunk would be the first in line. */
+  get empty(): boolean {
+    return this.#q.length === 0 && this.#acc === null && !this.#ended;
+  }
   /** Total bytes ever pushed. */
   get received(): number {
     return this.#received;
@@ -185,6 +189,11 @@ export class ReceiveBuffer {
     }
     if (this.#listeners !== null) this.#notify();
     return fit < chunk.length;
+  }
+
+  /** Counts `n` bytes the transport handed to an inline reader instead of pushing them, so `received` stays the total. */
+  tally(n: number): void {
+    this.#received += n;
   }
 
   /** Marks the end of the stream (peer closed). Buffered bytes stay readable. */

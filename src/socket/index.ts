@@ -14,7 +14,7 @@
  * ```
  */
 export { connect, connect4, connect6, bind, checkPort, DEFAULT_CONNECT_TIMEOUT, type ConnectOptions, type BindOptions } from './tcp.js';
-export { TcpClient, type ClientInit, type SendOptions, type SocketStats, type StartTlsOptions } from './tcp-client.js';
+export { TcpClient, type ClientInit, type InlineReader, type SendOptions, type SocketStats, type StartTlsOptions } from './tcp-client.js';
 export { TcpServer, DEFAULT_ACCEPT_QUEUE } from './tcp-server.js';
 export { TcpMaster, tcp, tcp4, tcp6 } from './tcp-master.js';
 export * as unix from './unix.js';

@@ -59,6 +59,9 @@ export interface ClientInit {
   feed?: BulkFeed;
 }
 
+/** See {@link TcpClient.setInline}: consumes a prefix of `chunk` at once and returns its length (0: none). */
+export type InlineReader = (chunk: Buffer) => number;
+
 /** Byte counters: `received`/`sent` in bytes, `age` in ms since creation. */
 export interface SocketStats {
   received: number;
@@ -75,6 +78,7 @@ export class TcpClient {
   readonly #timeouts = new Timeouts();
   readonly #options = new OptionSet('client');
   #detach: () => void = () => {};
+  #inline: InlineReader | null = null;
   #sent = 0;
   #receivedBase = 0;
   #born = performance.now();
@@ -110,7 +114,15 @@ export class TcpClient {
   #attach(sock: Socket): void {
     const rb = this.#rb;
     // a read buffer is ours alone while we are its only listener
-    const onData = (chunk: Buffer): void => void rb.push(chunk, sock.listenerCount('data') === 1);
+    const onData = (chunk: Buffer): void => {
+      if (this.#inline !== null && rb.empty) {
+        const n = this.#inline(chunk);
+        if (n > 0) rb.tally(n);
+        if (n >= chunk.length) return;
+        if (n > 0) return void rb.push(chunk.subarray(n));
+      }
+      rb.push(chunk, sock.listenerCount('data') === 1);
+    };
     const onEnd = (): void => rb.end();
     const onError = (err: Error): void => rb.fail(toNetError(err));
     const onClose = (): void => {
@@ -191,7 +203,42 @@ export class TcpClient {
     this.#rb.lineLimit = bytes;
   }
 
+  /**
+   * Lets a server answer what it can without a receive: while set, every
+   * chunk that arrives when nothing is buffered is first offered to `take`,
+   * synchronously, and `take` returns how many bytes of it it consumed; the
+   * rest is buffered for `receive` as usual (and wakes a waiting one), so no
+   * byte is lost or reordered. `received` counts both. `null` removes it.
+   * For request/response servers whose common case needs no waiting (the
+   * static server answers cached files this way); plain TCP only.
+   *
+   * @example
+   * ```ts
+   * declare const client: socket.TcpClient;
+   * // answer "ping\n" lines at once; anything else goes to receive()
+   * client.setInline((chunk) => (chunk.toString('latin1') === 'ping\n' && client.write('pong\n') ? chunk.length : 0));
+   * ```
+   */
+  setInline(take: InlineReader | null): void {
+    if (take !== null && this.#feed !== undefined) throw new NetError('unsupported', 'an inline reader is for normal sockets, not bulk mode');
+    this.#inline = take;
+  }
+
   // ---- sending ---------------------------------------------------------------
+
+  /**
+   * Queues `data` without waiting, only when nothing is queued before it.
+   * Returns false, queueing nothing, when earlier output still waits in
+   * Node's buffer or the socket cannot write; use `send` to wait instead.
+   */
+  write(data: string | Uint8Array): boolean {
+    const sock = this.#sock;
+    if (sock.writableLength > 0 || sock.destroyed || sock.writableEnded || this.#closing !== null) return false;
+    const buf = bytesOf(data, this.#rb.encoding);
+    sock.write(buf);
+    this.#sent += buf.length;
+    return true;
+  }
 
   /**
    * Sends `data` (a string is encoded like lines), or the part `i..j` of it

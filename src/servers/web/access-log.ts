@@ -13,6 +13,7 @@
  * assert.equal(escapeLogValue('a"b\n'), 'a\\"b\\x0A');
  * ```
  */
+import type { RequestHead } from '../../protocols/http/request-parser.js';
 import { logDateNow } from './http-date.js';
 
 /** What is known of one request when it is logged. */
@@ -58,4 +59,9 @@ export function writeAccess(log: AccessLog, e: AccessEntry): void {
   const line = formatAccess(e);
   if (typeof log === 'function') log(line, e);
   else log.write(`${line}\n`);
+}
+
+/** Logs one answered request: its request line, fields and outcome. */
+export function logRequest(log: AccessLog, remote: string, head: RequestHead, status: number, bytes: number, ms: number): void {
+  writeAccess(log, { remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status, bytes, referer: head.headers.referer, userAgent: head.headers['user-agent'], ms });
 }

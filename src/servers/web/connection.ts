@@ -19,14 +19,15 @@
 import { LimitError, NetError, TimeoutError } from '../../core/errors.js';
 import { RequestError, requestErrorStatus, type RequestHead, type RequestLimits } from '../../protocols/http/request-parser.js';
 import type { TcpClient } from '../../socket/index.js';
-import { writeAccess, type AccessLog } from './access-log.js';
-import type { FileEntry, FileStore } from './file-store.js';
+import { logRequest, writeAccess, type AccessLog } from './access-log.js';
+import type { FileStore } from './file-store.js';
 import { ConnectionDeadline } from './deadline.js';
 import { HeadReader } from './head-reader.js';
 import type { Inflight } from './inflight.js';
-import { headText, sendFile, sendSimple, sendWhole, type Framing, type SendLimit } from './respond.js';
-import { selectResponse, type Selected } from './select-response.js';
-import { directoryLocation, isRefused, parseTarget } from './target.js';
+import { afterLookup, beforeLookup, fromEntry, okFields, type Ready, simpleResponse } from './decide.js';
+import { answerInline, type InlineConn } from './inline.js';
+import { headText, sendFile, sendWhole, type Framing, type SendLimit } from './respond.js';
+import { selectResponse } from './select-response.js';
 
 /** What every connection of one server shares. */
 export interface WebContext {
@@ -62,7 +63,10 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
     deadline,
     onIdle: (idle) => (idle ? ctx.idle.add(client) : ctx.idle.delete(client)),
   });
-  for (let served = 1; !ctx.closing; served++) {
+  const conn: InlineConn = { client, ctx, reader, deadline, remote, served: 0 };
+  client.setInline((chunk) => answerInline(conn, chunk));
+  while (!ctx.closing) {
+    const served = ++conn.served;
     let head: RequestHead | null;
     try {
       head = await reader.next();
@@ -92,12 +96,7 @@ export async function serveConnection(client: TcpClient, ctx: WebContext): Promi
       if (out.status === 0) await simple(client, out, 500, { close: true }, false, limit).catch(() => {});
       throw err; // a bug: serve's onError reports it, the connection closes
     } finally {
-      if (ctx.log !== null) {
-        writeAccess(ctx.log, {
-          remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status: out.status, bytes: out.bytes,
-          referer: head.headers.referer, userAgent: head.headers['user-agent'], ms: performance.now() - started,
-        });
-      }
+      if (ctx.log !== null) logRequest(ctx.log, remote, head, out.status, out.bytes, performance.now() - started);
     }
     if (framing.close) {
       if (unread) await lingeringClose(client, deadline);
@@ -137,59 +136,33 @@ export interface Outcome {
   bytes: number;
 }
 
-async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, limit: SendLimit, extra?: string): Promise<void> {
-  out.status = status;
-  out.bytes = await sendSimple(client, status, { ...framing, head: isHead, extra }, limit);
+async function simple(client: TcpClient, out: Outcome, status: number, framing: Framing, isHead: boolean, limit: SendLimit): Promise<void> {
+  await send(client, out, simpleResponse(status, framing, isHead), limit);
 }
 
-/** Answers a request the reader could parse. */
+async function send(client: TcpClient, out: Outcome, r: Ready, limit: SendLimit): Promise<void> {
+  out.status = r.status;
+  await sendWhole(client, r.head, r.body, limit);
+  out.bytes = r.body === null ? 0 : r.body.length;
+}
+
+/** Answers a request the reader could parse: from memory when it can (decide.ts), else from the file on disk. */
 async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, framing: Framing, out: Outcome, limit: SendLimit): Promise<void> {
-  const isHead = head.method === 'HEAD';
-  if (head.method !== 'GET' && !isHead) return simple(client, out, 405, framing, false, limit, 'Allow: GET, HEAD\r\n');
-  const path = parseTarget(head.target, ctx.maxPathBytes);
-  if (isRefused(path)) {
-    framing.close = true; // a refused target is a malformed request: answer, then close (WS-30)
-    return simple(client, out, path.status, framing, isHead, limit);
-  }
-  if (path.dotfile && !ctx.dotfiles) return simple(client, out, 404, framing, isHead, limit);
-  const found = await ctx.store.lookup(path);
-  if (found.kind === 'missing') return simple(client, out, found.status, framing, isHead, limit);
-  if (found.kind === 'directory') return simple(client, out, 301, framing, isHead, limit, `Location: ${directoryLocation(path)}\r\n`);
-  if (found.file.body !== null || isHead) return sendFromEntry(client, head, found.file, framing, selectResponse(head.method, head.headers, found.file), out, limit);
-  const opened = await ctx.store.open(found.file);
-  if (opened === null) return simple(client, out, 404, framing, isHead, limit);
+  const path = beforeLookup(ctx, head, framing);
+  if ('status' in path) return send(client, out, path, limit);
+  const found = afterLookup(head, path, await ctx.store.lookup(path), framing);
+  if ('status' in found) return send(client, out, found, limit);
+  const opened = await ctx.store.open(found);
+  if (opened === null) return simple(client, out, 404, framing, false, limit);
   try {
     const file = opened.file;
     const sel = selectResponse(head.method, head.headers, file);
-    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await sendFromEntry(client, head, file, framing, sel, out, limit);
+    if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await send(client, out, fromEntry(head, file, framing, sel), limit);
     out.status = sel.status;
     await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx.pool, limit);
   } finally {
     await opened.fh.close();
   }
-}
-
-/** The fields of a 200 (precomputed) or a 206 of `file`. */
-function okFields(file: FileEntry, sel: Selected): string {
-  if (sel.status === 200) return file.fields200;
-  return `${file.fields}Content-Range: bytes ${sel.start}-${sel.end - 1}/${file.size}\r\nContent-Length: ${sel.end - sel.start}\r\n`;
-}
-
-/** Responds from the entry alone: cached body, HEAD, 304, 416, empty range. */
-async function sendFromEntry(client: TcpClient, head: RequestHead, file: FileEntry, framing: Framing, sel: Selected, out: Outcome, limit: SendLimit): Promise<void> {
-  let fields: string;
-  let body: Buffer | null = null;
-  if (sel.status === 304) {
-    fields = `Server: netkit\r\nLast-Modified: ${file.lastModified}\r\nETag: ${file.etag}\r\n`;
-  } else if (sel.status === 416) {
-    fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
-  } else {
-    fields = okFields(file, sel);
-    if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
-  }
-  out.status = sel.status;
-  await sendWhole(client, headText(sel.status, fields, framing), body, limit);
-  out.bytes = body === null ? 0 : body.length;
 }
 
 /** Answers a head that could not be read (4xx/5xx, or 408 at the header deadline), logs it, and lets the connection close. */
@@ -202,7 +175,9 @@ async function refuse(client: TcpClient, ctx: WebContext, remote: string, err: u
   let bytes = 0;
   let sent = false;
   try {
-    bytes = await sendSimple(client, status, { close: true, head: false }, limit);
+    const r = simpleResponse(status, { close: true }, false);
+    await sendWhole(client, r.head, r.body, limit);
+    bytes = r.body!.length;
     sent = true;
   } catch {
     // the client is gone: nothing more to do

@@ -89,6 +89,11 @@ const DIRECTORY: Lookup = { kind: 'directory' };
 /** Linux names an open descriptor's file in /proc/self/fd; false once that failed (another system). */
 let hasProcFd = process.platform === 'linux';
 
+/** The cache key of a path: its segments, and a slash when a folder was asked for. */
+function keyOf(p: SafePath): string {
+  return p.trailingSlash ? `${p.segments.join('/')}/` : p.segments.join('/');
+}
+
 interface Cached {
   result: Lookup;
   expires: number;
@@ -119,16 +124,24 @@ export class FileStore {
 
   /** What `p` names: a file, a directory (asked without its slash), or nothing. */
   lookup(p: SafePath): Lookup | Promise<Lookup> {
-    const key = p.trailingSlash ? `${p.segments.join('/')}/` : p.segments.join('/');
-    const hit = this.#cache.get(key);
-    if (hit !== undefined) {
-      if (hit.expires > performance.now()) return hit.result;
-      this.#drop(key, hit);
-    }
-    return this.#resolve(p).then((result) => {
+    const key = keyOf(p);
+    return this.#fresh(key) ?? this.#resolve(p).then((result) => {
       if (this.#ttl > 0 && result.kind === 'file') this.#remember(key, result);
       return result;
     });
+  }
+
+  /** The remembered lookup of `p` while it is fresh, else undefined; never touches the file system. */
+  cached(p: SafePath): Lookup | undefined {
+    return this.#fresh(keyOf(p));
+  }
+
+  #fresh(key: string): Lookup | undefined {
+    const hit = this.#cache.get(key);
+    if (hit === undefined) return undefined;
+    if (hit.expires > performance.now()) return hit.result;
+    this.#drop(key, hit);
+    return undefined;
   }
 
   /** Opens a looked-up file for streaming; the entry is refreshed from `fstat` of the open file. Null when it is gone, or is no longer the file under the root that was looked up. */

@@ -43,10 +43,16 @@ export class HeadReader {
   readonly #client: TcpClient;
   readonly #opts: HeadReaderOptions;
   #buf: Buffer = EMPTY;
+  #parked = false;
 
   constructor(client: TcpClient, opts: HeadReaderOptions) {
     this.#client = client;
     this.#opts = opts;
+  }
+
+  /** Waiting for the first bytes of the next request with nothing buffered: bytes arriving now start a new request. */
+  get parked(): boolean {
+    return this.#parked;
   }
 
   /** Bytes received but not yet used. */
@@ -67,11 +73,13 @@ export class HeadReader {
       this.#opts.onIdle?.(true);
       deadline.arm(this.#opts.idleTimeout, 'next request');
       let chunk: Buffer | null;
+      this.#parked = true;
       try {
         chunk = await client.receivePartial(READ, { signal: deadline.signal });
       } catch {
         return null; // idle timeout, reset or local close between requests
       } finally {
+        this.#parked = false;
         deadline.disarm();
         this.#opts.onIdle?.(false);
       }

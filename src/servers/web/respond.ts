@@ -11,8 +11,9 @@
  * @example
  * ```ts
  * declare const client: socket.TcpClient;
- * declare const deadline: Parameters<typeof sendSimple>[3]['deadline'];   // the connection's ConnectionDeadline
- * await sendSimple(client, 404, { close: false, head: false }, { deadline: deadline, ms: 30_000 });
+ * declare const deadline: Parameters<typeof sendWhole>[3]['deadline'];   // the connection's ConnectionDeadline
+ * const body = Buffer.from('hello\n');
+ * await sendWhole(client, headText(200, `Content-Length: ${body.length}\r\n`, { close: false }), body, { deadline, ms: 30_000 });
  * ```
  */
 import type { FileHandle } from 'node:fs/promises';
@@ -73,24 +74,20 @@ export function headText(status: number, fields: string, f: Framing): string {
  * (a cached file's buffer, shared by every connection sending it, not copied).
  */
 export async function sendWhole(client: TcpClient, head: string, body: Buffer | null, limit: SendLimit): Promise<void> {
+  const one = oneWrite(head, body);
+  if (one !== null) return sendWithin(client, one, limit.deadline, limit.ms);
+  await sendWithin(client, Buffer.from(head, 'latin1'), limit.deadline, limit.ms);
+  await sendWithin(client, body!, limit.deadline, limit.ms);
+}
+
+/** Head and body in one buffer when the body is at most {@link INFLIGHT_FLOOR} bytes (or none), else null. */
+export function oneWrite(head: string, body: Buffer | null): Buffer | null {
   const bodyLen = body === null ? 0 : body.length;
-  if (bodyLen > INFLIGHT_FLOOR) {
-    await sendWithin(client, Buffer.from(head, 'latin1'), limit.deadline, limit.ms);
-    await sendWithin(client, body!, limit.deadline, limit.ms);
-    return;
-  }
+  if (bodyLen > INFLIGHT_FLOOR) return null;
   const out = Buffer.allocUnsafe(head.length + bodyLen);
   out.write(head, 0, 'latin1');
   if (body !== null) body.copy(out, head.length);
-  await sendWithin(client, out, limit.deadline, limit.ms);
-}
-
-/** A plain-text response (`404 Not Found\n`) with `extra` fields; the body is left out for HEAD. */
-export async function sendSimple(client: TcpClient, status: number, f: Framing & { head: boolean; extra?: string }, limit: SendLimit): Promise<number> {
-  const body = Buffer.from(`${status} ${REASONS[status] ?? ''}\n`, 'latin1');
-  const fields = `Server: netkit\r\n${f.extra ?? ''}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n`;
-  await sendWhole(client, headText(status, fields, f), f.head ? null : body, limit);
-  return f.head ? 0 : body.length;
+  return out;
 }
 
 /**
