@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, runCli } from '../../testkit/index.js';
-import { missingClient, runProgram } from '../../testkit/http-raw.js';
+import { missingClient, rawRequest, runProgram } from '../../testkit/http-raw.js';
 import { startServeCli } from '../../testkit/serve-cli.js';
 
 
@@ -26,6 +26,21 @@ test('netkit serve www: curl fetches the page, its stylesheet and image; the log
     assert.equal(log.length, 4);
     assert.match(log[0]!, /"GET \/ HTTP\/1\.1" 200 \d+ "-" "curl\//);
     assert.match(log[3]!, /"GET \/nope\.html HTTP\/1\.1" 404 /);
+  } finally {
+    srv.child.kill();
+  }
+});
+
+test('netkit serve: control bytes a client puts in its request line or fields reach the terminal escaped', { timeout: 30000 }, async () => {
+  const srv = await startServeCli([join(repoRoot(), 'www'), '--port', '0']);
+  try {
+    await rawRequest(srv.port, 'GET /\x1b]0;owned\x07 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await rawRequest(srv.port, 'GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: a\x9bb\x1b[2J\r\nConnection: close\r\n\r\n');
+    assert.equal(await srv.stop(), 0);
+    const text = srv.log().join('\n');
+    assert.equal(srv.log().length, 2, text);
+    assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, 'no raw C0/C1 control reaches stderr');
+    assert.match(text, /\\x1B\[2J/);
   } finally {
     srv.child.kill();
   }

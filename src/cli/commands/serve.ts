@@ -5,7 +5,6 @@
  * the same turn of the event loop go out in one write (under load that
  * saves a system call per request; alone, a line is written at once).
  */
-import { escapeControls } from '../text.js';
 import { web } from '../../servers/index.js';
 import { parseOptions, parsePort, untilInterrupted, UsageError, type Command } from '../command.js';
 
@@ -46,7 +45,7 @@ export const serveCommand: Command = {
     };
     const log = (line: string) => {
       if (pending === '') setImmediate(flush);
-      pending += `${escapeControls(line)}\n`; // request lines are the client's text
+      pending += `${line}\n`; // already escaped: formatAccess escapes every client-chosen value
     };
     const site = await web({
       root, host: values.host, port: parsePort(values.port, 8080), index: values['no-index'] ? false : values.index,
