@@ -47,6 +47,20 @@ test('waitFor: an abort rejects with AbortError carrying the reason; an aborted 
   assert.equal(armed, false);
 });
 
+test('waitFor: a signal aborted by arm itself rejects at once (no wait for a timeout) and cleans up', async () => {
+  const ac = new AbortController();
+  let cleaned = 0;
+  const t = performance.now();
+  await assert.rejects(waitFor(() => {
+    ac.abort(new Error('from arm'));
+    return () => {
+      cleaned++;
+    };
+  }, { signal: ac.signal, timeout: 5000, what: 'x' }), (err: unknown) => err instanceof AbortError && (err.cause as Error).message === 'from arm');
+  assert.ok(performance.now() - t < 1000);
+  assert.equal(cleaned, 1);
+});
+
 test('waitFor: done called synchronously inside arm settles and still cleans up', async () => {
   let cleaned = 0;
   const v = await waitFor<string>((done) => {

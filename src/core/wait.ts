@@ -113,7 +113,8 @@ export function abortError(what: string, reason: unknown): AbortError {
  * cleanup (listeners to remove); `waitFor` calls that cleanup exactly once —
  * when `done` is called, when the timeout passes or when the signal aborts —
  * and settles the promise with the first of those. An already aborted
- * signal rejects at once without calling `arm`.
+ * signal rejects at once without calling `arm`; a signal that `arm` itself
+ * aborted rejects as soon as `arm` returns.
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: an arm with nothing to clean up returns nothing
 export function waitFor<T>(arm: (done: Done<T>) => (() => void) | void, opts: WaitOptions): Promise<T> {
@@ -142,6 +143,7 @@ export function waitFor<T>(arm: (done: Done<T>) => (() => void) | void, opts: Wa
     if (timeout !== null && timeout !== undefined) {
       timer = new LongTimer(() => finish(opts.onTimeout?.() ?? new TimeoutError(`${opts.what} timed out`)), timeout);
     }
+    if (signal?.aborted) return onAbort(); // `arm` itself may have led to the abort
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
