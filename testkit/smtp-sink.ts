@@ -18,6 +18,8 @@ export interface SinkMessage {
 export interface SmtpSink {
   port: number;
   got: SinkMessage[];
+  /** Every MAIL FROM and RCPT TO address the server was given, accepted or not, in order. */
+  seen: string[];
   /** DATA transfers that started and never ended with the final dot. */
   cut: () => number;
   close(): Promise<void>;
@@ -27,15 +29,18 @@ export interface SmtpSink {
 export async function startSmtpSink(extra: Partial<SMTPServerOptions> = {}): Promise<SmtpSink> {
   const got: SinkMessage[] = [];
   let cut = 0;
+  const seen: string[] = [];
   const server = new SMTPServer({
     disableReverseLookup: true,
     logger: false,
     authOptional: true,
     onMailFrom(addr, _s, cb) {
+      seen.push(`MAIL ${addr.address}`);
       if (addr.address.startsWith('spammer')) return cb(Object.assign(new Error('go away'), { responseCode: 554 }));
       cb();
     },
     onRcptTo(addr, _s, cb) {
+      seen.push(`RCPT ${addr.address}`);
       if (addr.address.startsWith('bad')) return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
       cb();
     },
@@ -63,5 +68,5 @@ export async function startSmtpSink(extra: Partial<SMTPServerOptions> = {}): Pro
   server.on('error', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as { port: number }).port;
-  return { port, got, cut: () => cut, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { port, got, seen, cut: () => cut, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
