@@ -3,7 +3,9 @@
  *
  * TLS: `'implicit'` (POP3S, port 995), `'stls'` (STLS required), `'none'`, or
  * by default STLS when CAPA offers it. Certificates are verified unless the
- * caller's `tlsOptions` say otherwise. Login: APOP when `apop` is set (the
+ * caller's `tlsOptions` say otherwise, against `host` — a name, or an IP
+ * literal against the certificate's IP addresses (an IP is never sent as
+ * SNI). Login: APOP when `apop` is set (the
  * password never crosses the wire), AUTH PLAIN when `auth: 'plain'`, else
  * USER/PASS. Sending a password over an unencrypted connection is refused
  * (code 'tls') unless `allowPlainAuth` is set; APOP is allowed either way.
@@ -17,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, NetError, ProtocolError } from '../../core/errors.js';
+import { tlsClientOptions } from '../../core/tls-mode.js';
 import { connect as tpConnect, formatCommand, type TextConn } from '../tp/index.js';
 import { checkLimits, command, readBlock, readStatus, Pop3Session, type Pop3Limits } from './session.js';
 
@@ -63,7 +66,7 @@ export async function connect(opts: Pop3Options): Promise<Pop3Session> {
     timeout: opts.timeout ?? 60_000,
     idleTimeout: opts.timeout ?? 60_000,
     maxLineBytes: 4096,
-    tls: implicit ? { servername: host, ...opts.tlsOptions } : undefined,
+    tls: implicit ? tlsClientOptions(host, opts.tlsOptions) : undefined,
   });
   try {
     const greeting = await readStatus(conn);
@@ -72,7 +75,7 @@ export async function connect(opts: Pop3Options): Promise<Pop3Session> {
     if (!encrypted && opts.tls !== 'none' && (opts.tls === 'stls' || caps.has('STLS'))) {
       if (!caps.has('STLS')) throw new NetError('tls', 'the server does not offer STLS and tls is required');
       await command(conn, 'STLS');
-      await conn.socket.startTls({ servername: host, ...opts.tlsOptions });
+      await conn.socket.startTls(tlsClientOptions(host, opts.tlsOptions));
       encrypted = true;
       caps = await capa(conn, limits.maxListingBytes);
     }
