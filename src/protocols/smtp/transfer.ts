@@ -40,10 +40,13 @@ export async function transmit(conn: TextConn, src: Source, opts: TransferOption
   const { signal, step } = opts;
   const sink = dotSink(conn, { signal });
   if (!signal) return pump.all(src, sink, step);
-  const guardedSource: Source = () =>
-    waitFor<Buffer | null>((done) => {
-      src().then((chunk) => done(null, chunk), (err: Error) => done(err));
+  const guardedSource: Source = () => {
+    // Asked before waiting, so an abort from inside the source itself is seen too.
+    const next = signal.aborted ? Promise.resolve(null) : src();
+    return waitFor<Buffer | null>((done) => {
+      next.then((chunk) => done(null, chunk), (err: Error) => done(err));
     }, { signal, what: 'message' });
+  };
   const guardedSink: Sink = (chunk) => (signal.aborted ? Promise.reject(abortError('message', signal.reason)) : sink(chunk));
   return pump.all(guardedSource, guardedSink, step);
 }
