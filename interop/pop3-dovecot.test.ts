@@ -53,3 +53,21 @@ test('POP3 against Dovecot: DELE is honoured at QUIT, RSET undoes it', { skip, t
   assert.equal((await c.stat()).count, 1);
   await c.quit();
 });
+
+test('POP3 against Dovecot at 127.0.0.1: STLS and implicit TLS verify the certificate against the IP, with no SNI warning', { skip, timeout: 60000 }, async () => {
+  const warnings: Error[] = [];
+  const collect = (w: Error) => warnings.push(w);
+  process.on('warning', collect);
+  try {
+    for (const [tls, port] of [['stls', dovecot.pop3], ['implicit', dovecot.pop3s]] as const) {
+      const s = await connect({ host: '127.0.0.1', port, tls, user: 'bob', password: 'secret', tlsOptions: { ca: dovecot.cert } });
+      assert.ok(s.conn.socket.nodeSocket.constructor.name.includes('TLS'));
+      assert.equal((await s.stat()).count, 0);
+      await s.quit();
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings.map((w) => w.message), []);
+  } finally {
+    process.off('warning', collect);
+  }
+});

@@ -25,3 +25,21 @@ export function selfSigned(): { key: string; cert: string } {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A throwaway self-signed certificate whose subjectAltName is `san` (e.g.
+ * `'IP:127.0.0.2'`), for tests that need a certificate for the wrong peer.
+ */
+export function selfSignedFor(san: string, cn = 'localhost'): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'nk-cert-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${cn}`,
+      '-addext', `subjectAltName=${san}`,
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

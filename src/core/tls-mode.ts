@@ -18,6 +18,7 @@
  * tlsMode('maybe');              // throws ArgumentError
  * ```
  */
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { ArgumentError } from './errors.js';
 import { describe } from './validate.js';
@@ -47,4 +48,23 @@ export function tlsMode(value: unknown, fallback: TlsMode = 'none'): TlsMode {
     throw new ArgumentError(`tls must be 'none', 'implicit' or 'starttls' (aliases 'explicit', 'stls'), got ${describe(value)}`);
   }
   return mode;
+}
+
+/**
+ * Node's `tls.connect` options for a client of `host`: the certificate is
+ * checked against `host` (a name, or an IP literal against the
+ * certificate's IP addresses), and SNI carries `host` only when it is a
+ * name — an IP in `servername` is not allowed by RFC 6066 and makes Node
+ * warn (DEP0123). The caller's `given` options win.
+ *
+ * @example
+ * ```ts
+ * import { tlsClientOptions } from 'netkit/core';
+ * tlsClientOptions('127.0.0.1', { ca: 'PEM' }); // { host: '127.0.0.1', servername: undefined, ca: 'PEM' }
+ * tlsClientOptions('mail.example');             // { host: 'mail.example', servername: 'mail.example' }
+ * ```
+ */
+export function tlsClientOptions(host: string | undefined, given: TlsOptions = {}): TlsOptions {
+  if (host === undefined) return { ...given };
+  return { host, servername: isIP(host) === 0 ? host : undefined, ...given };
 }

@@ -47,7 +47,7 @@ async function session(values: Record<string, string | boolean | undefined>, io:
   const password = (env.NETKIT_POP3_PASSWORD ?? cfg.password) as string | undefined;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
   const s = await Promise.race([whenAborted(io.signal), connect({
-    server: host, port, tls, tlsOptions: settings.tlsOptions, user, password,
+    host, port, tls, tlsOptions: settings.tlsOptions, user, password, signal: io.signal,
     apop: values.apop === true, allowPlainAuth: values['allow-plain-auth'] === true,
   })]);
   return s;
@@ -88,7 +88,7 @@ export const mailList: Command = {
     const { values } = parseOptions(args, OPTIONS);
     return withSession(values, io, async (s) => {
       // Decoded headers are the sender's text: control sequences are shown, never obeyed.
-      for (const m of await listHeaders(s)) io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
+      for (const m of await listHeaders(s, { signal: io.signal })) io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
     });
   },
 };
@@ -111,7 +111,7 @@ export const mailRead: Command = {
     const n = Number(positionals[0]);
     if (positionals.length !== 1 || !Number.isSafeInteger(n) || n < 1) throw new UsageError('expected one message number');
     return withSession(values, io, async (s) => {
-      const raw = await s.retrieve(n);
+      const raw = await s.retrieve(n, undefined, { signal: io.signal });
       // --raw: on a terminal control characters are shown escaped; piped, the bytes stay exact.
       if (values.raw) await write(io.stdout, io.stdout.isTTY ? escapeControls(raw.toString('utf8'), { newlines: true }) : raw);
       else await showMessage(raw, io.stdout, { saveDir: values.save as string | undefined });

@@ -91,10 +91,10 @@ export const mailSend: Command = {
     if (values.subject !== undefined) headers.push(['Subject', values.subject]); // no --subject, no Subject header
     const text = await readBody(io, values['body-file']);
     const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
-    // An interrupt during the transfer stops the message source before its end, so the final
-    // dot is never sent; the connection is dropped (the server discards the partial message).
+    // An interrupt aborts the send (signal): before the message's end the final dot is never
+    // sent and the connection is dropped, so the server discards the partial message.
     const result = await Promise.race([whenAborted(io.signal), send({
-      server: host, port, tls, tlsOptions: settings.tlsOptions, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true,
+      host, port, tls, tlsOptions: settings.tlsOptions, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true, signal: io.signal,
       rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
       source: abortable(message({ headers, body }), io.signal),
     })]);

@@ -3,7 +3,9 @@
  *
  * TLS: `'implicit'` (POP3S, port 995), `'stls'` (STLS required), `'none'`, or
  * by default STLS when CAPA offers it. Certificates are verified unless the
- * caller's `tlsOptions` say otherwise. Login: APOP when `apop` is set (the
+ * caller's `tlsOptions` say otherwise, against `host` — a name, or an IP
+ * literal against the certificate's IP addresses (an IP is never sent as
+ * SNI). Login: APOP when `apop` is set (the
  * password never crosses the wire), AUTH PLAIN when `auth: 'plain'`, else
  * USER/PASS. Sending a password over an unencrypted connection is refused
  * (code 'tls') unless `allowPlainAuth` is set; APOP is allowed either way.
@@ -17,8 +19,9 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
 import { ArgumentError, NetError, ProtocolError } from '../../core/errors.js';
+import { tlsClientOptions, tlsMode, type TlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { connect as tpConnect, formatCommand, type TextConn } from '../tp/index.js';
-import { checkLimits, command, readBlock, readStatus, Pop3Session, type Pop3Limits } from './session.js';
+import { abortable, checkLimits, command, readBlock, readStatus, Pop3Session, type Pop3Limits } from './session.js';
 
 /** Options of {@link connect}. */
 export interface Pop3Options extends Pop3Limits {
@@ -30,7 +33,8 @@ export interface Pop3Options extends Pop3Limits {
   port?: number;
   user: string;
   password: string;
-  tls?: 'implicit' | 'stls' | 'none';
+  /** 'implicit' (POP3S), 'stls' (required; alias 'starttls'), 'none'; unset: STLS when CAPA offers it. */
+  tls?: TlsWord;
   tlsOptions?: tls.ConnectionOptions;
   /** Log in with APOP. */
   apop?: boolean;
@@ -40,17 +44,19 @@ export interface Pop3Options extends Pop3Limits {
   allowPlainAuth?: boolean;
   /** Per-reply wait, ms. @default 60000 */
   timeout?: number;
+  /** Aborts connecting and logging in (the connection is closed; AbortError). */
+  signal?: AbortSignal;
 }
 
-async function capa(conn: TextConn, limit: number): Promise<Map<string, string>> {
-  await conn.send(formatCommand('CAPA'));
+async function capa(conn: TextConn, limit: number, signal?: AbortSignal): Promise<Map<string, string>> {
+  await conn.socket.send(formatCommand('CAPA'), undefined, undefined, { signal });
   try {
-    await readStatus(conn);
+    await readStatus(conn, signal);
   } catch (err) {
     if ((err as NetError).code === 'reply') return new Map();
     throw err;
   }
-  const lines = (await readBlock(conn, 'CAPA answer', limit)).toString('latin1').split('\r\n').filter(Boolean);
+  const lines = (await readBlock(conn, 'CAPA answer', limit, undefined, signal)).toString('latin1').split('\r\n').filter(Boolean);
   return new Map(lines.map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
 }
 
@@ -58,41 +64,51 @@ export async function connect(opts: Pop3Options): Promise<Pop3Session> {
   const limits = checkLimits(opts);
   const host = opts.host ?? opts.server;
   if (typeof host !== 'string' || host === '') throw new ArgumentError('pop3.connect needs a host');
-  const implicit = opts.tls === 'implicit';
+  if (opts.host !== undefined && opts.server !== undefined && opts.host !== opts.server) throw new ArgumentError(`host ${JSON.stringify(opts.host)} and its alias server ${JSON.stringify(opts.server)} disagree`);
+  const { signal } = opts;
+  const mode = opts.tls === undefined ? undefined : tlsMode(opts.tls);
+  const implicit = mode === 'implicit';
   const conn = await tpConnect(host, opts.port ?? (implicit ? 995 : 110), {
     timeout: opts.timeout ?? 60_000,
     idleTimeout: opts.timeout ?? 60_000,
     maxLineBytes: 4096,
-    tls: implicit ? { servername: host, ...opts.tlsOptions } : undefined,
+    signal,
+    tls: implicit ? tlsClientOptions(host, opts.tlsOptions) : undefined,
   });
   try {
-    const greeting = await readStatus(conn);
-    let encrypted = implicit;
-    let caps = await capa(conn, limits.maxListingBytes);
-    if (!encrypted && opts.tls !== 'none' && (opts.tls === 'stls' || caps.has('STLS'))) {
-      if (!caps.has('STLS')) throw new NetError('tls', 'the server does not offer STLS and tls is required');
-      await command(conn, 'STLS');
-      await conn.socket.startTls({ servername: host, ...opts.tlsOptions });
-      encrypted = true;
-      caps = await capa(conn, limits.maxListingBytes);
-    }
-    if (opts.apop) {
-      const stamp = /<[^<>]+>/.exec(greeting)?.[0];
-      if (!stamp) throw new ProtocolError('APOP needs a timestamp in the greeting', greeting);
-      const digest = createHash('md5').update(stamp + opts.password).digest('hex');
-      await command(conn, 'APOP', `${opts.user} ${digest}`);
-    } else {
-      if (!encrypted && !opts.allowPlainAuth) throw new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)');
-      if (opts.auth === 'plain') {
-        await command(conn, 'AUTH', `PLAIN ${Buffer.from(`\0${opts.user}\0${opts.password}`).toString('base64')}`);
-      } else {
-        await command(conn, 'USER', opts.user);
-        await command(conn, 'PASS', opts.password);
-      }
-    }
-    return new Pop3Session(conn, caps, limits);
+    return await abortable(conn, 'login', signal, () => login(conn, host, opts, limits, mode));
   } catch (err) {
     await conn.close();
     throw err;
   }
+}
+
+/** Greeting, CAPA, STLS when asked or offered, then APOP, AUTH PLAIN or USER/PASS. */
+async function login(conn: TextConn, host: string, opts: Pop3Options, limits: Required<Pop3Limits>, mode: TlsMode | undefined): Promise<Pop3Session> {
+  const { signal } = opts;
+  const greeting = await readStatus(conn, signal);
+  let encrypted = mode === 'implicit';
+  let caps = await capa(conn, limits.maxListingBytes, signal);
+  if (!encrypted && mode !== 'none' && (mode === 'starttls' || caps.has('STLS'))) {
+    if (!caps.has('STLS')) throw new NetError('tls', 'the server does not offer STLS and tls is required');
+    await command(conn, 'STLS', undefined, signal);
+    await conn.socket.startTls({ ...tlsClientOptions(host, opts.tlsOptions), signal });
+    encrypted = true;
+    caps = await capa(conn, limits.maxListingBytes, signal);
+  }
+  if (opts.apop) {
+    const stamp = /<[^<>]+>/.exec(greeting)?.[0];
+    if (!stamp) throw new ProtocolError('APOP needs a timestamp in the greeting', greeting);
+    const digest = createHash('md5').update(stamp + opts.password).digest('hex');
+    await command(conn, 'APOP', `${opts.user} ${digest}`, signal);
+  } else {
+    if (!encrypted && !opts.allowPlainAuth) throw new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)');
+    if (opts.auth === 'plain') {
+      await command(conn, 'AUTH', `PLAIN ${Buffer.from(`\0${opts.user}\0${opts.password}`).toString('base64')}`, signal);
+    } else {
+      await command(conn, 'USER', opts.user, signal);
+      await command(conn, 'PASS', opts.password, signal);
+    }
+  }
+  return new Pop3Session(conn, caps, limits);
 }

@@ -10,7 +10,7 @@
  * ```
  */
 import { decodeWords, parseHeaders } from '../../mime/index.js';
-import type { Pop3Session } from './session.js';
+import type { Pop3Session, Pop3StepOptions } from './session.js';
 
 export interface MessageSummary {
   n: number;
@@ -22,10 +22,11 @@ export interface MessageSummary {
   date: string;
 }
 
-export async function listHeaders(session: Pop3Session): Promise<MessageSummary[]> {
+/** Every waiting message's summary; `signal` aborts the listing (see the session's commands). */
+export async function listHeaders(session: Pop3Session, opts: Pop3StepOptions = {}): Promise<MessageSummary[]> {
   const out: MessageSummary[] = [];
-  for (const { n, size } of await session.list()) {
-    const h = parseHeaders(await session.top(n, 0));
+  for (const { n, size } of await session.list(undefined, opts)) {
+    const h = parseHeaders(await session.top(n, 0, opts));
     const get = (name: string) => decodeWords(h.get(name) ?? '');
     out.push({ n, size, from: get('from'), to: get('to'), cc: get('cc'), subject: get('subject'), date: get('date') });
   }

@@ -12,5 +12,5 @@
  * ```
  */
 export { connect, type Pop3Options } from './connect.js';
-export { Pop3Session, readStatus, POP3_MAX_LISTING_BYTES, POP3_MAX_MESSAGE_BYTES, type Pop3Limits } from './session.js';
+export { Pop3Session, readStatus, POP3_MAX_LISTING_BYTES, POP3_MAX_MESSAGE_BYTES, type Pop3Limits, type Pop3StepOptions } from './session.js';
 export { listHeaders, type MessageSummary } from './headers.js';

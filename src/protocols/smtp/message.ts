@@ -3,14 +3,20 @@
  * buffered whole (LuaSocket's `smtp.message`).
  *
  * - `headers`: names as given; values with non-ASCII text become RFC 2047
- *   words, lines are folded at 78; CR/LF/NUL in a value is refused.
- *   `Date`, `Message-ID` and `MIME-Version` are added when missing.
+ *   words, lines are folded at 78; CR/LF/NUL in a value is refused. A
+ *   header whose value is `undefined` or `null` is left out (not written
+ *   empty), as if it were not given. `Date`, `Message-ID` and
+ *   `MIME-Version` are added when missing.
  * - `body`: a string or Buffer (its Content-Transfer-Encoding is chosen:
  *   7bit for short-lined ASCII, quoted-printable for other text, base64 for
  *   binary), a Source (sent as it comes, or encoded as its
  *   Content-Transfer-Encoding header says), or a multipart
  *   `{ preamble?, epilogue?, parts: [{ headers, body }, …] }`, nested to any
- *   depth. Boundaries are 24 random bytes in hex; for string and Buffer
+ *   depth. Text (a `text/*` part — a string body is `text/plain` unless
+ *   its headers say otherwise) is made canonical before it is encoded:
+ *   every line ends with CRLF, for base64 too (RFC 2045 §6.8), so a bare
+ *   LF never hides inside the encoding. Binary content, and any part
+ *   with `Content-Disposition: attachment`, is encoded byte-exact. Boundaries are 24 random bytes in hex; for string and Buffer
  *   content their absence is checked, for streamed content the 2^-96
  *   chance of a clash is accepted.
  * - `attachment(path)` makes a part that streams a file as base64.
@@ -30,8 +36,11 @@ import { ArgumentError } from '../../core/errors.js';
 import { filter, source, type Source } from '../../ltn12/index.js';
 import { encode, foldHeader, normalize, wrap } from '../../mime/index.js';
 
+/** A header's value; `undefined` and `null` leave the header out. */
+export type HeaderValue = string | undefined | null;
+
 /** Header fields: an object or ordered pairs. */
-export type Headers = Record<string, string> | readonly (readonly [string, string])[];
+export type Headers = Readonly<Record<string, HeaderValue>> | readonly (readonly [string, HeaderValue])[];
 
 /** A multipart body. */
 export interface Multipart {
@@ -48,9 +57,20 @@ export interface Part {
 
 const isMultipart = (b: Part['body']): b is Multipart => typeof b === 'object' && b !== null && !Buffer.isBuffer(b) && 'parts' in b;
 
+/** The headers as pairs, those without a value left out. */
 function pairs(headers: Headers | undefined): [string, string][] {
   if (!headers) return [];
-  return Array.isArray(headers) ? headers.map(([n, v]) => [n, v]) : Object.entries(headers as Record<string, string>);
+  const all: (readonly [string, HeaderValue])[] = Array.isArray(headers) ? headers : Object.entries(headers);
+  return all.filter((h): h is readonly [string, string] => h[1] !== undefined && h[1] !== null).map(([n, v]) => [n, v]);
+}
+
+/**
+ * True when the part's content is text to canonicalise: `text/*` that is not
+ * a file attachment (an attached file travels byte-exact, whatever its type).
+ */
+function isText(hs: [string, string][]): boolean {
+  const ct = find(hs, 'content-type')?.[1];
+  return ct !== undefined && /^\s*text\//i.test(ct) && !/^\s*attachment\b/i.test(find(hs, 'content-disposition')?.[1] ?? '');
 }
 
 const find = (hs: [string, string][], name: string) => hs.find(([n]) => n.toLowerCase() === name);
@@ -117,15 +137,16 @@ function partSource(part: Part, top: boolean): Source {
       cte = chooseEncoding(data);
       hs.push(['Content-Transfer-Encoding', cte]);
     }
-    return source.cat(source.string(headerBlock(hs)), encoded(source.string(data), cte));
+    return source.cat(source.string(headerBlock(hs)), encoded(source.string(data), cte, isText(hs)));
   }
   if (typeof body !== 'function') throw new ArgumentError('a body is a string, a Buffer, a Source or { parts }');
   const cte = find(hs, 'content-transfer-encoding')?.[1].toLowerCase() ?? '';
-  return source.cat(source.string(headerBlock(hs)), encoded(body, cte));
+  return source.cat(source.string(headerBlock(hs)), encoded(body, cte, isText(hs)));
 }
 
-function encoded(src: Source, cte: string): Source {
-  if (cte === 'base64') return source.chain(src, filter.chain(encode('base64'), wrap('base64')));
+/** The body encoded as `cte` says; text gets CRLF line ends first, for base64 too. */
+function encoded(src: Source, cte: string, text: boolean): Source {
+  if (cte === 'base64') return source.chain(src, text ? filter.chain(normalize(), encode('base64'), wrap('base64')) : filter.chain(encode('base64'), wrap('base64')));
   if (cte === 'quoted-printable') return source.chain(src, filter.chain(normalize(), encode('quoted-printable'), wrap('quoted-printable')));
   return source.chain(src, normalize());
 }

@@ -1,94 +1,69 @@
 /**
- * `SmtpSession`: the low-level SMTP client (LuaSocket's `smtp.open` and its
- * `greet`, `auth`, `mail`, `rcpt`, `data`, `quit`), on a tp connection.
+ * `SmtpSession`: the low-level SMTP client (LuaSocket's `smtp.open` object,
+ * Go's net/smtp `Client`), on a tp connection. Every step is public:
  *
- * - `greet(domain)`: reads the 220, says EHLO (HELO if EHLO is refused) and
- *   remembers the extensions; `startTls()` upgrades and greets again.
+ * - `greet(domain)`: reads the 220 (first time only), says EHLO (HELO if
+ *   EHLO is refused) and remembers the extensions; `startTls()` upgrades
+ *   and greets again.
  * - `auth(user, password)`: CRAM-MD5, PLAIN or LOGIN, whichever the server
  *   offers first in that order. Refused with code 'tls' on a connection that
  *   is not encrypted unless the session was opened with `allowPlainAuth`.
- * - `send(envelope, source)`: MAIL (with BODY=8BITMIME when offered, and
- *   SIZE=n when the envelope gives a size and the server offers SIZE — a
- *   message over the server's limit is refused before it is sent), every
- *   RCPT (pipelined when the server offers PIPELINING), DATA with the message
- *   normalised and dot-stuffed. Recipients the server refuses are reported,
- *   not thrown, unless it refuses them all.
+ * - `mail(from, params?)`, `rcpt(to)`, `data(source)`, `rset()`, `noop()`,
+ *   `quit()`: one command each, resolving to the server's reply, a
+ *   ReplyError when it says no. `mail` adds BODY=8BITMIME and SMTPUTF8 as
+ *   `envelope.ts` says; `data` normalises and dot-stuffs the message and
+ *   moves it with the caller's pump `step`.
+ * - `send(envelope, source)`: MAIL (with SIZE=n when the envelope gives a
+ *   size and the server offers SIZE — a message over the server's limit is
+ *   refused before it is sent), every RCPT, DATA — pipelined in one write
+ *   when the server offers PIPELINING, else one step at a time through the
+ *   methods above. Recipients the server refuses are reported, not thrown,
+ *   unless it refuses them all.
+ *
+ * Every step takes `signal`. An aborted step closes the connection (the
+ * conversation is in an unknown state) and throws AbortError; an abort
+ * during DATA never sends the final dot, so the server stores nothing.
  *
  * @example
  * ```ts
- * declare const headers: any;
- * declare const body: any;
- * const s = await open({ server: '127.0.0.1', port: 2525 });
+ * const s = await open({ host: '127.0.0.1', port: 2525 });
  * await s.greet('client.example');
- * const r = await s.send({ from: 'a@x', rcpt: ['b@y'] }, message({ headers, body }));
+ * await s.mail('a@example.test');
+ * await s.rcpt('b@example.test');
+ * await s.data(source.string('Subject: hi\r\n\r\nhello\r\n'));
  * await s.quit();
  * ```
  */
-import { createHmac } from 'node:crypto';
 import type tls from 'node:tls';
-import { ArgumentError, LimitError, NetError, ReplyError } from '../../core/errors.js';
-import { pump, type Source } from '../../ltn12/index.js';
-import { type TextConn, connect as tpConnect, dotSink, formatCommand, type Reply } from '../tp/index.js';
+import { AbortError, ArgumentError, NetError, ReplyError } from '../../core/errors.js';
+import { tlsClientOptions } from '../../core/tls-mode.js';
+import type { Source } from '../../ltn12/index.js';
+import { formatCommand, type Expected, type Reply, type TextConn } from '../tp/index.js';
+import { authenticate } from './auth.js';
+import { angle, checkUtf8, mailParams, planEnvelope, type Envelope, type MailParams, type RcptResult, type SendResult } from './envelope.js';
+import { say, sendManyPipelined, sendPipelined, transmit, type TransferOptions } from './transfer.js';
 
-/** Options of {@link open}. */
-export interface OpenOptions {
-  server: string;
-  /** @default 25, or 465 with tls 'implicit' */
-  port?: number;
-  /** 'implicit' (SMTPS from the first byte); STARTTLS is `startTls()` or `send`'s `tls` policy. */
-  tls?: 'implicit' | 'starttls' | 'none';
-  /** TLS options (ca, servername, rejectUnauthorized …). Certificates are verified by default. */
+/** What a session needs from the options it was opened with. */
+export interface SessionOptions {
+  /** The server's name or address: what TLS verifies the certificate against. */
+  host?: string;
   tlsOptions?: tls.ConnectionOptions;
-  /** Per-reply wait, ms. @default 60000 */
-  timeout?: number;
-  /** Allow AUTH over an unencrypted connection. @default false */
   allowPlainAuth?: boolean;
-  /** LuaSocket's `create`: a ready TextConn to use instead of connecting. */
-  create?: () => Promise<TextConn>;
 }
 
-/** One recipient's fate. */
-export interface RcptResult {
-  rcpt: string;
-  code: number;
-  reply: string;
-}
-
-/** What `send` reports. */
-export interface SendResult {
-  accepted: string[];
-  rejected: RcptResult[];
-  /** The server's reply to the end of the data. */
-  reply: string;
-}
-
-/** Who sends and who receives (the envelope), and the size when known. */
-export interface Envelope {
-  from: string;
-  rcpt: string | readonly string[];
-  size?: number;
-}
-
-interface Plan {
-  rcpts: string[];
-  commands: [string, string?][];
-  group: string;
-}
-
-/** `<addr>`, refusing CR, LF, NUL and angle brackets inside. */
-export function angle(address: string): string {
-  const a = address.trim().replace(/^<(.*)>$/, '$1');
-  if (/[\r\n\0<>]/.test(a) || a.length > 256) throw new ArgumentError(`bad address ${JSON.stringify(address)}`);
-  return `<${a}>`;
+/** Options of one step: the signal that aborts it. */
+export interface StepOptions {
+  signal?: AbortSignal;
 }
 
 export class SmtpSession {
   readonly conn: TextConn;
   #ext = new Map<string, string>();
   #encrypted: boolean;
-  readonly #opts: OpenOptions;
+  #greeted = false;
+  readonly #opts: SessionOptions;
 
-  constructor(conn: TextConn, opts: OpenOptions, encrypted: boolean) {
+  constructor(conn: TextConn, opts: SessionOptions, encrypted: boolean) {
     this.conn = conn;
     this.#opts = opts;
     this.#encrypted = encrypted;
@@ -103,62 +78,120 @@ export class SmtpSession {
     return this.#encrypted;
   }
 
-  /** Reads the greeting (first time only) and says EHLO, or HELO when EHLO is refused. */
-  async greet(domain = 'localhost', first = true): Promise<Reply> {
-    if (first) await this.conn.check('2..');
-    await this.conn.command('EHLO', domain);
-    const reply = await this.conn.getReply();
-    if (reply.code >= 200 && reply.code < 300) {
-      this.#ext = new Map(reply.lines.slice(1).map((l) => l.slice(4)).map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
-      return reply;
+  /** Runs one step; an abort closes the connection and becomes AbortError. */
+  async #step<T>(what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!signal?.aborted) throw err;
+      await this.conn.close();
+      throw new AbortError(`SMTP ${what} aborted: connection closed`, undefined, { cause: signal.reason });
     }
-    this.#ext = new Map();
-    await this.conn.command('HELO', domain);
-    return this.conn.check('2..');
+  }
+
+  /** Sends one command and checks its reply. */
+  async #exchange(cmd: string, arg: string | undefined, expected: Expected, signal: AbortSignal | undefined): Promise<Reply> {
+    const line = formatCommand(cmd, arg);
+    return this.#step(cmd, signal, async () => {
+      await say(this.conn, line, signal);
+      return this.conn.check(expected, { signal });
+    });
+  }
+
+  /** Reads the greeting (first time only) and says EHLO, or HELO when EHLO is refused. */
+  async greet(domain = 'localhost', opts: StepOptions = {}): Promise<Reply> {
+    const { signal } = opts;
+    return this.#step('greeting', signal, async () => {
+      if (!this.#greeted) await this.conn.check('2..', { signal });
+      this.#greeted = true;
+      await say(this.conn, formatCommand('EHLO', domain), signal);
+      const reply = await this.conn.getReply({ signal });
+      if (reply.code >= 200 && reply.code < 300) {
+        this.#ext = new Map(reply.lines.slice(1).map((l) => l.slice(4)).map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
+        return reply;
+      }
+      this.#ext = new Map();
+      await say(this.conn, formatCommand('HELO', domain), signal);
+      return this.conn.check('2..', { signal });
+    });
   }
 
   /** STARTTLS, then EHLO again (what the server said before TLS is forgotten). */
-  async startTls(domain = 'localhost'): Promise<void> {
+  async startTls(domain = 'localhost', opts: StepOptions = {}): Promise<void> {
     if (!this.#ext.has('STARTTLS')) throw new NetError('tls', 'the server does not offer STARTTLS');
-    await this.conn.command('STARTTLS');
-    await this.conn.check('220');
-    await this.conn.socket.startTls({ servername: this.#opts.server, ...this.#opts.tlsOptions });
+    const { signal } = opts;
+    await this.#exchange('STARTTLS', undefined, '220', signal);
+    await this.#step('TLS handshake', signal, () => this.conn.socket.startTls({ ...tlsClientOptions(this.#opts.host, this.#opts.tlsOptions), signal }));
     this.#encrypted = true;
-    await this.greet(domain, false);
+    await this.greet(domain, opts);
   }
 
   /** Authenticates with the best mechanism offered (see the module doc). */
-  async auth(user: string, password: string): Promise<void> {
+  async auth(user: string, password: string, opts: StepOptions = {}): Promise<Reply> {
     if (!this.#encrypted && !this.#opts.allowPlainAuth) throw new NetError('tls', 'refusing to send credentials over an unencrypted connection (allowPlainAuth to override)');
-    const offered = (this.#ext.get('AUTH') ?? '').toUpperCase().split(/\s+/);
-    if (offered.includes('CRAM-MD5')) {
-      await this.conn.command('AUTH', 'CRAM-MD5');
-      const challenge = Buffer.from((await this.conn.check(334)).message, 'base64').toString('latin1');
-      const digest = createHmac('md5', password).update(challenge, 'latin1').digest('hex');
-      await this.conn.send(`${Buffer.from(`${user} ${digest}`).toString('base64')}\r\n`);
-    } else if (offered.includes('PLAIN')) {
-      await this.conn.command('AUTH', `PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`);
-    } else if (offered.includes('LOGIN')) {
-      await this.conn.command('AUTH', 'LOGIN');
-      await this.conn.check(334);
-      await this.conn.send(`${Buffer.from(user).toString('base64')}\r\n`);
-      await this.conn.check(334);
-      await this.conn.send(`${Buffer.from(password).toString('base64')}\r\n`);
-    } else {
-      throw new NetError('unsupported', `no AUTH mechanism netkit knows is offered (${offered.join(' ') || 'none'})`);
-    }
-    await this.conn.check(235);
+    return this.#step('AUTH', opts.signal, () => authenticate(this.conn, this.#ext.get('AUTH') ?? '', user, password, opts.signal));
   }
 
-  /** Sends one message to every recipient the server accepts. */
-  async send(envelope: Envelope, src: Source): Promise<SendResult> {
-    const plan = this.#plan(envelope);
-    if (!this.#ext.has('PIPELINING')) return this.#sendStepByStep(plan, src);
-    // RFC 2920: DATA may close the group, so one round trip covers the envelope.
-    await this.conn.send(plan.group);
-    const verdict = await this.#readGroup(plan);
-    await pump.all(src, dotSink(this.conn));
-    return { ...verdict, reply: (await this.conn.check('2..')).text };
+  /**
+   * MAIL FROM:<from> with ESMTP `params` (`{ SIZE: 1234 }`); BODY=8BITMIME
+   * and SMTPUTF8 are added when offered and needed (see `envelope.ts`).
+   */
+  async mail(from: string, params?: MailParams, opts: StepOptions = {}): Promise<Reply> {
+    const arg = `FROM:${angle(from)}${mailParams(this.#ext, [from], params)}`;
+    return this.#exchange('MAIL', arg, '2..', opts.signal);
+  }
+
+  /** RCPT TO:<to>; a non-ASCII address needs the server's SMTPUTF8 (NetError 'unsupported' before sending). */
+  async rcpt(to: string, opts: StepOptions = {}): Promise<Reply> {
+    const arg = `TO:${angle(to)}`;
+    checkUtf8(this.#ext, [to]);
+    return this.#exchange('RCPT', arg, '2..', opts.signal);
+  }
+
+  /**
+   * DATA, then the message from `src` (normalised to CRLF, dot-stuffed,
+   * moved with `step`), then the final dot; resolves to the server's verdict.
+   */
+  async data(src: Source, opts: TransferOptions = {}): Promise<Reply> {
+    if (typeof src !== 'function') throw new ArgumentError('data needs an ltn12 source');
+    if (opts.step !== undefined && typeof opts.step !== 'function') throw new ArgumentError('step must be a function (an ltn12 pump step)');
+    const { signal } = opts;
+    return this.#step('DATA', signal, async () => {
+      await this.#exchange('DATA', undefined, '3..', signal);
+      await transmit(this.conn, src, opts);
+      return this.conn.check('2..', { signal });
+    });
+  }
+
+  /** RSET: forgets the envelope given so far (the connection stays greeted). */
+  async rset(opts: StepOptions = {}): Promise<Reply> {
+    return this.#exchange('RSET', undefined, '2..', opts.signal);
+  }
+
+  /** NOOP: asks the server for a 250 (keeps the connection alive, checks it works). */
+  async noop(opts: StepOptions = {}): Promise<Reply> {
+    return this.#exchange('NOOP', undefined, '2..', opts.signal);
+  }
+
+  /** QUIT, then closes the connection whatever the answer. */
+  async quit(opts: StepOptions = {}): Promise<Reply> {
+    try {
+      return await this.#exchange('QUIT', undefined, '2..', opts.signal);
+    } finally {
+      await this.conn.close();
+    }
+  }
+
+  /** Closes the connection without QUIT. */
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+
+  /** Sends one message to every recipient the server accepts (see the module doc). */
+  async send(envelope: Envelope, src: Source, opts: TransferOptions = {}): Promise<SendResult> {
+    const plan = planEnvelope(this.#ext, envelope);
+    if (this.#ext.has('PIPELINING')) return this.#step('send', opts.signal, () => sendPipelined(this.conn, plan, src, opts));
+    return this.#sendStepByStep(plan.commands[0]![1]!, plan.rcpts, src, opts);
   }
 
   /**
@@ -167,130 +200,34 @@ export class SmtpSession {
    * so a message costs about one round trip. Each message gets its own
    * result, or the error that stopped it; one refusal does not stop the rest.
    */
-  async sendMany(items: readonly { envelope: Envelope; source: Source }[]): Promise<(SendResult | NetError)[]> {
-    const results: (SendResult | NetError)[] = [];
+  async sendMany(items: readonly { envelope: Envelope; source: Source }[], opts: TransferOptions = {}): Promise<(SendResult | NetError)[]> {
     if (!this.#ext.has('PIPELINING')) {
-      for (const it of items) results.push(await this.send(it.envelope, it.source).catch((e: NetError) => e));
+      const results: (SendResult | NetError)[] = [];
+      for (const it of items) results.push(await this.send(it.envelope, it.source, opts).catch((e: NetError) => e));
       return results;
     }
-    const plans = items.map((it) => this.#plan(it.envelope));
-    let pending: { index: number; verdict: Omit<SendResult, 'reply'> } | null = null;
-    if (plans.length > 0) await this.conn.send(plans[0]!.group);
-    for (let i = 0; i < plans.length; i++) {
-      if (pending) results[pending.index] = await this.#final(pending.verdict);
-      pending = null;
-      try {
-        const verdict = await this.#readGroup(plans[i]!);
-        await pump.all(items[i]!.source, dotSink(this.conn));
-        pending = { index: i, verdict };
-      } catch (err) {
-        if (!(err instanceof ReplyError)) throw err;
-        results[i] = err;
-      }
-      if (i + 1 < plans.length) await this.conn.send(plans[i + 1]!.group);
-    }
-    if (pending) results[pending.index] = await this.#final(pending.verdict);
-    return results;
+    const plans = items.map((it) => planEnvelope(this.#ext, it.envelope));
+    return this.#step('send', opts.signal, () => sendManyPipelined(this.conn, plans, items, opts));
   }
 
-  async #final(verdict: Omit<SendResult, 'reply'>): Promise<SendResult | NetError> {
-    try {
-      return { ...verdict, reply: (await this.conn.check('2..')).text };
-    } catch (err) {
-      if (err instanceof ReplyError) return err;
-      throw err;
-    }
-  }
-
-  /** The commands of one envelope, checked, and the pipelined group they make. */
-  #plan(envelope: Envelope): Plan {
-    const rcpts = typeof envelope.rcpt === 'string' ? [envelope.rcpt] : [...envelope.rcpt];
-    if (rcpts.length === 0) throw new ArgumentError('no recipients');
-    let mailArg = `FROM:${angle(envelope.from)}${this.#ext.has('8BITMIME') ? ' BODY=8BITMIME' : ''}`;
-    if (envelope.size !== undefined && this.#ext.has('SIZE')) {
-      // RFC 1870: declare the size, and do not even try what the server says it cannot take.
-      const max = Number(this.#ext.get('SIZE'));
-      if (max > 0 && envelope.size > max) throw new LimitError('message', max, undefined, `message of ${envelope.size} bytes exceeds the server's SIZE ${max}`);
-      mailArg += ` SIZE=${envelope.size}`;
-    }
-    const commands: [string, string?][] = [['MAIL', mailArg], ...rcpts.map((r): [string, string] => ['RCPT', `TO:${angle(r)}`])];
-    return { rcpts, commands, group: [...commands, ['DATA']].map(([c, a]) => formatCommand(c!, a)).join('') };
-  }
-
-  /** Reads the replies to a pipelined group and judges them (see `#judge`). */
-  async #readGroup(plan: Plan): Promise<Omit<SendResult, 'reply'>> {
-    const replies: Reply[] = [];
-    for (let i = 0; i <= plan.commands.length; i++) replies.push(await this.conn.getReply());
-    return this.#judge(plan, replies, replies[plan.commands.length]!);
-  }
-
-  /**
-   * MAIL refused, or every RCPT refused: ReplyError (after closing a DATA the
-   * server opened anyway, and RSET). Otherwise who was accepted and who not.
-   */
-  async #judge(plan: Plan, replies: Reply[], dataReply: Reply | undefined): Promise<Omit<SendResult, 'reply'>> {
-    const mail = replies[0]!;
-    if (mail.code >= 300) {
-      if (dataReply?.code === 354) await this.#abortData();
-      throw new ReplyError(mail.code, mail.text);
-    }
+  /** Without PIPELINING: MAIL, each RCPT (refusals collected), then `data`. */
+  async #sendStepByStep(mailArg: string, rcpts: string[], src: Source, opts: TransferOptions): Promise<SendResult> {
+    const { signal } = opts;
+    await this.#exchange('MAIL', mailArg, '2..', signal);
     const accepted: string[] = [];
     const rejected: RcptResult[] = [];
-    plan.rcpts.forEach((r, i) => {
-      const rep = replies[i + 1]!;
-      if (rep.code >= 200 && rep.code < 300) accepted.push(r);
-      else rejected.push({ rcpt: r, code: rep.code, reply: rep.text });
-    });
+    for (const r of rcpts) {
+      const reply = await this.#exchange('RCPT', `TO:${angle(r)}`, '2..', signal).catch((err: unknown) => {
+        if (err instanceof ReplyError) return err;
+        throw err;
+      });
+      if (reply instanceof ReplyError) rejected.push({ rcpt: r, code: reply.replyCode, reply: reply.reply });
+      else accepted.push(r);
+    }
     if (accepted.length === 0) {
-      if (dataReply?.code === 354) await this.#abortData();
-      await this.conn.command('RSET');
-      await this.conn.getReply();
+      await this.rset(opts);
       throw new ReplyError(rejected[0]!.code, rejected[0]!.reply, `every recipient was refused: ${rejected[0]!.reply}`);
     }
-    if (dataReply && dataReply.code !== 354) throw new ReplyError(dataReply.code, dataReply.text);
-    return { accepted, rejected };
+    return { accepted, rejected, reply: (await this.data(src, opts)).text };
   }
-
-  async #sendStepByStep(plan: Plan, src: Source): Promise<SendResult> {
-    const replies: Reply[] = [];
-    for (const [c, a] of plan.commands) {
-      await this.conn.command(c, a);
-      replies.push(await this.conn.getReply());
-      if (replies.length === 1 && replies[0]!.code >= 300) break;
-    }
-    const verdict = await this.#judge(plan, replies, undefined);
-    await this.conn.command('DATA');
-    await this.conn.check(354);
-    await pump.all(src, dotSink(this.conn));
-    return { ...verdict, reply: (await this.conn.check('2..')).text };
-  }
-
-  /** Ends a DATA the server opened although nothing may be sent: an empty message it will refuse. */
-  async #abortData(): Promise<void> {
-    await this.conn.send('.\r\n');
-    await this.conn.getReply();
-  }
-
-  /** QUIT and close. */
-  async quit(): Promise<void> {
-    try {
-      await this.conn.command('QUIT');
-      await this.conn.getReply();
-    } finally {
-      await this.conn.close();
-    }
-  }
-}
-
-/** Opens a connection to the server (not yet greeted). */
-export async function open(opts: OpenOptions): Promise<SmtpSession> {
-  if (opts.create) return new SmtpSession(await opts.create(), opts, false);
-  const implicit = opts.tls === 'implicit';
-  const port = opts.port ?? (implicit ? 465 : 25);
-  const conn = await tpConnect(opts.server, port, {
-    timeout: opts.timeout ?? 60_000,
-    idleTimeout: opts.timeout ?? 60_000,
-    tls: implicit ? { servername: opts.server, ...opts.tlsOptions } : undefined,
-  });
-  return new SmtpSession(conn, opts, implicit);
 }

@@ -28,11 +28,11 @@ const CRLF = Buffer.from('\r\n');
 const END = Buffer.from('.\r\n');
 
 /** A source giving the lines of one dot-terminated block, un-stuffed, with CRLF. */
-export function dotSource(conn: TextConn): Source {
+export function dotSource(conn: TextConn, opts: { signal?: AbortSignal } = {}): Source {
   let done = false;
   return async () => {
     if (done) return null;
-    const line = await conn.socket.receiveLine({ strict: true, keepEol: true, as: 'buffer' });
+    const line = await conn.socket.receiveLine({ strict: true, keepEol: true, as: 'buffer', signal: opts.signal });
     if (line.length === 3 && line[0] === 0x2e) {
       done = true;
       return null;
@@ -44,8 +44,8 @@ export function dotSource(conn: TextConn): Source {
 /** Bytes a dot sink gathers before writing, so small chunks do not become small packets. */
 const BATCH = 16 * 1024;
 
-/** A sink writing one dot-terminated block to `conn` (see the module doc). */
-export function dotSink(conn: TextConn): Sink {
+/** A sink writing one dot-terminated block to `conn` (see the module doc); `signal` aborts a write that waits. */
+export function dotSink(conn: TextConn, opts: { signal?: AbortSignal } = {}): Sink {
   const f = filter.chain(normalize('\r\n'), stuff());
   let lastTwo: Buffer = Buffer.from('\r\n'); // the data starts at a line start
   let pending: Buffer[] = [];
@@ -58,7 +58,7 @@ export function dotSink(conn: TextConn): Sink {
     const all = [...pending, ...extra];
     pending = [];
     pendingBytes = 0;
-    if (all.length > 0) await conn.send(all.length === 1 ? all[0]! : Buffer.concat(all));
+    if (all.length > 0) await conn.socket.send(all.length === 1 ? all[0]! : Buffer.concat(all), undefined, undefined, { signal: opts.signal });
   };
   return async (chunk) => {
     if (chunk === null) {
