@@ -13,9 +13,10 @@
  * ```
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { LimitError, ProtocolError } from '../../core/errors.js';
+import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
-import { writeDotData } from '../../protocols/tp/index.js';
+import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
+import { peerLeft, sendIfThere } from './guard.js';
 import type { MailStore, StoredMessage } from './store.js';
 
 export interface Pop3OutOptions {
@@ -31,8 +32,8 @@ interface Drop {
   deleted: Set<number>;
 }
 
-const ok = (c: TcpClient, text = '') => c.send(`+OK${text ? ` ${text}` : ''}\r\n`);
-const err = (c: TcpClient, text: string) => c.send(`-ERR ${text}\r\n`);
+const ok = (c: TcpClient, text = '') => sendStatus(c, true, text);
+const err = (c: TcpClient, text: string) => sendStatus(c, false, text);
 
 /**
  * The header and the first `lines` body lines of `data` (RFC 1939 TOP),
@@ -49,7 +50,22 @@ export function topOf(data: Buffer, lines: number): Buffer {
   return data.subarray(0, end);
 }
 
+/**
+ * Runs one POP3 conversation (see the module doc). A client that leaves
+ * without QUIT ends it quietly (its deletions are not applied); one that
+ * idles past the timeout gets `-ERR` and is closed.
+ */
 export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
+  try {
+    await converse(client, opts);
+  } catch (e) {
+    if (peerLeft(e)) return;
+    if (e instanceof TimeoutError) return void (await sendIfThere(client, '-ERR idle too long, closing the connection\r\n'));
+    throw e;
+  }
+}
+
+async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
   client.setLineLimit(512);
   client.setOption('tcp-nodelay', true);
   const stamp = `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`;
