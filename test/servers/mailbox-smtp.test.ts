@@ -5,47 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { mailbox, type Mailbox, type MailboxOptions } from '../../src/servers/index.js';
 import { MAX_DATA_LINE, MAX_RECIPIENTS } from '../../src/servers/mailbox/smtp-in.js';
 import { waitFor } from '../../testkit/index.js';
+import { Talk } from '../../testkit/talk.js';
 
 const users = { alice: 'secret', bob: 'hunter2' };
-
-/** A raw SMTP conversation: write bytes, read reply lines. */
-class Talk {
-  readonly sock: net.Socket;
-  buf = '';
-  closed = false;
-  constructor(port: number) {
-    this.sock = net.connect(port, '127.0.0.1');
-    this.sock.on('data', (d) => (this.buf += d.toString('latin1')));
-    this.sock.on('close', () => (this.closed = true));
-    this.sock.on('error', () => {});
-  }
-  write(s: string | Buffer): void {
-    this.sock.write(s);
-  }
-  /** The next `n` complete reply lines (a multi-line reply counts each line). */
-  async lines(n: number, ms = 10_000): Promise<string[]> {
-    const ok = await waitFor(() => this.buf.split('\r\n').length - 1 >= n || this.closed, ms);
-    const parts = this.buf.split('\r\n');
-    const got = parts.slice(0, Math.min(n, parts.length - 1));
-    this.buf = parts.slice(got.length).join('\r\n');
-    if (!ok || got.length < n) throw new Error(`wanted ${n} lines, got ${JSON.stringify(got)} (rest ${JSON.stringify(this.buf)})`);
-    return got;
-  }
-  /** One whole reply (its last line). */
-  async reply(): Promise<string> {
-    for (;;) {
-      const [l] = await this.lines(1);
-      if (l![3] !== '-') return l!;
-    }
-  }
-  end(): void {
-    this.sock.destroy();
-  }
-}
 
 async function withBox(opts: Partial<MailboxOptions>, fn: (box: Mailbox) => Promise<void>): Promise<void> {
   const box = await mailbox({ smtpPort: 0, pop3Port: 0, users, store: 'memory', ...opts });

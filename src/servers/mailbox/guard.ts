@@ -1,8 +1,10 @@
 /**
  * What the mailbox's SMTP and POP3 sides share to stay calm with a hostile
  * or careless client: the greet pause that catches early talkers, a strike
- * counter for bad commands and failed logins, and telling "the client left"
- * (normal, not worth a log line) apart from a real failure.
+ * counter for bad commands, a throttle for failed logins (a growing delay
+ * before each failure's reply, then a hang-up), a constant-time password
+ * check, and telling "the client left" (normal, not worth a log line) apart
+ * from a real failure.
  *
  * @example
  * ```ts
@@ -10,8 +12,11 @@
  * if (await talksEarly(client, GREET_DELAY_MS)) await client.send('554 5.5.0 talked before the greeting\r\n');
  * const bad = new Strikes(MAX_BAD_COMMANDS);
  * if (bad.hit()) await client.send('421 4.7.0 too many errors\r\n');
+ * const logins = new AuthThrottle(AUTH_FAILURE_DELAY_MS, MAX_AUTH_FAILURES);
+ * if (!samePassword('secret', 'guess') && (await logins.failed())) await client.close();
  * ```
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ClosedError, NetError } from '../../core/errors.js';
 import { sleepFor } from '../../core/wait.js';
 import type { TcpClient } from '../../socket/index.js';
@@ -55,6 +60,39 @@ export class Strikes {
     this.#count++;
     return this.#count >= this.limit;
   }
+}
+
+/**
+ * Failed logins of one connection: the n-th failure waits n × `delayMs`
+ * before its reply goes out (so guessing gets slower and slower), and the
+ * `max`-th tells the caller to hang up.
+ */
+export class AuthThrottle {
+  readonly #strikes: Strikes;
+  readonly delayMs: number;
+
+  constructor(delayMs: number, max: number) {
+    this.delayMs = delayMs;
+    this.#strikes = new Strikes(max);
+  }
+
+  /** Failures so far. */
+  get failures(): number {
+    return this.#strikes.count;
+  }
+
+  /** Counts a failure and waits its delay; true when the connection must be closed now. */
+  async failed(): Promise<boolean> {
+    const last = this.#strikes.hit();
+    await sleepFor(this.#strikes.count * this.delayMs);
+    return last;
+  }
+}
+
+/** Whether `given` is the password `known`, in time independent of where they differ. `undefined` (no such user) never matches. */
+export function samePassword(known: string | undefined, given: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(known ?? ''), digest(given)) && known !== undefined && given !== '';
 }
 
 /**

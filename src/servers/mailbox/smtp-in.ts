@@ -11,7 +11,9 @@
  * Hygiene, as Postfix does it: a client that talks before the banner (during
  * the `greetDelay` pause) gets 554 and is closed; unknown or malformed
  * commands and command lines over 512 octets are counted, and after
- * `maxBadCommands` of them the server says 421 and hangs up; a message
+ * `maxBadCommands` of them the server says 421 and hangs up; each failed
+ * AUTH waits longer before its 535 (n × `authFailureDelay`), and after
+ * `maxAuthFailures` the server says 421 and hangs up; a message
  * holding NUL (554) or a line over {@link MAX_DATA_LINE} octets (552) is
  * refused after its final dot, never stored, never dropped silently. Replies
  * never echo control bytes. A client that leaves without QUIT, or idles past
@@ -28,7 +30,8 @@ import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { formatReply, readDotData, skipLine } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
-import { GREET_DELAY_MS, MAX_BAD_COMMANDS, Strikes, peerLeft, sendIfThere, talksEarly } from './guard.js';
+import { AUTH_FAILURE_DELAY_MS, AuthThrottle, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, Strikes, peerLeft, samePassword, sendIfThere, talksEarly } from './guard.js';
+import { SASL_MECHANISMS, saslCredentials } from './sasl.js';
 
 export interface SmtpInOptions {
   users: ReadonlyMap<string, string>;
@@ -40,6 +43,10 @@ export interface SmtpInOptions {
   greetDelay?: number;
   /** Unknown or invalid commands before 421 and close. @default MAX_BAD_COMMANDS */
   maxBadCommands?: number;
+  /** The n-th failed AUTH waits n × this many ms before its reply. @default AUTH_FAILURE_DELAY_MS */
+  authFailureDelay?: number;
+  /** Failed AUTH attempts before 421 and close. @default MAX_AUTH_FAILURES */
+  maxAuthFailures?: number;
 }
 
 /** Recipients one transaction may name (RFC 5321 §4.5.3.1.8: at least 100); more get 452. */
@@ -64,11 +71,13 @@ interface State {
 class Session {
   readonly st: State = { rcpt: new Set(), named: 0 };
   readonly bad: Strikes;
+  readonly logins: AuthThrottle;
   constructor(
     readonly client: TcpClient,
     readonly opts: SmtpInOptions,
   ) {
     this.bad = new Strikes(opts.maxBadCommands ?? MAX_BAD_COMMANDS);
+    this.logins = new AuthThrottle(opts.authFailureDelay ?? AUTH_FAILURE_DELAY_MS, opts.maxAuthFailures ?? MAX_AUTH_FAILURES);
   }
 
   /** Sends one reply line (control bytes in it become `?`). */
@@ -139,7 +148,7 @@ async function command(s: Session, verb: string, arg: string): Promise<'closed' 
   const { opts, st } = s;
   switch (verb) {
     case 'EHLO':
-      await s.client.send(formatReply(250, [`${opts.hostname} hello`, 'PIPELINING', '8BITMIME', `SIZE ${opts.maxMessageBytes}`, 'AUTH PLAIN LOGIN']));
+      await s.client.send(formatReply(250, [`${opts.hostname} hello`, 'PIPELINING', '8BITMIME', `SIZE ${opts.maxMessageBytes}`, `AUTH ${SASL_MECHANISMS.join(' ')}`]));
       return;
     case 'HELO':
       return void (await s.say(`250 ${opts.hostname}`));
@@ -190,30 +199,23 @@ async function rcpt(s: Session, arg: string): Promise<'closed' | undefined> {
 
 async function auth(s: Session, arg: string): Promise<'closed' | undefined> {
   const { client, opts, st } = s;
-  const [mech, initial] = arg.split(' ');
-  let user: string;
-  let pass: string;
-  if (mech?.toUpperCase() === 'PLAIN') {
-    let resp = initial;
-    if (resp === undefined) {
-      await s.say('334 ');
-      resp = await client.receiveLine({ strict: true });
-    }
-    [, user = '', pass = ''] = Buffer.from(resp, 'base64').toString('utf8').split('\0');
-  } else if (mech?.toUpperCase() === 'LOGIN') {
-    await s.say(`334 ${Buffer.from('Username:').toString('base64')}`);
-    user = Buffer.from(await client.receiveLine({ strict: true }), 'base64').toString('utf8');
-    await s.say(`334 ${Buffer.from('Password:').toString('base64')}`);
-    pass = Buffer.from(await client.receiveLine({ strict: true }), 'base64').toString('utf8');
-  } else {
-    return verdict(await s.refuse('504 5.5.4 mechanism not supported'));
+  if (st.user !== undefined) return verdict(await s.refuse('503 5.5.1 already authenticated'));
+  const [mech = '', initial] = arg.split(' ');
+  const got = await saslCredentials(mech, initial, async (challenge) => {
+    await s.say(`334 ${challenge}`);
+    return client.receiveLine({ strict: true });
+  });
+  if (got === 'unsupported') return verdict(await s.refuse('504 5.5.4 mechanism not supported'));
+  if (got === 'cancelled') return verdict(await s.refuse('501 5.0.0 authentication cancelled'));
+  if (got !== 'malformed' && samePassword(opts.users.get(got.user), got.pass)) {
+    st.user = got.user;
+    return void (await s.say('235 2.7.0 authenticated'));
   }
-  if (opts.users.get(user) === pass && pass !== '') {
-    st.user = user;
-    await s.say('235 2.7.0 authenticated');
-  } else {
-    await s.say('535 5.7.8 authentication failed');
-  }
+  const last = await s.logins.failed();
+  await s.say(got === 'malformed' ? '501 5.5.2 malformed authentication answer' : '535 5.7.8 authentication failed');
+  if (!last) return;
+  await s.say('421 4.7.0 too many failed logins, closing the connection');
+  return 'closed';
 }
 
 async function data(s: Session): Promise<'closed' | undefined> {
