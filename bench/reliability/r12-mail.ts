@@ -22,7 +22,7 @@ async function dataHeap(): Promise<Figure[]> {
   const limit = 4 * 1024 * 1024;
   const cap = 4;
   const clients = 6;
-  const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory', maxMessageBytes: limit, maxConnections: cap });
+  const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory', maxMessageBytes: limit, maxConnections: cap, greetDelay: 0 });
   const before = await heapMiB();
   const lines = Buffer.from('a\r\n'.repeat(64 * 1024));
   const socks: net.Socket[] = [];
@@ -60,7 +60,7 @@ export const spec: FigureSpec = {
   id: 'R-12',
   budgetMs: 60_000,
   async run() {
-    const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory' });
+    const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory', greetDelay: 0 });
     const s = await open({ server: '127.0.0.1', port: box.smtp.port });
     await s.greet('rel');
     const sent: Buffer[] = [];

@@ -30,7 +30,7 @@ test('DATA of 3-byte lines just under maxMessageBytes costs about the limit in h
   let client: TcpClient | undefined;
   const srv = await serve({ port: 0 }, (c) => {
     client = c;
-    return smtpSession(c, { users: new Map([['alice', 'pw']]), store, hostname: 'localhost', requireAuth: false, maxMessageBytes: LIMIT });
+    return smtpSession(c, { users: new Map([['alice', 'pw']]), store, hostname: 'localhost', requireAuth: false, maxMessageBytes: LIMIT, greetDelay: 0 });
   });
   const sock = net.connect(srv.port, '127.0.0.1');
   let replies = '';

@@ -14,4 +14,4 @@ export { TextConn, connect, formatCommand, type TextConnOptions } from './conn.j
 export { matches, parseFirstLine, isLastLine, makeReply, type Reply, type Expected } from './reply.js';
 export { dotSource, dotSink } from './dot.js';
 export { BlockCollector } from './collect.js';
-export { readDotData, writeDotData, dotBlock, sendReply, sendStatus, formatReply, printable, type DotData, type ReadDotOptions } from './server.js';
+export { readDotData, writeDotData, dotBlock, skipLine, sendReply, sendStatus, formatReply, printable, type DotData, type ReadDotOptions } from './server.js';

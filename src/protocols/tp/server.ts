@@ -12,8 +12,10 @@
  * leading dot is removed after CRLF only; the bytes are gathered in a
  * {@link BlockCollector}, so memory is bounded by `maxBytes` whatever the
  * line length. What the caller must refuse is reported, not thrown: bare CR
- * or LF (`bareLineEnd`), NUL (`nul`), more than `maxBytes` (`over`) — the
- * block is always read to its end so the conversation stays in step.
+ * or LF (`bareLineEnd`), NUL (`nul`), more than `maxBytes` (`over`), a line
+ * longer than the socket's line limit (`longLine`: the line is read and
+ * dropped with {@link skipLine}) — the block is always read to its end so
+ * the conversation stays in step.
  *
  * Writing data ({@link writeDotData}): dot-stuffed with `mime`'s one
  * stuffing (`dot`), a final CRLF added when missing, then "." CRLF.
@@ -28,6 +30,7 @@
  * await writeDotData(client, Buffer.from('.hidden\r\nline\r\n')); // '..hidden\r\nline\r\n.\r\n'
  * ```
  */
+import { ClosedError, LimitError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { dot } from '../../mime/dot.js';
 import { BlockCollector } from './collect.js';
@@ -82,6 +85,8 @@ export interface DotData {
   bareLineEnd: boolean;
   /** A NUL byte appeared. */
   nul: boolean;
+  /** A line was longer than the socket's line limit (it was dropped; `data` is incomplete). */
+  longLine: boolean;
 }
 
 /** Options of {@link readDotData}. */
@@ -92,17 +97,60 @@ export interface ReadDotOptions {
 }
 
 /**
+ * Reads and drops everything up to and including the next LF — the rest of
+ * a line too long for the socket's line limit — a buffer at a time, so
+ * memory stays flat however long the line is. Returns the bytes dropped and
+ * whether the line ended with CRLF (not a bare LF).
+ *
+ * @example
+ * ```ts
+ * declare const client: socket.TcpClient;
+ * try { await client.receiveLine({ strict: true }); } catch { await skipLine(client); }
+ * ```
+ * @throws {ClosedError} the peer left before the end of the line.
+ */
+export async function skipLine(client: TcpClient, signal?: AbortSignal): Promise<{ skipped: number; crlf: boolean }> {
+  let skipped = 0;
+  let last = -1;
+  for (;;) {
+    const chunk = await client.receivePartial(65536, { signal });
+    if (chunk === null) throw new ClosedError('the peer left in the middle of a line', Buffer.alloc(0));
+    const lf = chunk.indexOf(10);
+    if (lf < 0) {
+      skipped += chunk.length;
+      last = chunk[chunk.length - 1]!;
+      continue;
+    }
+    client.unshift(chunk.subarray(lf + 1));
+    skipped += lf + 1;
+    return { skipped, crlf: (lf > 0 ? chunk[lf - 1] : last) === 13 };
+  }
+}
+
+/**
  * Reads one dot-terminated block from a client (see the module doc).
- * @throws {LimitError} a line longer than the socket's line limit (the caller replies and closes).
  * @throws {ClosedError} the peer left before the final dot.
  */
 export async function readDotData(client: TcpClient, opts: ReadDotOptions): Promise<DotData> {
   const kept = new BlockCollector(opts.maxBytes);
   let bare = false;
   let nul = false;
+  let longLine = false;
+  let skipped = 0;
   let lineStart = true; // the previous line ended with CRLF
   for (;;) {
-    const line = await client.receiveLine({ keepEol: true, as: 'buffer', signal: opts.signal });
+    let line: Buffer;
+    try {
+      line = await client.receiveLine({ keepEol: true, as: 'buffer', signal: opts.signal });
+    } catch (e) {
+      if (!(e instanceof LimitError)) throw e;
+      const rest = await skipLine(client, opts.signal);
+      longLine = true;
+      if (!rest.crlf) bare = true;
+      skipped += rest.skipped;
+      lineStart = rest.crlf;
+      continue;
+    }
     const n = line.length;
     const crlf = n >= 2 && line[n - 2] === 13 && line[n - 1] === 10;
     if (lineStart && crlf && n === 3 && line[0] === 0x2e) break;
@@ -113,7 +161,7 @@ export async function readDotData(client: TcpClient, opts: ReadDotOptions): Prom
     lineStart = crlf;
   }
   const over = kept.over;
-  const size = kept.size;
+  const size = kept.size + skipped;
   const data = kept.take();
-  return { data: over ? Buffer.alloc(0) : data, size, over, bareLineEnd: bare, nul };
+  return { data: over || longLine ? Buffer.alloc(0) : data, size, over, bareLineEnd: bare, nul, longLine };
 }

@@ -15,11 +15,12 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkInteger } from '../../core/validate.js';
+import { checkInteger, checkMs } from '../../core/validate.js';
 import { serve, type Served } from '../serve.js';
 import { MaildirStore, MemoryStore, type MailStore } from './store.js';
 import { smtpSession } from './smtp-in.js';
 import { pop3Session } from './pop3-out.js';
+import { AUTH_FAILURE_DELAY_MS, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS } from './guard.js';
 import { Catalog } from './web/catalog.js';
 import { webInbox, type WebInbox, type WebInboxOptions } from './web/inbox.js';
 
@@ -49,6 +50,22 @@ export interface MailboxOptions {
    * @default MAILBOX_MAX_CONNECTIONS (16)
    */
   maxConnections?: number;
+  /**
+   * Pause before the SMTP banner, ms: a client that sends anything during it
+   * (an early talker) gets 554 and is closed. 0 turns the check off.
+   * @default GREET_DELAY_MS (300)
+   */
+  greetDelay?: number;
+  /** Unknown or invalid SMTP commands (and over-long lines) before 421 and close. @default MAX_BAD_COMMANDS (10) */
+  maxBadCommands?: number;
+  /**
+   * Failed logins (SMTP AUTH, POP3 PASS/APOP) are slowed down: the n-th
+   * failure of a connection waits n × this many ms before its reply.
+   * @default AUTH_FAILURE_DELAY_MS (250)
+   */
+  authFailureDelay?: number;
+  /** Failed logins of one connection before the server hangs up (SMTP 421, POP3 -ERR). @default MAX_AUTH_FAILURES (3) */
+  maxAuthFailures?: number;
   /** Also serve the web inbox: true for 127.0.0.1:8025 (on `host`), or its options. @default false */
   web?: boolean | WebInboxOptions;
 }
@@ -88,13 +105,18 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
   const host = opts.host ?? '127.0.0.1';
   const maxConnections = checkInteger('maxConnections', opts.maxConnections, { min: 1 }, MAILBOX_MAX_CONNECTIONS);
   const maxMessageBytes = checkInteger('maxMessageBytes', opts.maxMessageBytes, { min: 1 }, MAILBOX_MAX_MESSAGE_BYTES);
-  const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000, maxConnections }, (c) =>
-    smtpSession(c, { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes }),
-  );
+  const greetDelay = checkMs('greetDelay', opts.greetDelay, GREET_DELAY_MS) ?? 0;
+  const maxBadCommands = checkInteger('maxBadCommands', opts.maxBadCommands, { min: 1 }, MAX_BAD_COMMANDS);
+  const throttle = {
+    authFailureDelay: checkMs('authFailureDelay', opts.authFailureDelay, AUTH_FAILURE_DELAY_MS) ?? 0,
+    maxAuthFailures: checkInteger('maxAuthFailures', opts.maxAuthFailures, { min: 1 }, MAX_AUTH_FAILURES),
+  };
+  const smtpOpts = { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes, greetDelay, maxBadCommands, ...throttle };
+  const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000, maxConnections }, (c) => smtpSession(c, smtpOpts));
   const locks = new Set<string>();
   let pop3: Served;
   try {
-    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname }));
+    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname, ...throttle }));
   } catch (e) {
     await smtp.close();
     throw e;

@@ -3,6 +3,8 @@
  * APOP, CAPA, STAT, LIST, UIDL, TOP, RETR, DELE, RSET, NOOP, QUIT. A maildrop
  * is locked while a session holds it (a second login gets `-ERR [IN-USE]`);
  * deletions take effect only at QUIT, and a dropped connection deletes nothing.
+ * Each failed PASS or APOP waits longer before its `-ERR [AUTH]` (n ×
+ * `authFailureDelay`); after `maxAuthFailures` the server closes the connection.
  *
  * @example
  * ```ts
@@ -13,9 +15,10 @@
  * ```
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { LimitError, ProtocolError } from '../../core/errors.js';
+import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
-import { writeDotData } from '../../protocols/tp/index.js';
+import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
+import { AUTH_FAILURE_DELAY_MS, AuthThrottle, MAX_AUTH_FAILURES, peerLeft, samePassword, sendIfThere } from './guard.js';
 import type { MailStore, StoredMessage } from './store.js';
 
 export interface Pop3OutOptions {
@@ -23,6 +26,10 @@ export interface Pop3OutOptions {
   store: MailStore;
   locks: Set<string>;
   hostname: string;
+  /** The n-th failed PASS or APOP waits n × this many ms before its `-ERR`. @default AUTH_FAILURE_DELAY_MS */
+  authFailureDelay?: number;
+  /** Failed logins before `-ERR` and close. @default MAX_AUTH_FAILURES */
+  maxAuthFailures?: number;
 }
 
 interface Drop {
@@ -31,8 +38,8 @@ interface Drop {
   deleted: Set<number>;
 }
 
-const ok = (c: TcpClient, text = '') => c.send(`+OK${text ? ` ${text}` : ''}\r\n`);
-const err = (c: TcpClient, text: string) => c.send(`-ERR ${text}\r\n`);
+const ok = (c: TcpClient, text = '') => sendStatus(c, true, text);
+const err = (c: TcpClient, text: string) => sendStatus(c, false, text);
 
 /**
  * The header and the first `lines` body lines of `data` (RFC 1939 TOP),
@@ -49,13 +56,42 @@ export function topOf(data: Buffer, lines: number): Buffer {
   return data.subarray(0, end);
 }
 
+/**
+ * Runs one POP3 conversation (see the module doc). A client that leaves
+ * without QUIT ends it quietly (its deletions are not applied); one that
+ * idles past the timeout gets `-ERR` and is closed.
+ */
 export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
+  try {
+    await converse(client, opts);
+  } catch (e) {
+    if (peerLeft(e)) return;
+    if (e instanceof TimeoutError) return void (await sendIfThere(client, '-ERR idle too long, closing the connection\r\n'));
+    throw e;
+  }
+}
+
+/** One POP3 conversation's state. */
+interface Session {
+  client: TcpClient;
+  opts: Pop3OutOptions;
+  /** The APOP timestamp of the greeting. */
+  stamp: string;
+  pendingUser?: string;
+  drop?: Drop;
+  logins: AuthThrottle;
+}
+
+async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
   client.setLineLimit(512);
   client.setOption('tcp-nodelay', true);
-  const stamp = `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`;
-  await ok(client, `netkit mailbox POP3 ready ${stamp}`);
-  let pendingUser: string | undefined;
-  let drop: Drop | undefined;
+  const p: Session = {
+    client,
+    opts,
+    stamp: `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`,
+    logins: new AuthThrottle(opts.authFailureDelay ?? AUTH_FAILURE_DELAY_MS, opts.maxAuthFailures ?? MAX_AUTH_FAILURES),
+  };
+  await ok(client, `netkit mailbox POP3 ready ${p.stamp}`);
   try {
     for (;;) {
       let line: string;
@@ -68,43 +104,51 @@ export async function pop3Session(client: TcpClient, opts: Pop3OutOptions): Prom
       const [verbRaw = '', ...args] = line.split(' ');
       const verb = verbRaw.toUpperCase();
       if (verb === 'QUIT') {
-        if (drop) await opts.store.remove(drop.user, [...drop.deleted].map((i) => drop!.messages[i]!.uid));
-        await ok(client, 'bye');
-        return;
+        const drop = p.drop;
+        if (drop) await opts.store.remove(drop.user, [...drop.deleted].map((i) => drop.messages[i]!.uid));
+        return void (await ok(client, 'bye'));
       }
       if (verb === 'CAPA') {
         await client.send('+OK capabilities\r\nUSER\r\nUIDL\r\nTOP\r\nPIPELINING\r\n.\r\n');
         continue;
       }
-      if (!drop) {
-        const login = async (user: string) => {
-          if (opts.locks.has(user)) return void (await err(client, '[IN-USE] maildrop locked'));
-          opts.locks.add(user);
-          drop = { user, messages: await opts.store.list(user), deleted: new Set() };
-          await ok(client, `${drop.messages.length} messages`);
-        };
-        if (verb === 'USER' && args.length === 1) {
-          pendingUser = args[0];
-          await ok(client);
-        } else if (verb === 'PASS' && pendingUser !== undefined) {
-          const user = pendingUser;
-          pendingUser = undefined;
-          if (opts.users.get(user) === args.join(' ')) await login(user);
-          else await err(client, 'authentication failed');
-        } else if (verb === 'APOP' && args.length === 2) {
-          const pw = opts.users.get(args[0]!);
-          if (pw !== undefined && createHash('md5').update(stamp + pw).digest('hex') === args[1]) await login(args[0]!);
-          else await err(client, 'authentication failed');
-        } else {
-          await err(client, 'log in first (USER/PASS or APOP)');
-        }
-        continue;
-      }
-      await transaction(client, opts, drop, verb, args);
+      if (p.drop) await transaction(client, opts, p.drop, verb, args);
+      else if ((await authorize(p, verb, args)) === 'closed') return;
     }
   } finally {
-    if (drop) opts.locks.delete(drop.user);
+    if (p.drop) opts.locks.delete(p.drop.user);
   }
+}
+
+/** A command in the AUTHORIZATION state; 'closed' when the session must end (too many failed logins). */
+async function authorize(p: Session, verb: string, args: string[]): Promise<'closed' | undefined> {
+  const { client, opts } = p;
+  let user: string | undefined;
+  if (verb === 'USER' && args.length === 1) {
+    p.pendingUser = args[0];
+    return void (await ok(client));
+  }
+  if (verb === 'PASS' && p.pendingUser !== undefined) {
+    const name = p.pendingUser;
+    p.pendingUser = undefined;
+    if (samePassword(opts.users.get(name), args.join(' '))) user = name;
+  } else if (verb === 'APOP' && args.length === 2) {
+    const pw = opts.users.get(args[0]!);
+    if (pw !== undefined && samePassword(createHash('md5').update(p.stamp + pw).digest('hex'), args[1]!)) user = args[0]!;
+  } else {
+    return void (await err(client, 'log in first (USER/PASS or APOP)'));
+  }
+  if (user !== undefined) return login(p, user);
+  const last = await p.logins.failed();
+  await err(client, last ? '[AUTH] authentication failed; too many failures, closing the connection' : '[AUTH] authentication failed');
+  return last ? 'closed' : undefined;
+}
+
+async function login(p: Session, user: string): Promise<undefined> {
+  if (p.opts.locks.has(user)) return void (await err(p.client, '[IN-USE] maildrop locked'));
+  p.opts.locks.add(user);
+  p.drop = { user, messages: await p.opts.store.list(user), deleted: new Set() };
+  await ok(p.client, `${p.drop.messages.length} messages`);
 }
 
 async function transaction(client: TcpClient, opts: Pop3OutOptions, drop: Drop, verb: string, args: string[]): Promise<void> {
