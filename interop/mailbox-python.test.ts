@@ -56,3 +56,50 @@ test('Python smtplib and poplib with servers.mailbox: an attachment round trip, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// smtplib.starttls() and poplib.stls() against the generated development certificate, trusted as a CA
+// from the PEM the mailbox reports; AUTH and USER/PASS then go over TLS.
+const TLS_SCRIPT = `
+import poplib, smtplib, ssl, sys
+smtp_port, pop_port, cafile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctx = ssl.create_default_context(cafile=cafile)
+with smtplib.SMTP('127.0.0.1', smtp_port, timeout=20) as s:
+    s.ehlo()
+    assert s.has_extn('starttls')
+    s.starttls(context=ctx)
+    s.ehlo()
+    assert not s.has_extn('starttls'), 'STARTTLS is not offered again'
+    assert s.sock.version().startswith('TLS'), s.sock.version()
+    s.login('alice', 'secret')
+    s.sendmail('bob@x.test', ['alice@x.test'], b'Subject: over tls\\r\\n\\r\\nsecret body\\r\\n')
+p = poplib.POP3('127.0.0.1', pop_port, timeout=20)
+assert 'STLS' in p.capa(), p.capa()
+p.stls(context=ctx)
+assert 'STLS' not in p.capa()
+p.user('alice'); p.pass_('secret')
+resp, lines, octets = p.retr(1)
+assert b'secret body' in lines, lines
+p.quit()
+bad = ssl.create_default_context()
+try:
+    with smtplib.SMTP('127.0.0.1', smtp_port, timeout=20) as s:
+        s.starttls(context=bad)
+    print('unverified')
+except ssl.SSLCertVerificationError:
+    print('ok')
+`;
+
+test('Python smtplib.starttls() and poplib.stls() with the generated development certificate (trusted by its PEM; refused without it)', { skip, timeout: 60_000 }, async () => {
+  const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { alice: 'secret' }, store: 'memory', tls: 'starttls' });
+  const dir = mkdtempSync(join(tmpdir(), 'nk-pytls-'));
+  try {
+    assert.ok(box.tls?.generated);
+    writeFileSync(join(dir, 'ca.pem'), box.tls!.cert);
+    const { stdout } = await run('/usr/bin/python3', ['-c', TLS_SCRIPT, String(box.smtp.port), String(box.pop3.port), join(dir, 'ca.pem')], { timeout: 50_000 });
+    assert.equal(stdout.trim(), 'ok');
+    assert.equal((await box.store.list('alice')).length, 1);
+  } finally {
+    await box.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -100,7 +100,8 @@ export function samePassword(known: string | undefined, given: string): boolean 
  * write to a closed socket): a session ends quietly on them.
  */
 export function peerLeft(err: unknown): boolean {
-  return err instanceof ClosedError || (err instanceof NetError && (err.code === 'closed' || err.code === 'reset'));
+  // 'tls': a client that gives up its STARTTLS/STLS handshake (it does not trust the certificate) has left too
+  return err instanceof ClosedError || (err instanceof NetError && (err.code === 'closed' || err.code === 'reset' || err.code === 'tls'));
 }
 
 /** Sends `text` if the client is still there; a client that left is not an error here. */

@@ -13,6 +13,10 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
+import type { SecureContextOptions } from 'node:tls';
+import { ArgumentError } from '../../core/errors.js';
+import { tlsMode } from '../../core/tls-mode.js';
+import { mailboxTls } from './tls.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkInteger, checkMs } from '../../core/validate.js';
@@ -66,6 +70,19 @@ export interface MailboxOptions {
   authFailureDelay?: number;
   /** Failed logins of one connection before the server hangs up (SMTP 421, POP3 -ERR). @default MAX_AUTH_FAILURES (3) */
   maxAuthFailures?: number;
+  /**
+   * `'starttls'` offers STARTTLS (SMTP) and STLS (POP3); `'none'` offers
+   * neither (clients that upgrade whenever it is offered would otherwise meet an untrusted
+   * development certificate). Implicit TLS is not served. @default 'none'
+   */
+  tls?: 'starttls' | 'none' | 'explicit' | 'stls';
+  /**
+   * The certificate for STARTTLS/STLS: `key` and `cert` in PEM (Node's
+   * `tls.SecureContextOptions`). Without it a self-signed development
+   * certificate for localhost/127.0.0.1/::1 is generated at start; its PEM
+   * and fingerprint are in the result's `tls`.
+   */
+  tlsOptions?: SecureContextOptions;
   /** Also serve the web inbox: true for 127.0.0.1:8025 (on `host`), or its options. @default false */
   web?: boolean | WebInboxOptions;
 }
@@ -81,6 +98,8 @@ export interface Mailbox {
   store: MailStore;
   /** The web inbox, when `web` was asked for. */
   web: WebInbox | null;
+  /** The certificate STARTTLS/STLS present (`generated` when made at start), or null with `tls: 'none'`. */
+  tls: { cert: string; fingerprint: string; generated: boolean } | null;
   close(): Promise<void>;
 }
 
@@ -95,6 +114,25 @@ async function loadUsers(users: MailboxOptions['users']): Promise<Map<string, st
   return map;
 }
 
+/** The checked session options: those both protocols take, the SMTP-only ones, and the TLS setup. */
+function sessionOptions(opts: MailboxOptions) {
+  const mode = tlsMode(opts.tls, 'none');
+  if (mode === 'implicit') throw new ArgumentError("mailbox: tls must be 'starttls' or 'none' (implicit TLS is not served)");
+  const tls = mode === 'starttls' ? mailboxTls(opts.tlsOptions) : null;
+  const shared = {
+    authFailureDelay: checkMs('authFailureDelay', opts.authFailureDelay, AUTH_FAILURE_DELAY_MS) ?? 0,
+    maxAuthFailures: checkInteger('maxAuthFailures', opts.maxAuthFailures, { min: 1 }, MAX_AUTH_FAILURES),
+    tls: tls?.context,
+  };
+  const smtpOnly = {
+    requireAuth: opts.requireAuth === true,
+    maxMessageBytes: checkInteger('maxMessageBytes', opts.maxMessageBytes, { min: 1 }, MAILBOX_MAX_MESSAGE_BYTES),
+    greetDelay: checkMs('greetDelay', opts.greetDelay, GREET_DELAY_MS) ?? 0,
+    maxBadCommands: checkInteger('maxBadCommands', opts.maxBadCommands, { min: 1 }, MAX_BAD_COMMANDS),
+  };
+  return { shared, smtpOnly, tls };
+}
+
 export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
   const users = await loadUsers(opts.users);
   const kept: MailStore =
@@ -104,19 +142,13 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
   const hostname = opts.hostname ?? 'localhost';
   const host = opts.host ?? '127.0.0.1';
   const maxConnections = checkInteger('maxConnections', opts.maxConnections, { min: 1 }, MAILBOX_MAX_CONNECTIONS);
-  const maxMessageBytes = checkInteger('maxMessageBytes', opts.maxMessageBytes, { min: 1 }, MAILBOX_MAX_MESSAGE_BYTES);
-  const greetDelay = checkMs('greetDelay', opts.greetDelay, GREET_DELAY_MS) ?? 0;
-  const maxBadCommands = checkInteger('maxBadCommands', opts.maxBadCommands, { min: 1 }, MAX_BAD_COMMANDS);
-  const throttle = {
-    authFailureDelay: checkMs('authFailureDelay', opts.authFailureDelay, AUTH_FAILURE_DELAY_MS) ?? 0,
-    maxAuthFailures: checkInteger('maxAuthFailures', opts.maxAuthFailures, { min: 1 }, MAX_AUTH_FAILURES),
-  };
-  const smtpOpts = { users, store, hostname, requireAuth: opts.requireAuth === true, maxMessageBytes, greetDelay, maxBadCommands, ...throttle };
+  const { shared, smtpOnly, tls } = sessionOptions(opts);
+  const smtpOpts = { users, store, hostname, ...shared, ...smtpOnly };
   const smtp = await serve({ host, port: opts.smtpPort ?? 2525, idleTimeout: 300_000, maxConnections }, (c) => smtpSession(c, smtpOpts));
   const locks = new Set<string>();
   let pop3: Served;
   try {
-    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname, ...throttle }));
+    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname, ...shared }));
   } catch (e) {
     await smtp.close();
     throw e;
@@ -128,5 +160,6 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
     await Promise.all([smtp.close(), pop3.close()]);
     throw e;
   }
-  return { smtp, pop3, store, web, close: async () => void (await Promise.all([smtp.close(), pop3.close(), web?.close()])) };
+  const shown = tls && { cert: tls.cert, fingerprint: tls.fingerprint, generated: tls.generated };
+  return { smtp, pop3, store, web, tls: shown, close: async () => void (await Promise.all([smtp.close(), pop3.close(), web?.close()])) };
 }

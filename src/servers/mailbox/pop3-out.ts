@@ -5,6 +5,7 @@
  * deletions take effect only at QUIT, and a dropped connection deletes nothing.
  * Each failed PASS or APOP waits longer before its `-ERR [AUTH]` (n ×
  * `authFailureDelay`); after `maxAuthFailures` the server closes the connection.
+ * With `tls`, CAPA lists STLS (RFC 2595) until it is used or a user logs in.
  *
  * @example
  * ```ts
@@ -15,9 +16,11 @@
  * ```
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { SecureContext } from 'node:tls';
 import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
+import { upgrade } from './tls.js';
 import { AUTH_FAILURE_DELAY_MS, AuthThrottle, MAX_AUTH_FAILURES, peerLeft, samePassword, sendIfThere } from './guard.js';
 import type { MailStore, StoredMessage } from './store.js';
 
@@ -30,6 +33,8 @@ export interface Pop3OutOptions {
   authFailureDelay?: number;
   /** Failed logins before `-ERR` and close. @default MAX_AUTH_FAILURES */
   maxAuthFailures?: number;
+  /** Offer STLS with this context (see `mailboxTls`); without it STLS is not offered. */
+  tls?: SecureContext;
 }
 
 interface Drop {
@@ -80,6 +85,8 @@ interface Session {
   pendingUser?: string;
   drop?: Drop;
   logins: AuthThrottle;
+  /** True after STLS. */
+  secure: boolean;
 }
 
 async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
@@ -90,6 +97,7 @@ async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> 
     opts,
     stamp: `<${process.pid}.${randomBytes(6).toString('hex')}@${opts.hostname}>`,
     logins: new AuthThrottle(opts.authFailureDelay ?? AUTH_FAILURE_DELAY_MS, opts.maxAuthFailures ?? MAX_AUTH_FAILURES),
+    secure: false,
   };
   await ok(client, `netkit mailbox POP3 ready ${p.stamp}`);
   try {
@@ -109,7 +117,7 @@ async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> 
         return void (await ok(client, 'bye'));
       }
       if (verb === 'CAPA') {
-        await client.send('+OK capabilities\r\nUSER\r\nUIDL\r\nTOP\r\nPIPELINING\r\n.\r\n');
+        await client.send(`+OK capabilities\r\n${capabilities(p).map((c) => `${c}\r\n`).join('')}.\r\n`);
         continue;
       }
       if (p.drop) await transaction(client, opts, p.drop, verb, args);
@@ -120,10 +128,31 @@ async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> 
   }
 }
 
+/** What CAPA lists (RFC 2449): STLS only while it can still be used. */
+function capabilities(p: Session): string[] {
+  const caps = ['USER', 'UIDL', 'TOP', 'PIPELINING'];
+  if (p.opts.tls && !p.secure && !p.drop) caps.push('STLS');
+  return caps;
+}
+
+/** STLS (RFC 2595), in the AUTHORIZATION state only; 'closed' when plaintext was pipelined after it. */
+async function stls(p: Session, args: string[]): Promise<'closed' | undefined> {
+  const tls = p.opts.tls;
+  if (!tls || p.secure || args.length > 0) return void (await err(p.client, tls && p.secure ? 'TLS already active' : 'STLS not offered'));
+  if (p.client.dirty()) {
+    await err(p.client, 'commands pipelined after STLS, closing the connection');
+    return 'closed';
+  }
+  await upgrade(p.client, tls, () => ok(p.client, 'begin TLS negotiation'));
+  p.secure = true;
+  p.pendingUser = undefined;
+}
+
 /** A command in the AUTHORIZATION state; 'closed' when the session must end (too many failed logins). */
 async function authorize(p: Session, verb: string, args: string[]): Promise<'closed' | undefined> {
   const { client, opts } = p;
   let user: string | undefined;
+  if (verb === 'STLS') return stls(p, args);
   if (verb === 'USER' && args.length === 1) {
     p.pendingUser = args[0];
     return void (await ok(client));

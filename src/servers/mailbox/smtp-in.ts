@@ -16,7 +16,10 @@
  * `maxAuthFailures` the server says 421 and hangs up; a message
  * holding NUL (554) or a line over {@link MAX_DATA_LINE} octets (552) is
  * refused after its final dot, never stored, never dropped silently. Replies
- * never echo control bytes. A client that leaves without QUIT, or idles past
+ * never echo control bytes. With `tls`, EHLO offers STARTTLS (RFC 3207):
+ * commands pipelined after it close the connection (554), and after the
+ * handshake the session starts over — no sender, recipient or login
+ * survives, EHLO stops offering STARTTLS. A client that leaves without QUIT, or idles past
  * the timeout (421), ends its session quietly — nothing is logged.
  *
  * @example
@@ -27,11 +30,13 @@
  * ```
  */
 import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
+import type { SecureContext } from 'node:tls';
 import type { TcpClient } from '../../socket/index.js';
 import { formatReply, readDotData, skipLine } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
 import { AUTH_FAILURE_DELAY_MS, AuthThrottle, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, Strikes, peerLeft, samePassword, sendIfThere, talksEarly } from './guard.js';
 import { SASL_MECHANISMS, saslCredentials } from './sasl.js';
+import { upgrade } from './tls.js';
 
 export interface SmtpInOptions {
   users: ReadonlyMap<string, string>;
@@ -47,6 +52,8 @@ export interface SmtpInOptions {
   authFailureDelay?: number;
   /** Failed AUTH attempts before 421 and close. @default MAX_AUTH_FAILURES */
   maxAuthFailures?: number;
+  /** Offer STARTTLS with this context (see `mailboxTls`); without it STARTTLS is not offered. */
+  tls?: SecureContext;
 }
 
 /** Recipients one transaction may name (RFC 5321 §4.5.3.1.8: at least 100); more get 452. */
@@ -72,6 +79,8 @@ class Session {
   readonly st: State = { rcpt: new Set(), named: 0 };
   readonly bad: Strikes;
   readonly logins: AuthThrottle;
+  /** True after STARTTLS. */
+  secure = false;
   constructor(
     readonly client: TcpClient,
     readonly opts: SmtpInOptions,
@@ -148,8 +157,9 @@ async function command(s: Session, verb: string, arg: string): Promise<'closed' 
   const { opts, st } = s;
   switch (verb) {
     case 'EHLO':
-      await s.client.send(formatReply(250, [`${opts.hostname} hello`, 'PIPELINING', '8BITMIME', `SIZE ${opts.maxMessageBytes}`, `AUTH ${SASL_MECHANISMS.join(' ')}`]));
-      return;
+      return ehlo(s);
+    case 'STARTTLS':
+      return starttls(s, arg);
     case 'HELO':
       return void (await s.say(`250 ${opts.hostname}`));
     case 'NOOP':
@@ -168,6 +178,30 @@ async function command(s: Session, verb: string, arg: string): Promise<'closed' 
     default:
       return verdict(await s.refuse('502 5.5.1 command not implemented'));
   }
+}
+
+async function ehlo(s: Session): Promise<undefined> {
+  const { opts } = s;
+  const lines = [`${opts.hostname} hello`, 'PIPELINING', '8BITMIME', `SIZE ${opts.maxMessageBytes}`];
+  if (opts.tls && !s.secure) lines.push('STARTTLS');
+  lines.push(`AUTH ${SASL_MECHANISMS.join(' ')}`);
+  await s.client.send(formatReply(250, lines));
+}
+
+/** STARTTLS (RFC 3207): 220, the handshake, then a fresh start — no sender, recipients or login survive it. */
+async function starttls(s: Session, arg: string): Promise<'closed' | undefined> {
+  const tls = s.opts.tls;
+  if (!tls) return verdict(await s.refuse('502 5.5.1 STARTTLS not offered'));
+  if (s.secure) return verdict(await s.refuse('503 5.5.1 TLS already active'));
+  if (arg !== '') return verdict(await s.refuse('501 5.5.4 syntax: STARTTLS'));
+  if (s.client.dirty()) {
+    await s.say('554 5.5.1 commands pipelined after STARTTLS, closing the connection');
+    return 'closed';
+  }
+  await upgrade(s.client, tls, () => s.say('220 2.0.0 ready to start TLS'));
+  s.secure = true;
+  resetTransaction(s.st);
+  s.st.user = undefined;
 }
 
 const verdict = (closed: boolean): 'closed' | undefined => (closed ? 'closed' : undefined);
