@@ -24,4 +24,4 @@ export { normalize, MAX_GET_BYTES, type FtpRequest, type ConnectOptions, type Tr
 export { parseMlsd, parseList, parseMlsdLine, parseListLine, parseTimeVal, isSafeName, type Entry } from './listing.js';
 export { parsePasv, parseEpsv, formatPort, formatEprt } from './address.js';
 export { fromNetAscii, toNetAscii } from './ascii.js';
-export type { TransferOptions, TransferResult } from './transfer.js';
+export type { Transfer, TransferOptions, TransferResult } from './transfer.js';

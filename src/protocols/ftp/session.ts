@@ -22,12 +22,11 @@
 import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
 import type { Reply } from '../tp/index.js';
-import { fromNetAscii, toNetAscii } from './ascii.js';
 import { exchange, openControl, DEFAULT_TIMEOUT, type Control } from './control.js';
 import type { DataState } from './data.js';
 import { parseList, parseMlsd, parseTimeVal, type Entry } from './listing.js';
 import { checkText, ftpTls, type ConnectOptions } from './request.js';
-import { receive, send, type TransferOptions, type TransferResult } from './transfer.js';
+import { transfer, type Transfer, type TransferOptions, type TransferResult } from './transfer.js';
 
 /** Options of `retrieve`/`store`. */
 export interface SessionTransferOptions extends TransferOptions {
@@ -185,13 +184,7 @@ export class FtpSession {
     checkOffset(opts.offset);
     const [collect, all] = sinks.buffer();
     const type = await this.#binaryUnlessAscii();
-    let target = sink ?? collect;
-    if (type === 'a') target = sinks.chain(fromNetAscii(), target);
-    const result = await this.#transfer(async (control) => {
-      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
-      const expectedBytes = type === 'i' && opts.expectedBytes !== undefined ? opts.expectedBytes - (opts.offset ?? 0) : undefined;
-      return receive(control, this.#opts, this.#state, 'RETR', path, target, { ...opts, expectedBytes }, type === 'i' && !opts.offset);
-    });
+    const result = await this.#run({ ...opts, direction: 'receive', command: 'RETR', argument: path, sink: sink ?? collect, type, announced: type === 'i' && !opts.offset });
     return sink ? result : all();
   }
 
@@ -204,36 +197,46 @@ export class FtpSession {
     checkText(path, 'path');
     checkOffset(opts.offset);
     const type = await this.#binaryUnlessAscii();
-    let src = typeof data === 'function' ? data : sources.string(data);
-    if (type === 'a') src = sources.chain(src, toNetAscii());
-    return this.#transfer(async (control) => {
-      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
-      return send(control, this.#opts, this.#state, opts.append ? 'APPE' : 'STOR', path, src, opts);
-    });
+    const source = typeof data === 'function' ? data : sources.string(data);
+    return this.#run({ ...opts, direction: 'send', command: opts.append ? 'APPE' : 'STOR', argument: path, source, type });
   }
 
   /** Runs a transfer command of the caller's choice (e.g. `'NLST'`) into `sink`. */
   receiveCommand(cmd: string, arg: string | undefined, sink: Sink, opts: TransferOptions = {}): Promise<TransferResult> {
-    if (arg !== undefined) checkText(arg, 'argument');
-    return this.#transfer((control) => receive(control, this.#opts, this.#state, cmd.toUpperCase(), arg, sink, opts, false));
+    return this.transfer({ ...opts, direction: 'receive', command: cmd, argument: arg, sink });
   }
 
   /** Runs an upload command of the caller's choice (STOR, APPE, STOU) from `source`. */
   sendCommand(cmd: string, arg: string | undefined, source: Source, opts: TransferOptions = {}): Promise<TransferResult> {
-    if (arg !== undefined) checkText(arg, 'argument');
-    return this.#transfer((control) => send(control, this.#opts, this.#state, cmd.toUpperCase(), arg, source, opts));
+    return this.transfer({ ...opts, direction: 'send', command: cmd, argument: arg, source });
   }
 
-  async #transfer<T>(fn: (control: Control) => Promise<T>): Promise<T> {
-    return this.#guard(() => fn(this.#live()));
+  /**
+   * Runs one {@link Transfer} as given: the command (upper-cased) with its
+   * argument, no TYPE change; `type: 'a'` converts line ends.
+   *
+   * @example
+   * ```ts
+   * declare const s: FtpSession;
+   * await s.transfer({ direction: 'receive', command: 'NLST', sink: sink.file('names.txt') });
+   * ```
+   */
+  transfer(t: Transfer): Promise<TransferResult> {
+    if (t.argument !== undefined) checkText(t.argument, 'argument');
+    checkOffset(t.offset);
+    return this.#run({ ...t, command: t.command.toUpperCase() });
+  }
+
+  #run(t: Transfer): Promise<TransferResult> {
+    return this.#guard(() => transfer({ control: this.#live(), opts: this.#opts, state: this.#state }, t));
   }
 
   /** Lists a directory: MLSD when the server offers MLST, else LIST (Unix or DOS lines). */
   async list(path?: string, opts: TransferOptions = {}): Promise<Entry[]> {
     if (path !== undefined) checkText(path, 'path');
     const mlsd = this.features.has('MLST');
-    const [snk, all] = limitedSink(MAX_LISTING_BYTES);
-    await this.#transfer((control) => receive(control, this.#opts, this.#state, mlsd ? 'MLSD' : 'LIST', path || undefined, snk, opts, false));
+    const [sink, all] = limitedSink(MAX_LISTING_BYTES);
+    await this.#run({ ...opts, direction: 'receive', command: mlsd ? 'MLSD' : 'LIST', argument: path || undefined, sink });
     return mlsd ? parseMlsd(all()) : parseList(all());
   }
 
