@@ -20,9 +20,9 @@
 import { ArgumentError, LimitError, ReplyError } from '../../core/errors.js';
 import { checkInteger } from '../../core/validate.js';
 import { PumpError, source as sources, type Sink, type Source } from '../../ltn12/index.js';
-import type { Expected, Reply } from '../tp/index.js';
+import { checkLine, type Expected, type Reply } from '../tp/index.js';
 import type { Entry } from './listing.js';
-import { checkText, MAX_GET_BYTES, normalize, type FtpRequest, type Normalized } from './request.js';
+import { MAX_GET_BYTES, normalize, type FtpRequest, type Normalized } from './request.js';
 import { connect, MAX_LISTING_BYTES, type FtpSession } from './session.js';
 import type { TransferOptions, TransferResult } from './transfer.js';
 
@@ -151,8 +151,8 @@ function listOfCommands(commands: unknown[], args: unknown, checks: unknown): Ft
   return commands.map((c, i) => {
     const item: FtpCommand = typeof c === 'string' ? { command: c, argument: (args as unknown[] | undefined)?.[i] as string | undefined, check: (checks as Expected[] | undefined)?.[i] } : (c as FtpCommand);
     if (typeof item !== 'object' || item === null || typeof item.command !== 'string' || item.command === '') throw new ArgumentError(`ftp.command: item ${i} is not a command`);
-    checkText(item.command, 'command');
-    if (item.argument !== undefined) checkText(String(item.argument), 'argument');
+    checkLine(item.command, 'command');
+    if (item.argument !== undefined) checkLine(String(item.argument), 'argument');
     return item;
   });
 }

@@ -26,6 +26,7 @@ import { ArgumentError } from '../../core/errors.js';
 import type { Sink, Source } from '../../ltn12/index.js';
 import type { TcpClient, ConnectOptions as SocketConnectOptions } from '../../socket/index.js';
 import { parse, unescape } from '../../url/index.js';
+import { checkLine } from '../tp/index.js';
 
 /** Transfer type: `'i'` image (binary, the default), `'a'` ASCII text, `'d'` directory listing (NLST). */
 export type TransferType = 'a' | 'i' | 'd';
@@ -98,10 +99,11 @@ export interface Normalized extends Omit<FtpRequest, keyof ConnectOptions | 'pat
   argument: string | undefined;
 }
 
-/** Throws ArgumentError when `value` holds CR, LF or NUL. */
-export function checkText(value: string, what: string): string {
-  if (/[\r\n\0]/.test(value)) throw new ArgumentError(`CR, LF or NUL in the ${what}`);
-  return value;
+/** Refuses CR, LF and NUL (tp's {@link checkLine}) in every field that ends up in a command line. */
+function checkLines(r: Partial<Pick<Normalized, 'path' | 'user' | 'password' | 'argument' | 'command'>>): void {
+  for (const [v, what] of [[r.path, 'path'], [r.user, 'user name'], [r.password, 'password'], [r.argument, 'argument'], [r.command, 'command']] as const) {
+    if (v !== undefined) checkLine(v, what);
+  }
 }
 
 function parseType(params: string): TransferType {
@@ -121,10 +123,11 @@ function fromUrl(url: string): Partial<Normalized> {
     if (!/^\d{1,5}$/.test(u.port)) throw new ArgumentError(`bad port ${JSON.stringify(u.port)}`);
     out.port = Number(u.port);
   }
-  if (u.user !== undefined) out.user = checkText(unescape(u.user), 'user name');
-  if (u.password !== undefined) out.password = checkText(unescape(u.password), 'password');
-  out.path = checkText(unescape(u.path ?? ''), 'path');
+  if (u.user !== undefined) out.user = unescape(u.user);
+  if (u.password !== undefined) out.password = unescape(u.password);
+  out.path = unescape(u.path ?? '');
   if (u.params !== undefined) out.type = parseType(u.params);
+  checkLines(out); // also the parts a request field overrides
   return out;
 }
 
@@ -147,9 +150,7 @@ export function normalize(req: string | FtpRequest): Normalized {
   const port = merged.port ?? (ftpTls(merged.tls) === 'implicit' ? 990 : 21);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ArgumentError(`port must be 1–65535, got ${String(port)}`);
   if (merged.type !== undefined && !['a', 'i', 'd'].includes(merged.type)) throw new ArgumentError(`type must be 'a', 'i' or 'd', got ${String(merged.type)}`);
-  const path = checkText(merged.path ?? '', 'path').replace(/^[/\\]/, '');
-  for (const [v, what] of [[merged.user, 'user name'], [merged.password, 'password'], [merged.argument, 'argument'], [merged.command, 'command']] as const) {
-    if (v !== undefined) checkText(v, what);
-  }
+  checkLines(merged);
+  const path = (merged.path ?? '').replace(/^[/\\]/, '');
   return { ...merged, host: merged.host, port, path, type: merged.type, command: merged.command, argument: merged.argument };
 }

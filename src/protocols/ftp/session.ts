@@ -21,11 +21,11 @@
  */
 import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
-import type { Reply } from '../tp/index.js';
+import { checkLine, formatCommand, type Reply } from '../tp/index.js';
 import { exchange, openControl, DEFAULT_TIMEOUT, type Control } from './control.js';
 import type { DataState } from './data.js';
 import { parseList, parseMlsd, parseTimeVal, type Entry } from './listing.js';
-import { checkText, ftpTls, type ConnectOptions } from './request.js';
+import { ftpTls, type ConnectOptions } from './request.js';
 import { transfer, type Transfer, type TransferOptions, type TransferResult } from './transfer.js';
 
 /** Options of `retrieve`/`store`. */
@@ -92,7 +92,7 @@ export class FtpSession {
 
   /** Sends any command and returns its reply, checked against `expected` (default 2xx). */
   async command(cmd: string, arg?: string, expected: Parameters<typeof exchange>[3] = '2..'): Promise<Reply> {
-    if (arg !== undefined) checkText(arg, 'argument');
+    formatCommand(cmd.toUpperCase(), arg); // a bad name, CR, LF or NUL: ArgumentError before anything is sent, the session stays usable
     return this.#guard(() => exchange(this.#live().tp, cmd.toUpperCase(), arg, expected, this.#opts.signal));
   }
 
@@ -137,6 +137,7 @@ export class FtpSession {
 
   /** The size of a file in bytes (SIZE, RFC 3659; in the current TYPE). */
   async size(path: string): Promise<number> {
+    checkLine(path, 'path'); // before TYPE goes out
     await this.#binaryUnlessAscii();
     const r = await this.command('SIZE', path, 213);
     const n = r.message.trim();
@@ -168,7 +169,7 @@ export class FtpSession {
 
   /** Renames `from` to `to` (RNFR 350, RNTO 250). */
   async rename(from: string, to: string): Promise<Reply> {
-    checkText(to, 'argument');
+    checkLine(to, 'argument'); // before RNFR goes out
     await this.command('RNFR', from, 350);
     return this.command('RNTO', to);
   }
@@ -180,11 +181,8 @@ export class FtpSession {
   retrieve(path: string, sink?: undefined, opts?: SessionTransferOptions): Promise<Buffer>;
   retrieve(path: string, sink: Sink, opts?: SessionTransferOptions): Promise<TransferResult>;
   async retrieve(path: string, sink?: Sink, opts: SessionTransferOptions = {}): Promise<Buffer | TransferResult> {
-    checkText(path, 'path');
-    checkOffset(opts.offset);
     const [collect, all] = sinks.buffer();
-    const type = await this.#binaryUnlessAscii();
-    const result = await this.#run({ ...opts, direction: 'receive', command: 'RETR', argument: path, sink: sink ?? collect, type, announced: type === 'i' && !opts.offset });
+    const result = await this.#run({ ...opts, direction: 'receive', command: 'RETR', argument: path, sink: sink ?? collect, announced: true }, true);
     return sink ? result : all();
   }
 
@@ -193,12 +191,9 @@ export class FtpSession {
    * REST (the source must then start at that byte); `append` uses APPE;
    * `unique` uses STOU.
    */
-  async store(path: string, data: Source | Uint8Array | string, opts: SessionTransferOptions & { append?: boolean } = {}): Promise<TransferResult> {
-    checkText(path, 'path');
-    checkOffset(opts.offset);
-    const type = await this.#binaryUnlessAscii();
+  store(path: string, data: Source | Uint8Array | string, opts: SessionTransferOptions & { append?: boolean } = {}): Promise<TransferResult> {
     const source = typeof data === 'function' ? data : sources.string(data);
-    return this.#run({ ...opts, direction: 'send', command: opts.append ? 'APPE' : 'STOR', argument: path, source, type });
+    return this.#run({ ...opts, direction: 'send', command: opts.append ? 'APPE' : 'STOR', argument: path, source }, true);
   }
 
   /** Runs a transfer command of the caller's choice (e.g. `'NLST'`) into `sink`. */
@@ -222,21 +217,27 @@ export class FtpSession {
    * ```
    */
   transfer(t: Transfer): Promise<TransferResult> {
-    if (t.argument !== undefined) checkText(t.argument, 'argument');
-    checkOffset(t.offset);
-    return this.#run({ ...t, command: t.command.toUpperCase() });
+    return this.#run({ ...t, command: t.command.toUpperCase() }, false);
   }
 
-  #run(t: Transfer): Promise<TransferResult> {
-    return this.#guard(() => transfer({ control: this.#live(), opts: this.#opts, state: this.#state }, t));
+  /**
+   * Checks the command line (tp's formatCommand: CR/LF/NUL) and offset before anything is sent; with
+   * `typed`, sets TYPE I unless the session is in TYPE A and transfers in
+   * the session's type; then runs the transfer, closing the session when it
+   * breaks.
+   */
+  async #run(t: Transfer, typed: boolean): Promise<TransferResult> {
+    formatCommand(t.command, t.argument);
+    checkOffset(t.offset);
+    const type = typed ? await this.#binaryUnlessAscii() : t.type;
+    return this.#guard(() => transfer({ control: this.#live(), opts: this.#opts, state: this.#state }, { ...t, type }));
   }
 
   /** Lists a directory: MLSD when the server offers MLST, else LIST (Unix or DOS lines). */
   async list(path?: string, opts: TransferOptions = {}): Promise<Entry[]> {
-    if (path !== undefined) checkText(path, 'path');
     const mlsd = this.features.has('MLST');
     const [sink, all] = limitedSink(MAX_LISTING_BYTES);
-    await this.#run({ ...opts, direction: 'receive', command: mlsd ? 'MLSD' : 'LIST', argument: path || undefined, sink });
+    await this.#run({ ...opts, direction: 'receive', command: mlsd ? 'MLSD' : 'LIST', argument: path || undefined, sink }, false);
     return mlsd ? parseMlsd(all()) : parseList(all());
   }
 
@@ -267,7 +268,7 @@ export class FtpSession {
 /** Connects, logs in (anonymous by default), and gives a session. See {@link ConnectOptions}. */
 export async function connect(opts: ConnectOptions): Promise<FtpSession> {
   if (/[\0\r\n\s]/.test(opts.host ?? '')) throw new ArgumentError(`invalid host ${JSON.stringify(opts.host)}`);
-  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkText(v, what);
+  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkLine(v, what);
   const port = opts.port ?? (ftpTls(opts.tls) === 'implicit' ? 990 : 21);
   const settings = { ...opts, port, timeout: opts.timeout ?? DEFAULT_TIMEOUT };
   return new FtpSession(await openControl(settings), settings);

@@ -92,7 +92,7 @@ export type Transfer = TransferOptions & {
   type?: 'a' | 'i';
   /** Resume from this byte: REST before the command (and SIZE's `expectedBytes` counts from 0). */
   offset?: number;
-  /** Trust a `(N bytes)` count in the 1xx reply as the size to expect. @default false */
+  /** Trust a `(N bytes)` count in the 1xx reply as the size to expect (not in TYPE A, not with an offset). @default false */
   announced?: boolean;
 } & ({ direction: 'receive'; sink: Sink } | { direction: 'send'; source: Source });
 
@@ -128,7 +128,7 @@ async function run(link: Link, t: Transfer, signal: AbortSignal | undefined, exp
       return { bytes: 0, reply: first };
     }
     if (first.code >= 200) throw new ProtocolError(`${t.command} completed without opening the data connection`, first.text);
-    const m = t.announced && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
+    const m = t.announced && t.type !== 'a' && !t.offset && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
     if (m) expected = Number(m[1]);
     const sock = await data.ready();
     t.onStart?.(expected);
