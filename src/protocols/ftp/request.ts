@@ -23,6 +23,7 @@
 import type tls from 'node:tls';
 import { tlsMode, type TlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { ArgumentError } from '../../core/errors.js';
+import { checkInteger, checkMs, checkOneOf, describe } from '../../core/validate.js';
 import type { Sink, Source } from '../../ltn12/index.js';
 import type { TcpClient, ConnectOptions as SocketConnectOptions } from '../../socket/index.js';
 import { parse, unescape } from '../../url/index.js';
@@ -139,6 +140,25 @@ export function ftpTls(value: unknown): TlsMode {
   return tlsMode(value === false ? 'none' : value, 'none');
 }
 
+/**
+ * Checks the connection options a session uses — `host`, `port` (1–65535,
+ * default 21 or 990 with implicit TLS), `tls` words, `timeout` (ms),
+ * `maxLineBytes`/`maxReplyLines` (≥ 1), the `passive`/`extended`/
+ * `usePasvAddress` switches and `signal` — and returns the port. Anything
+ * else is an ArgumentError naming the option.
+ */
+export function checkSettings(o: Partial<ConnectOptions>): number {
+  if (typeof o.host !== 'string' || o.host === '' || /[\0\r\n\s]/.test(o.host)) throw new ArgumentError(`invalid host ${describe(o.host)}`);
+  const port = checkInteger('port', o.port, { min: 1, max: 65535 }, ftpTls(o.tls) === 'implicit' ? 990 : 21);
+  checkMs('timeout', o.timeout);
+  for (const name of ['maxLineBytes', 'maxReplyLines'] as const) if (o[name] !== undefined) checkInteger(name, o[name], { min: 1 });
+  for (const name of ['passive', 'extended', 'usePasvAddress'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') throw new ArgumentError(`${name} must be true or false, got ${describe(o[name])}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ArgumentError(`signal must be an AbortSignal, got ${describe(o.signal)}`);
+  return port;
+}
+
 /** Merges a URL or request into checked connection settings plus path, type, command and argument. */
 export function normalize(req: string | FtpRequest): Normalized {
   const r: FtpRequest = typeof req === 'string' ? { url: req } : req;
@@ -146,10 +166,9 @@ export function normalize(req: string | FtpRequest): Normalized {
   const defined = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as FtpRequest;
   const merged = { ...base, ...defined } as Partial<Normalized> & FtpRequest;
   if (!merged.host) throw new ArgumentError('an ftp request needs a host or url');
-  if (/[\0\r\n\s]/.test(merged.host)) throw new ArgumentError(`invalid host ${JSON.stringify(merged.host)}`);
-  const port = merged.port ?? (ftpTls(merged.tls) === 'implicit' ? 990 : 21);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ArgumentError(`port must be 1–65535, got ${String(port)}`);
-  if (merged.type !== undefined && !['a', 'i', 'd'].includes(merged.type)) throw new ArgumentError(`type must be 'a', 'i' or 'd', got ${String(merged.type)}`);
+  const port = checkSettings(merged);
+  if (merged.type !== undefined) checkOneOf('type', merged.type, ['a', 'i', 'd']);
+  if (merged.offset !== undefined) checkInteger('offset', merged.offset);
   checkLines(merged);
   const path = (merged.path ?? '').replace(/^[/\\]/, '');
   return { ...merged, host: merged.host, port, path, type: merged.type, command: merged.command, argument: merged.argument };
