@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReplyError } from '../src/core/errors.js';
+import { AbortError, ReplyError } from '../src/core/errors.js';
+import { connect as tcpConnect, type TcpClient } from '../src/socket/index.js';
 import { source as sources, type Sink } from '../src/ltn12/index.js';
 import { connect, download, get, list, put } from '../src/protocols/ftp/index.js';
 import { missingPeer } from '../testkit/peers.js';
@@ -115,4 +116,34 @@ test('pyftpdlib over IPv6 (::1): EPSV and EPRT', { skip, timeout: 60_000 }, asyn
   assert.equal(s.socket.getPeerName().family, 'inet6');
   assert.equal(sha(await s.retrieve('six.bin')), sha(data));
   await s.quit();
+});
+
+test('pyftpdlib: an aborted download closes the data connection and the session; the server serves the file again', { skip, timeout: 60_000 }, async () => {
+  const data = randomBytes(32 << 20);
+  writeFileSync(join(v4.root, 'abort.bin'), data);
+  const opened: TcpClient[] = [];
+  const create: typeof tcpConnect = async (host, port, opts) => {
+    const sock = await tcpConnect(host, port, opts);
+    opened.push(sock);
+    return sock;
+  };
+  const s = await connect({ host: v4.host, port: v4.port, timeout: 10_000, create });
+  const ac = new AbortController();
+  let chunks = 0;
+  const slow: Sink = async (c) => {
+    if (c === null) return;
+    if (++chunks === 3) ac.abort();
+    await new Promise((r) => setTimeout(r, 20));
+  };
+  await assert.rejects(s.retrieve('abort.bin', slow, { signal: ac.signal }), AbortError);
+  const seen = chunks;
+  assert.ok(seen >= 3 && seen < 100, `the sink stopped soon after the abort (${seen} chunks)`);
+  assert.equal(s.closed, true, 'the session is closed (its state is unknown after an abort)');
+  assert.equal(opened.length, 2, 'control and one data connection');
+  assert.ok(opened.every((c) => c.closed), 'the data and control connections are closed');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(chunks, seen, 'nothing reaches the sink after the abort');
+  // a one-call get aborted by its signal, then the same file byte-identical
+  await assert.rejects(get({ url: url(v4, 'abort.bin', ''), sink: slow, signal: AbortSignal.timeout(50) }), AbortError);
+  assert.equal(sha(await get(url(v4, 'abort.bin', ''))), sha(data));
 });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
-import { connect, dotSink, dotSource } from '../../src/protocols/tp/index.js';
+import { checkLine, connect, dotSink, dotSource, formatCommand } from '../../src/protocols/tp/index.js';
 import { pump, sink, source } from '../../src/ltn12/index.js';
-import { ClosedError, LimitError, ProtocolError, ReplyError } from '../../src/core/index.js';
+import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError } from '../../src/core/index.js';
 import { scriptedServer } from '../../testkit/scripted.js';
 
 for (const byteByByte of [false, true]) {
@@ -64,6 +64,22 @@ test('command() refuses CR, LF and NUL before sending anything; pipeline() reads
   } finally {
     await conn.close();
     await srv.close();
+  }
+});
+
+test('checkLine() is the one CR/LF/NUL check: formatCommand() refuses exactly what it refuses', () => {
+  const vectors: [string, boolean][] = [
+    ['plain', true], ['with space', true], ['tab\there', true], ['é and ü', true], ['', true],
+    ['a\rb', false], ['a\nb', false], ['a\0b', false], ['a\r\nDELE x', false], ['\r\n', false], ['end\n', false],
+  ];
+  for (const [value, ok] of vectors) {
+    if (ok) {
+      assert.equal(checkLine(value, 'path'), value);
+      assert.equal(formatCommand('CWD', value), value === '' ? 'CWD\r\n' : `CWD ${value}\r\n`);
+    } else {
+      assert.throws(() => checkLine(value, 'path'), (e: unknown) => e instanceof ArgumentError && /CR, LF or NUL in the path/.test(e.message), JSON.stringify(value));
+      assert.throws(() => formatCommand('CWD', value), ArgumentError, JSON.stringify(value));
+    }
   }
 });
 

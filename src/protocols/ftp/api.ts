@@ -20,9 +20,9 @@
 import { ArgumentError, LimitError, ReplyError } from '../../core/errors.js';
 import { checkInteger } from '../../core/validate.js';
 import { PumpError, source as sources, type Sink, type Source } from '../../ltn12/index.js';
-import type { Expected, Reply } from '../tp/index.js';
+import { checkLine, type Expected, type Reply } from '../tp/index.js';
 import type { Entry } from './listing.js';
-import { checkText, MAX_GET_BYTES, normalize, type FtpRequest, type Normalized } from './request.js';
+import { MAX_GET_BYTES, normalize, type FtpRequest, type Normalized } from './request.js';
 import { connect, MAX_LISTING_BYTES, type FtpSession } from './session.js';
 import type { TransferOptions, TransferResult } from './transfer.js';
 
@@ -39,20 +39,21 @@ async function withSession<T>(req: Normalized, fn: (s: FtpSession) => Promise<T>
   return result;
 }
 
-async function fetchInto(s: FtpSession, r: Normalized, snk: Sink, t: TransferOptions): Promise<TransferResult> {
-  if (r.type === 'd') return s.receiveCommand(r.command ?? 'NLST', r.argument ?? (r.path || undefined), snk, t);
+async function fetchInto(s: FtpSession, r: Normalized, sink: Sink, t: TransferOptions): Promise<TransferResult> {
+  const argument = r.argument ?? (r.path || undefined);
+  if (r.type === 'd') return s.transfer({ ...t, direction: 'receive', command: r.command ?? 'NLST', argument, sink });
   if (r.type === 'a') await s.type('a');
   if (r.command !== undefined && r.command.toUpperCase() !== 'RETR') {
     // LuaSocket's generic form: a command that completes with 2xx and no data connection (SIZE, MDTM…) hands its reply to the sink
-    const handOver = async (reply: Reply) => {
-      await snk(Buffer.from(reply.lines.join('\r\n'), 'utf8'));
-      await snk(null);
+    const onCompleted = async (reply: Reply) => {
+      await sink(Buffer.from(reply.lines.join('\r\n'), 'utf8'));
+      await sink(null);
     };
-    return s.receiveCommand(r.command, r.argument ?? (r.path || undefined), snk, { ...t, onCompleted: handOver });
+    return s.transfer({ ...t, direction: 'receive', command: r.command, argument, sink, onCompleted });
   }
   const path = r.argument ?? r.path;
   if (path === '') throw new ArgumentError('nothing to get: the request has no path');
-  return s.retrieve(path, snk, { ...t, offset: r.offset });
+  return s.retrieve(path, sink, { ...t, offset: r.offset });
 }
 
 /** Downloads: `get(url)` → Buffer; `get(request)` → Buffer, or a TransferResult when the request has a `sink`. */
@@ -101,7 +102,7 @@ export async function put(req: string | FtpRequest, data?: Uint8Array | string |
     const t: TransferOptions = { step: r.step };
     const cmd = (r.command ?? 'STOR').toUpperCase();
     if (cmd === 'STOR' || cmd === 'APPE') return s.store(path, src, { ...t, append: cmd === 'APPE', offset: r.offset });
-    return s.sendCommand(cmd, path || undefined, typeof src === 'function' ? src : sources.string(src), t);
+    return s.transfer({ ...t, direction: 'send', command: cmd, argument: path || undefined, source: typeof src === 'function' ? src : sources.string(src) });
   });
 }
 
@@ -150,8 +151,8 @@ function listOfCommands(commands: unknown[], args: unknown, checks: unknown): Ft
   return commands.map((c, i) => {
     const item: FtpCommand = typeof c === 'string' ? { command: c, argument: (args as unknown[] | undefined)?.[i] as string | undefined, check: (checks as Expected[] | undefined)?.[i] } : (c as FtpCommand);
     if (typeof item !== 'object' || item === null || typeof item.command !== 'string' || item.command === '') throw new ArgumentError(`ftp.command: item ${i} is not a command`);
-    checkText(item.command, 'command');
-    if (item.argument !== undefined) checkText(String(item.argument), 'argument');
+    checkLine(item.command, 'command');
+    if (item.argument !== undefined) checkLine(String(item.argument), 'argument');
     return item;
   });
 }

@@ -19,9 +19,9 @@
  * ```
  */
 export { get, put, command, list, download, type DownloadOptions, type FtpCommand } from './api.js';
-export { connect, FtpSession, MAX_LISTING_BYTES, type SessionTransferOptions } from './session.js';
+export { connect, FtpSession, MAX_LISTING_BYTES, type SessionTransferOptions, type StepOptions } from './session.js';
 export { normalize, MAX_GET_BYTES, type FtpRequest, type ConnectOptions, type TransferType, type Create } from './request.js';
 export { parseMlsd, parseList, parseMlsdLine, parseListLine, parseTimeVal, isSafeName, type Entry } from './listing.js';
 export { parsePasv, parseEpsv, formatPort, formatEprt } from './address.js';
 export { fromNetAscii, toNetAscii } from './ascii.js';
-export type { TransferOptions, TransferResult } from './transfer.js';
+export type { Transfer, TransferOptions, TransferResult } from './transfer.js';

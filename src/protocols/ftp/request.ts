@@ -23,9 +23,11 @@
 import type tls from 'node:tls';
 import { tlsMode, type TlsMode, type TlsWord } from '../../core/tls-mode.js';
 import { ArgumentError } from '../../core/errors.js';
+import { checkInteger, checkMs, checkOneOf, describe } from '../../core/validate.js';
 import type { Sink, Source } from '../../ltn12/index.js';
 import type { TcpClient, ConnectOptions as SocketConnectOptions } from '../../socket/index.js';
 import { parse, unescape } from '../../url/index.js';
+import { checkLine } from '../tp/index.js';
 
 /** Transfer type: `'i'` image (binary, the default), `'a'` ASCII text, `'d'` directory listing (NLST). */
 export type TransferType = 'a' | 'i' | 'd';
@@ -98,10 +100,11 @@ export interface Normalized extends Omit<FtpRequest, keyof ConnectOptions | 'pat
   argument: string | undefined;
 }
 
-/** Throws ArgumentError when `value` holds CR, LF or NUL. */
-export function checkText(value: string, what: string): string {
-  if (/[\r\n\0]/.test(value)) throw new ArgumentError(`CR, LF or NUL in the ${what}`);
-  return value;
+/** Refuses CR, LF and NUL (tp's {@link checkLine}) in every field that ends up in a command line. */
+function checkLines(r: Partial<Pick<Normalized, 'path' | 'user' | 'password' | 'argument' | 'command'>>): void {
+  for (const [v, what] of [[r.path, 'path'], [r.user, 'user name'], [r.password, 'password'], [r.argument, 'argument'], [r.command, 'command']] as const) {
+    if (v !== undefined) checkLine(v, what);
+  }
 }
 
 function parseType(params: string): TransferType {
@@ -121,10 +124,11 @@ function fromUrl(url: string): Partial<Normalized> {
     if (!/^\d{1,5}$/.test(u.port)) throw new ArgumentError(`bad port ${JSON.stringify(u.port)}`);
     out.port = Number(u.port);
   }
-  if (u.user !== undefined) out.user = checkText(unescape(u.user), 'user name');
-  if (u.password !== undefined) out.password = checkText(unescape(u.password), 'password');
-  out.path = checkText(unescape(u.path ?? ''), 'path');
+  if (u.user !== undefined) out.user = unescape(u.user);
+  if (u.password !== undefined) out.password = unescape(u.password);
+  out.path = unescape(u.path ?? '');
   if (u.params !== undefined) out.type = parseType(u.params);
+  checkLines(out); // also the parts a request field overrides
   return out;
 }
 
@@ -136,6 +140,25 @@ export function ftpTls(value: unknown): TlsMode {
   return tlsMode(value === false ? 'none' : value, 'none');
 }
 
+/**
+ * Checks the connection options a session uses — `host`, `port` (1–65535,
+ * default 21 or 990 with implicit TLS), `tls` words, `timeout` (ms),
+ * `maxLineBytes`/`maxReplyLines` (≥ 1), the `passive`/`extended`/
+ * `usePasvAddress` switches and `signal` — and returns the port. Anything
+ * else is an ArgumentError naming the option.
+ */
+export function checkSettings(o: Partial<ConnectOptions>): number {
+  if (typeof o.host !== 'string' || o.host === '' || /[\0\r\n\s]/.test(o.host)) throw new ArgumentError(`invalid host ${describe(o.host)}`);
+  const port = checkInteger('port', o.port, { min: 1, max: 65535 }, ftpTls(o.tls) === 'implicit' ? 990 : 21);
+  checkMs('timeout', o.timeout);
+  for (const name of ['maxLineBytes', 'maxReplyLines'] as const) if (o[name] !== undefined) checkInteger(name, o[name], { min: 1 });
+  for (const name of ['passive', 'extended', 'usePasvAddress'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') throw new ArgumentError(`${name} must be true or false, got ${describe(o[name])}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ArgumentError(`signal must be an AbortSignal, got ${describe(o.signal)}`);
+  return port;
+}
+
 /** Merges a URL or request into checked connection settings plus path, type, command and argument. */
 export function normalize(req: string | FtpRequest): Normalized {
   const r: FtpRequest = typeof req === 'string' ? { url: req } : req;
@@ -143,13 +166,10 @@ export function normalize(req: string | FtpRequest): Normalized {
   const defined = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as FtpRequest;
   const merged = { ...base, ...defined } as Partial<Normalized> & FtpRequest;
   if (!merged.host) throw new ArgumentError('an ftp request needs a host or url');
-  if (/[\0\r\n\s]/.test(merged.host)) throw new ArgumentError(`invalid host ${JSON.stringify(merged.host)}`);
-  const port = merged.port ?? (ftpTls(merged.tls) === 'implicit' ? 990 : 21);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ArgumentError(`port must be 1–65535, got ${String(port)}`);
-  if (merged.type !== undefined && !['a', 'i', 'd'].includes(merged.type)) throw new ArgumentError(`type must be 'a', 'i' or 'd', got ${String(merged.type)}`);
-  const path = checkText(merged.path ?? '', 'path').replace(/^[/\\]/, '');
-  for (const [v, what] of [[merged.user, 'user name'], [merged.password, 'password'], [merged.argument, 'argument'], [merged.command, 'command']] as const) {
-    if (v !== undefined) checkText(v, what);
-  }
+  const port = checkSettings(merged);
+  if (merged.type !== undefined) checkOneOf('type', merged.type, ['a', 'i', 'd']);
+  if (merged.offset !== undefined) checkInteger('offset', merged.offset);
+  checkLines(merged);
+  const path = (merged.path ?? '').replace(/^[/\\]/, '');
   return { ...merged, host: merged.host, port, path, type: merged.type, command: merged.command, argument: merged.argument };
 }

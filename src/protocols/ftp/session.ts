@@ -19,20 +19,25 @@
  * await s.quit();
  * ```
  */
+import { checkInteger, checkOneOf } from '../../core/validate.js';
 import { ArgumentError, ClosedError, LimitError, ProtocolError, ReplyError } from '../../core/errors.js';
 import { sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
-import type { Reply } from '../tp/index.js';
-import { fromNetAscii, toNetAscii } from './ascii.js';
+import { checkLine, formatCommand, type Reply } from '../tp/index.js';
 import { exchange, openControl, DEFAULT_TIMEOUT, type Control } from './control.js';
 import type { DataState } from './data.js';
 import { parseList, parseMlsd, parseTimeVal, type Entry } from './listing.js';
-import { checkText, ftpTls, type ConnectOptions } from './request.js';
-import { receive, send, type TransferOptions, type TransferResult } from './transfer.js';
+import { checkSettings, type ConnectOptions } from './request.js';
+import { transfer, type Transfer, type TransferOptions, type TransferResult } from './transfer.js';
 
 /** Options of `retrieve`/`store`. */
 export interface SessionTransferOptions extends TransferOptions {
   /** Resume from this byte (REST). */
   offset?: number;
+}
+
+/** Options of one session step: the signal that aborts it (as well as the session's own `signal`). */
+export interface StepOptions {
+  signal?: AbortSignal;
 }
 
 /** Largest listing `list()` collects, bytes. */
@@ -51,7 +56,7 @@ function limitedSink(limit: number): [Sink, () => Buffer] {
 }
 
 function checkOffset(offset: number | undefined): void {
-  if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0)) throw new ArgumentError(`offset must be an integer ≥ 0, got ${offset}`);
+  if (offset !== undefined) checkInteger('offset', offset);
 }
 
 export class FtpSession {
@@ -91,10 +96,23 @@ export class FtpSession {
     return this.#control;
   }
 
-  /** Sends any command and returns its reply, checked against `expected` (default 2xx). */
-  async command(cmd: string, arg?: string, expected: Parameters<typeof exchange>[3] = '2..'): Promise<Reply> {
-    if (arg !== undefined) checkText(arg, 'argument');
-    return this.#guard(() => exchange(this.#live().tp, cmd.toUpperCase(), arg, expected, this.#opts.signal));
+  /**
+   * Sends any command and returns its reply, checked against `expected`
+   * (default 2xx). Like every step, it waits at most `timeout` for each
+   * reply and stops at `opts.signal` (or the session's signal): an aborted
+   * step closes the session and throws AbortError.
+   */
+  async command(cmd: string, arg?: string, expected: Parameters<typeof exchange>[3] = '2..', opts: StepOptions = {}): Promise<Reply> {
+    formatCommand(cmd.toUpperCase(), arg); // a bad name, CR, LF or NUL: ArgumentError before anything is sent, the session stays usable
+    const signal = this.#signal(opts.signal);
+    return this.#guard(() => exchange(this.#live().tp, cmd.toUpperCase(), arg, expected, signal));
+  }
+
+  /** The step's signal joined with the session's. */
+  #signal(step: AbortSignal | undefined): AbortSignal | undefined {
+    if (step !== undefined && !(step instanceof AbortSignal)) throw new ArgumentError('signal must be an AbortSignal');
+    const session = this.#opts.signal;
+    return step && session ? AbortSignal.any([step, session]) : (step ?? session);
   }
 
   /** Runs `fn`; a failure other than a ReplyError closes the session (its state is unknown). */
@@ -108,70 +126,71 @@ export class FtpSession {
   }
 
   /** Sets the transfer type: `'i'` binary, `'a'` ASCII. */
-  async type(t: 'a' | 'i'): Promise<void> {
-    if (t !== 'a' && t !== 'i') throw new ArgumentError(`type must be 'a' or 'i', got ${String(t)}`);
+  async type(t: 'a' | 'i', opts: StepOptions = {}): Promise<void> {
+    checkOneOf('type', t, ['a', 'i']);
     if (this.#type === t) return;
-    await this.command('TYPE', t.toUpperCase());
+    await this.command('TYPE', t.toUpperCase(), '2..', opts);
     this.#type = t;
   }
 
-  async #binaryUnlessAscii(): Promise<'a' | 'i'> {
-    if (this.#type === undefined) await this.type('i');
+  async #binaryUnlessAscii(opts: StepOptions): Promise<'a' | 'i'> {
+    if (this.#type === undefined) await this.type('i', opts);
     return this.#type!;
   }
 
-  cwd(path: string): Promise<Reply> {
-    return this.command('CWD', path);
+  cwd(path: string, opts: StepOptions = {}): Promise<Reply> {
+    return this.command('CWD', path, '2..', opts);
   }
 
-  cdup(): Promise<Reply> {
-    return this.command('CDUP');
+  cdup(opts: StepOptions = {}): Promise<Reply> {
+    return this.command('CDUP', undefined, '2..', opts);
   }
 
   /** The current directory (from the quoted name in the 257 reply). */
-  async pwd(): Promise<string> {
-    const r = await this.command('PWD', undefined, 257);
+  async pwd(opts: StepOptions = {}): Promise<string> {
+    const r = await this.command('PWD', undefined, 257, opts);
     const m = /"((?:[^"]|"")*)"/.exec(r.message);
     if (!m) throw new ProtocolError('PWD reply without a quoted directory name', r.text);
     return m[1]!.replace(/""/g, '"');
   }
 
   /** The size of a file in bytes (SIZE, RFC 3659; in the current TYPE). */
-  async size(path: string): Promise<number> {
-    await this.#binaryUnlessAscii();
-    const r = await this.command('SIZE', path, 213);
+  async size(path: string, opts: StepOptions = {}): Promise<number> {
+    checkLine(path, 'path'); // before TYPE goes out
+    await this.#binaryUnlessAscii(opts);
+    const r = await this.command('SIZE', path, 213, opts);
     const n = r.message.trim();
     if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new ProtocolError('malformed SIZE reply', r.text);
     return Number(n);
   }
 
   /** The modification time of a file (MDTM, RFC 3659). */
-  async mdtm(path: string): Promise<Date> {
-    const r = await this.command('MDTM', path, 213);
+  async mdtm(path: string, opts: StepOptions = {}): Promise<Date> {
+    const r = await this.command('MDTM', path, 213, opts);
     const d = parseTimeVal(r.message.trim());
     if (!d) throw new ProtocolError('malformed MDTM reply', r.text);
     return d;
   }
 
   /** Creates a directory; returns the name the server reports (257) or `path`. */
-  async mkd(path: string): Promise<string> {
-    const r = await this.command('MKD', path, 257);
+  async mkd(path: string, opts: StepOptions = {}): Promise<string> {
+    const r = await this.command('MKD', path, 257, opts);
     return /"((?:[^"]|"")*)"/.exec(r.message)?.[1]?.replace(/""/g, '"') ?? path;
   }
 
-  rmd(path: string): Promise<Reply> {
-    return this.command('RMD', path);
+  rmd(path: string, opts: StepOptions = {}): Promise<Reply> {
+    return this.command('RMD', path, '2..', opts);
   }
 
-  dele(path: string): Promise<Reply> {
-    return this.command('DELE', path);
+  dele(path: string, opts: StepOptions = {}): Promise<Reply> {
+    return this.command('DELE', path, '2..', opts);
   }
 
   /** Renames `from` to `to` (RNFR 350, RNTO 250). */
-  async rename(from: string, to: string): Promise<Reply> {
-    checkText(to, 'argument');
-    await this.command('RNFR', from, 350);
-    return this.command('RNTO', to);
+  async rename(from: string, to: string, opts: StepOptions = {}): Promise<Reply> {
+    checkLine(to, 'argument'); // before RNFR goes out
+    await this.command('RNFR', from, 350, opts);
+    return this.command('RNTO', to, '2..', opts);
   }
 
   /**
@@ -181,17 +200,8 @@ export class FtpSession {
   retrieve(path: string, sink?: undefined, opts?: SessionTransferOptions): Promise<Buffer>;
   retrieve(path: string, sink: Sink, opts?: SessionTransferOptions): Promise<TransferResult>;
   async retrieve(path: string, sink?: Sink, opts: SessionTransferOptions = {}): Promise<Buffer | TransferResult> {
-    checkText(path, 'path');
-    checkOffset(opts.offset);
     const [collect, all] = sinks.buffer();
-    const type = await this.#binaryUnlessAscii();
-    let target = sink ?? collect;
-    if (type === 'a') target = sinks.chain(fromNetAscii(), target);
-    const result = await this.#transfer(async (control) => {
-      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
-      const expectedBytes = type === 'i' && opts.expectedBytes !== undefined ? opts.expectedBytes - (opts.offset ?? 0) : undefined;
-      return receive(control, this.#opts, this.#state, 'RETR', path, target, { ...opts, expectedBytes }, type === 'i' && !opts.offset);
-    });
+    const result = await this.#run({ ...opts, direction: 'receive', command: 'RETR', argument: path, sink: sink ?? collect, announced: true }, true);
     return sink ? result : all();
   }
 
@@ -200,40 +210,54 @@ export class FtpSession {
    * REST (the source must then start at that byte); `append` uses APPE;
    * `unique` uses STOU.
    */
-  async store(path: string, data: Source | Uint8Array | string, opts: SessionTransferOptions & { append?: boolean } = {}): Promise<TransferResult> {
-    checkText(path, 'path');
-    checkOffset(opts.offset);
-    const type = await this.#binaryUnlessAscii();
-    let src = typeof data === 'function' ? data : sources.string(data);
-    if (type === 'a') src = sources.chain(src, toNetAscii());
-    return this.#transfer(async (control) => {
-      if (opts.offset) await exchange(control.tp, 'REST', String(opts.offset), 350, this.#opts.signal);
-      return send(control, this.#opts, this.#state, opts.append ? 'APPE' : 'STOR', path, src, opts);
-    });
+  store(path: string, data: Source | Uint8Array | string, opts: SessionTransferOptions & { append?: boolean } = {}): Promise<TransferResult> {
+    const source = typeof data === 'function' ? data : sources.string(data);
+    return this.#run({ ...opts, direction: 'send', command: opts.append ? 'APPE' : 'STOR', argument: path, source }, true);
   }
 
   /** Runs a transfer command of the caller's choice (e.g. `'NLST'`) into `sink`. */
   receiveCommand(cmd: string, arg: string | undefined, sink: Sink, opts: TransferOptions = {}): Promise<TransferResult> {
-    if (arg !== undefined) checkText(arg, 'argument');
-    return this.#transfer((control) => receive(control, this.#opts, this.#state, cmd.toUpperCase(), arg, sink, opts, false));
+    return this.transfer({ ...opts, direction: 'receive', command: cmd, argument: arg, sink });
   }
 
   /** Runs an upload command of the caller's choice (STOR, APPE, STOU) from `source`. */
   sendCommand(cmd: string, arg: string | undefined, source: Source, opts: TransferOptions = {}): Promise<TransferResult> {
-    if (arg !== undefined) checkText(arg, 'argument');
-    return this.#transfer((control) => send(control, this.#opts, this.#state, cmd.toUpperCase(), arg, source, opts));
+    return this.transfer({ ...opts, direction: 'send', command: cmd, argument: arg, source });
   }
 
-  async #transfer<T>(fn: (control: Control) => Promise<T>): Promise<T> {
-    return this.#guard(() => fn(this.#live()));
+  /**
+   * Runs one {@link Transfer} as given: the command (upper-cased) with its
+   * argument, no TYPE change; `type: 'a'` converts line ends.
+   *
+   * @example
+   * ```ts
+   * declare const s: FtpSession;
+   * await s.transfer({ direction: 'receive', command: 'NLST', sink: sink.file('names.txt') });
+   * ```
+   */
+  transfer(t: Transfer): Promise<TransferResult> {
+    return this.#run({ ...t, command: t.command.toUpperCase() }, false);
+  }
+
+  /**
+   * Checks the command line (tp's formatCommand: CR/LF/NUL) and offset before anything is sent; with
+   * `typed`, sets TYPE I unless the session is in TYPE A and transfers in
+   * the session's type; then runs the transfer, closing the session when it
+   * breaks.
+   */
+  async #run(t: Transfer, typed: boolean): Promise<TransferResult> {
+    formatCommand(t.command, t.argument);
+    checkOffset(t.offset);
+    const signal = this.#signal(t.signal);
+    const type = typed ? await this.#binaryUnlessAscii({ signal }) : t.type;
+    return this.#guard(() => transfer({ control: this.#live(), opts: this.#opts, state: this.#state }, { ...t, type, signal }));
   }
 
   /** Lists a directory: MLSD when the server offers MLST, else LIST (Unix or DOS lines). */
   async list(path?: string, opts: TransferOptions = {}): Promise<Entry[]> {
-    if (path !== undefined) checkText(path, 'path');
     const mlsd = this.features.has('MLST');
-    const [snk, all] = limitedSink(MAX_LISTING_BYTES);
-    await this.#transfer((control) => receive(control, this.#opts, this.#state, mlsd ? 'MLSD' : 'LIST', path || undefined, snk, opts, false));
+    const [sink, all] = limitedSink(MAX_LISTING_BYTES);
+    await this.#run({ ...opts, direction: 'receive', command: mlsd ? 'MLSD' : 'LIST', argument: path || undefined, sink }, false);
     return mlsd ? parseMlsd(all()) : parseList(all());
   }
 
@@ -245,10 +269,10 @@ export class FtpSession {
   }
 
   /** Says QUIT (waiting for the 221) and closes. */
-  async quit(): Promise<void> {
+  async quit(opts: StepOptions = {}): Promise<void> {
     if (this.#closed) return;
     try {
-      await exchange(this.#control.tp, 'QUIT', undefined, '2..', this.#opts.signal);
+      await exchange(this.#control.tp, 'QUIT', undefined, '2..', this.#signal(opts.signal));
     } finally {
       await this.close();
     }
@@ -263,9 +287,8 @@ export class FtpSession {
 
 /** Connects, logs in (anonymous by default), and gives a session. See {@link ConnectOptions}. */
 export async function connect(opts: ConnectOptions): Promise<FtpSession> {
-  if (/[\0\r\n\s]/.test(opts.host ?? '')) throw new ArgumentError(`invalid host ${JSON.stringify(opts.host)}`);
-  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkText(v, what);
-  const port = opts.port ?? (ftpTls(opts.tls) === 'implicit' ? 990 : 21);
+  const port = checkSettings(opts);
+  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkLine(v, what);
   const settings = { ...opts, port, timeout: opts.timeout ?? DEFAULT_TIMEOUT };
   return new FtpSession(await openControl(settings), settings);
 }

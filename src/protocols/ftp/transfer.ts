@@ -17,18 +17,16 @@
  *
  * @example
  * ```ts
- * declare const control: any;
- * declare const opts: any;
- * declare const state: any;
- * const { bytes } = await receive(control, opts, state, 'RETR', 'big.iso', sink.file('big.iso'), {});
+ * declare const link: Link;
+ * const { bytes } = await transfer(link, { direction: 'receive', command: 'RETR', argument: 'big.iso', sink: sink.file('big.iso') });
  * ```
  */
 import { AbortError, ClosedError, NetError, ProtocolError, ReplyError } from '../../core/errors.js';
-import { pump, PumpError, type Sink, type Source } from '../../ltn12/index.js';
-import type { DataSocket } from './data.js';
+import { pump, PumpError, sink as sinks, source as sources, type Sink, type Source } from '../../ltn12/index.js';
 import type { Reply } from '../tp/index.js';
-import { finalReply, readReply, type Control } from './control.js';
-import { openData, type DataState } from './data.js';
+import { fromNetAscii, toNetAscii } from './ascii.js';
+import { exchange, finalReply, readReply, type Control } from './control.js';
+import { openData, type DataSocket, type DataState } from './data.js';
 import type { ConnectOptions } from './request.js';
 
 /** Per-transfer options. */
@@ -76,16 +74,52 @@ async function explain(control: Control, err: unknown, timeout: number): Promise
   throw err;
 }
 
-async function run(
-  control: Control, opts: ConnectOptions, state: DataState, cmd: string, arg: string | undefined,
-  move: (sock: DataSocket) => Promise<number>, t: TransferOptions, announced: boolean,
-): Promise<TransferResult> {
+/** The connection a transfer runs on. */
+export interface Link {
+  control: Control;
+  /** Data-connection mode (`passive`, `extended`, `usePasvAddress`), `timeout`, the session's `signal`, `create`. */
+  opts: ConnectOptions;
+  /** What the session learnt about EPSV/EPRT. */
+  state: DataState;
+}
+
+/** One transfer: what to send, which way the bytes go, and how. */
+export type Transfer = TransferOptions & {
+  /** The transfer command (RETR, LIST, MLSD, NLST, STOR, APPE, STOU…), sent as given. */
+  command: string;
+  argument?: string;
+  /** `'a'`: line ends become LF locally and CRLF on the wire; `'i'` or none: bytes as they are. */
+  type?: 'a' | 'i';
+  /** Resume from this byte: REST before the command (and SIZE's `expectedBytes` counts from 0). */
+  offset?: number;
+  /** Trust a `(N bytes)` count in the 1xx reply as the size to expect (not in TYPE A, not with an offset). @default false */
+  announced?: boolean;
+} & ({ direction: 'receive'; sink: Sink } | { direction: 'send'; source: Source });
+
+/**
+ * Runs one transfer on `link` (see the module doc): REST when `offset`,
+ * the data connection, the command, the bytes, the completion reply.
+ */
+export async function transfer(link: Link, t: Transfer): Promise<TransferResult> {
+  const { control, opts } = link;
   const signal = t.signal ?? opts.signal;
-  const data = await openData(control, { ...opts, signal }, state);
+  if (t.offset) await exchange(control.tp, 'REST', String(t.offset), 350, signal);
+  if (t.direction === 'send') {
+    const source = t.type === 'a' ? sources.chain(t.source, toNetAscii()) : t.source;
+    return run(link, t, signal, t.expectedBytes, (sock) => sendAll(sock, source, t, signal));
+  }
+  const sink = t.type === 'a' ? sinks.chain(fromNetAscii(), t.sink) : t.sink;
+  const limit = t.type === 'a' || t.expectedBytes === undefined ? undefined : t.expectedBytes - (t.offset ?? 0);
+  return run(link, t, signal, limit, (sock) => receiveAll(sock, sink, { ...t, expectedBytes: limit }, signal));
+}
+
+async function run(link: Link, t: Transfer, signal: AbortSignal | undefined, expectedBytes: number | undefined, move: (sock: DataSocket) => Promise<number>): Promise<TransferResult> {
+  const { control, opts } = link;
+  const data = await openData(control, { ...opts, signal }, link.state);
   let bytes: number;
-  let expected = t.expectedBytes;
+  let expected = expectedBytes;
   try {
-    await control.tp.command(cmd, arg);
+    await control.tp.command(t.command, t.argument);
     const first = await readReply(control.tp, signal);
     if (first.code >= 400) throw new ReplyError(first.code, first.text);
     if (first.code >= 200 && first.code < 300 && t.onCompleted) {
@@ -93,8 +127,8 @@ async function run(
       await t.onCompleted(first);
       return { bytes: 0, reply: first };
     }
-    if (first.code >= 200) throw new ProtocolError(`${cmd} completed without opening the data connection`, first.text);
-    const m = announced && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
+    if (first.code >= 200) throw new ProtocolError(`${t.command} completed without opening the data connection`, first.text);
+    const m = t.announced && t.type !== 'a' && !t.offset && expected === undefined ? /\((\d+) bytes\)/i.exec(first.text) : null;
     if (m) expected = Number(m[1]);
     const sock = await data.ready();
     t.onStart?.(expected);
@@ -114,52 +148,46 @@ async function run(
   return { bytes, reply };
 }
 
-/** Runs `cmd arg` (RETR, LIST, MLSD, NLST) and pumps the data into `sink`. */
-export function receive(control: Control, opts: ConnectOptions, state: DataState, cmd: string, arg: string | undefined, sink: Sink, t: TransferOptions = {}, announced = true): Promise<TransferResult> {
-  return run(control, opts, state, cmd, arg, async (sock) => {
-    let bytes = 0;
-    const signal = t.signal ?? opts.signal;
-    const src: Source = async () => {
-      if (signal?.aborted) throw new AbortError('aborted', undefined, { cause: signal.reason });
-      const chunk = await sock.receive(signal);
-      if (chunk !== null) {
-        bytes += chunk.length;
-        if (t.expectedBytes !== undefined && bytes > t.expectedBytes) {
-          throw new ProtocolError(`the data connection sent more than the ${t.expectedBytes} bytes SIZE announced (${bytes} so far)`);
-        }
-        t.onProgress?.(bytes);
+/** Pumps the data connection into `sink`; more than `t.expectedBytes` is a ProtocolError as soon as it arrives. */
+async function receiveAll(sock: DataSocket, sink: Sink, t: TransferOptions, signal: AbortSignal | undefined): Promise<number> {
+  let bytes = 0;
+  const src: Source = async () => {
+    if (signal?.aborted) throw new AbortError('aborted', undefined, { cause: signal.reason });
+    const chunk = await sock.receive(signal);
+    if (chunk !== null) {
+      bytes += chunk.length;
+      if (t.expectedBytes !== undefined && bytes > t.expectedBytes) {
+        throw new ProtocolError(`the data connection sent more than the ${t.expectedBytes} bytes SIZE announced (${bytes} so far)`);
       }
-      return chunk;
-    };
-    try {
-      await pump.all(src, sink, t.step);
-    } catch (err) {
-      throw unwrap(err, 'source');
+      t.onProgress?.(bytes);
     }
-    return bytes;
-  }, t, announced);
+    return chunk;
+  };
+  try {
+    await pump.all(src, sink, t.step);
+  } catch (err) {
+    throw unwrap(err, 'source');
+  }
+  return bytes;
 }
 
-/** Runs `cmd arg` (STOR, APPE, STOU) and pumps `source` into the data connection, then closes it cleanly. */
-export function send(control: Control, opts: ConnectOptions, state: DataState, cmd: string, arg: string | undefined, source: Source, t: TransferOptions = {}): Promise<TransferResult> {
-  return run(control, opts, state, cmd, arg, async (sock) => {
-    let bytes = 0;
-    const signal = t.signal ?? opts.signal;
-    const snk: Sink = async (chunk) => {
-      if (chunk === null || chunk.length === 0) return;
-      await sock.send(chunk, signal);
-      bytes += chunk.length;
-      t.onProgress?.(bytes);
-    };
-    try {
-      await pump.all(source, snk, t.step);
-    } catch (err) {
-      throw unwrap(err, 'sink');
-    }
-    // FIN (and TLS close_notify), then wait for the server to close its side:
-    // only then has it seen every byte.
-    sock.shutdown();
-    while ((await sock.receive(signal)) !== null);
-    return bytes;
-  }, t, false);
+/** Pumps `source` into the data connection, then closes it cleanly. */
+async function sendAll(sock: DataSocket, source: Source, t: TransferOptions, signal: AbortSignal | undefined): Promise<number> {
+  let bytes = 0;
+  const snk: Sink = async (chunk) => {
+    if (chunk === null || chunk.length === 0) return;
+    await sock.send(chunk, signal);
+    bytes += chunk.length;
+    t.onProgress?.(bytes);
+  };
+  try {
+    await pump.all(source, snk, t.step);
+  } catch (err) {
+    throw unwrap(err, 'sink');
+  }
+  // FIN (and TLS close_notify), then wait for the server to close its side:
+  // only then has it seen every byte.
+  sock.shutdown();
+  while ((await sock.receive(signal)) !== null);
+  return bytes;
 }

@@ -96,10 +96,28 @@ export class TextConn {
   }
 }
 
+/**
+ * Returns `value`, or throws ArgumentError when it holds CR, LF or NUL —
+ * characters that would end a command line early and smuggle in another
+ * (command injection). The one check behind {@link formatCommand}; callers
+ * that must refuse before anything is sent (a path checked before a TYPE
+ * command goes out) call it early with the same words.
+ *
+ * @example
+ * ```ts
+ * checkLine('pub/file.txt', 'path');   // 'pub/file.txt'
+ * checkLine('a\r\nDELE x', 'path');     // throws ArgumentError: CR, LF or NUL in the path
+ * ```
+ */
+export function checkLine(value: string, what: string): string {
+  if (/[\r\n\0]/.test(value)) throw new ArgumentError(`CR, LF or NUL in the ${what}`);
+  return value;
+}
+
 /** `cmd[ arg]\r\n`, refusing CR, LF and NUL and an empty command. */
 export function formatCommand(cmd: string, arg?: string): string {
   if (!/^[A-Za-z0-9]+( [A-Za-z0-9]+)?$/.test(cmd)) throw new ArgumentError(`bad command ${JSON.stringify(cmd)}`);
-  if (arg !== undefined && /[\r\n\0]/.test(arg)) throw new ArgumentError(`CR, LF or NUL in the argument of ${cmd}`);
+  if (arg !== undefined) checkLine(arg, `argument of ${cmd}`);
   return arg === undefined || arg === '' ? `${cmd}\r\n` : `${cmd} ${arg}\r\n`;
 }
 

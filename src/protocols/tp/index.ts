@@ -10,7 +10,7 @@
  * await conn.check('220');
  * ```
  */
-export { TextConn, connect, formatCommand, type TextConnOptions } from './conn.js';
+export { TextConn, connect, checkLine, formatCommand, type TextConnOptions } from './conn.js';
 export { matches, parseFirstLine, isLastLine, makeReply, type Reply, type Expected } from './reply.js';
 export { dotSource, dotSink } from './dot.js';
 export { BlockCollector } from './collect.js';
