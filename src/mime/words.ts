@@ -42,6 +42,7 @@ const seqLen = (b: number): number => (b < 0xc0 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 
  * byte of a multi-byte character is 3); B: 4 per started 3 bytes.
  */
 function wordCuts(all: Buffer, q: boolean): number[] {
+  if (!q) return bCuts(all);
   const cuts = [0];
   let start = 0;
   let qLen = 0;
@@ -58,6 +59,28 @@ function wordCuts(all: Buffer, q: boolean): number[] {
     }
     qLen += add;
     i = end;
+  }
+  cuts.push(all.length);
+  return cuts;
+}
+
+/** Bytes of text a B word holds: whole groups of 3 in {@link ROOM}. */
+const B_BYTES = Math.floor(ROOM / 4) * 3;
+
+/**
+ * B word cuts: each word takes {@link B_BYTES} and backs off to the start of
+ * the character there (`all` is UTF-8 from a string, so a character starts
+ * at any byte that is not a continuation byte) — the same cuts as the
+ * character walk, without visiting every byte.
+ */
+function bCuts(all: Buffer): number[] {
+  const cuts = [0];
+  for (let start = 0; ; ) {
+    let i = start + B_BYTES;
+    if (i >= all.length) break;
+    while (i > start + 1 && (all[i]! & 0xc0) === 0x80) i--;
+    cuts.push(i);
+    start = i;
   }
   cuts.push(all.length);
   return cuts;
@@ -229,27 +252,50 @@ export function encodeHeaderValue(value: string): string {
 export function foldHeader(name: string, value: string, width = 78): string {
   if (/[\r\n\0:\s]/.test(name) || name === '') throw new ArgumentError(`bad header name ${JSON.stringify(name)}`);
   const v = encodeHeaderValue(value);
-  // Walk the words by index; a fold replaces the space before a word with
-  // CRLF + space. Only the line pieces are sliced out: no array of words.
-  const pieces: string[] = [];
-  let from = 0; // start of the current line's text in v
-  let lineLen = name.length + 1;
-  // a line may be broken once it holds a word: any continuation line, or a first line with a non-blank word
+  const folds = foldPoints(v, name.length + 1, width);
+  if (folds.length === 0) return `${name}: ${v}`;
+  // v is printable ASCII (encodeHeaderValue encoded the rest): each fold's space becomes CRLF + space in one buffer
+  const src = Buffer.from(v, 'latin1');
+  const out = Buffer.allocUnsafe(src.length + 2 * folds.length);
+  let o = 0;
+  let from = 0;
+  for (const at of folds) {
+    o += src.copy(out, o, from, at);
+    out[o++] = 13;
+    out[o++] = 10;
+    from = at;
+  }
+  o += src.copy(out, o, from);
+  return `${name}: ${out.toString('latin1', 0, o)}`;
+}
+
+/**
+ * Offsets of the spaces in `v` where a line is broken: a word that would
+ * take the line past `width` starts a new line, once the line holds a word
+ * (any continuation line, or a first line with a non-blank word).
+ */
+function foldPoints(v: string, first: number, width: number): number[] {
+  const folds: number[] = [];
+  let lineLen = first;
   let holdsWord = false;
   for (let ws = 0; ws <= v.length; ) {
     let we = v.indexOf(' ', ws);
     if (we < 0) we = v.length;
     const len = we - ws;
     if (holdsWord && lineLen + 1 + len > width) {
-      pieces.push(v.slice(from, ws - 1));
-      from = ws;
+      folds.push(ws - 1);
       lineLen = 1 + len;
     } else {
       lineLen += 1 + len;
-      if (!holdsWord && v.slice(ws, we).trim() !== '') holdsWord = true;
+      if (!holdsWord && len > 0 && !isBlank(v, ws, we)) holdsWord = true;
     }
     ws = we + 1;
   }
-  pieces.push(v.slice(from));
-  return `${name}: ${pieces.join('\r\n ')}`;
+  return folds;
+}
+
+/** Only tabs between `from` and `to` (spaces cannot occur: they end words). */
+function isBlank(v: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (v.charCodeAt(i) !== 9) return false;
+  return true;
 }

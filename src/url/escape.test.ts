@@ -8,6 +8,8 @@ test('escape() keeps only unreserved characters', () => {
   assert.equal(escape('a b/c?d=e&f'), 'a%20b%2Fc%3Fd%3De%26f');
   assert.equal(escape('ç€'), '%C3%A7%E2%82%AC');
   assert.equal(escape('\r\n\0'), '%0D%0A%00');
+  assert.equal(escape("it's (a) *test*!"), 'it%27s%20%28a%29%20%2Atest%2A%21');
+  assert.equal(escape('a\uD800b'), 'a%EF%BF%BDb'); // a lone surrogate is U+FFFD
 });
 
 test('unescape() decodes %XX and leaves malformed sequences', () => {
