@@ -17,7 +17,7 @@ const OPTIONS: Record<string, string[]> = {
   encode: [],
   decode: ['--strict'],
   inetd: ['--host', '--port', '--max', '--per-host', '--time-limit', '--stderr'],
-  mailbox: ['--dir', '--memory', '--host', '--smtp-port', '--pop3-port', '--users', '--require-auth'],
+  mailbox: ['--dir', '--memory', '--host', '--smtp-port', '--pop3-port', '--users', '--require-auth', '--tls', '--tls-cert', '--tls-key', '--plain-auth'],
   'mail list': ['--server', '--user', '--tls', '--ca', '--insecure', '--apop', '--allow-plain-auth', '--config'],
   'mail read': ['--server', '--user', '--tls', '--ca', '--insecure', '--apop', '--allow-plain-auth', '--config', '--delete'],
   'mail send': ['--from', '--to', '--cc', '--bcc', '--subject', '--attach', '--body-file', '--server', '--user', '--tls', '--ca', '--insecure', '--allow-plain-auth', '--config'],

@@ -3,7 +3,7 @@
  * or careless client: the greet pause that catches early talkers, a strike
  * counter for bad commands, a throttle for failed logins (a growing delay
  * before each failure's reply, then a hang-up), a constant-time password
- * check, and telling "the client left" (normal, not worth a log line) apart
+ * check, where passwords may travel in clear (`plainAuth`), and telling "the client left" (normal, not worth a log line) apart
  * from a real failure.
  *
  * @example
@@ -39,6 +39,29 @@ export async function talksEarly(client: TcpClient, ms: number): Promise<boolean
   if (ms <= 0) return false;
   await sleepFor(ms);
   return client.dirty();
+}
+
+/**
+ * Where the server accepts passwords in clear (SMTP AUTH PLAIN/LOGIN, POP3
+ * USER/PASS): `'always'`; `'loopback'` — from a loopback address, or on
+ * any connection once STARTTLS/STLS has secured it; `'tls'` — only on a
+ * secured connection. Where they are not accepted they are not offered
+ * either (EHLO, CAPA). APOP sends no password and is always accepted.
+ */
+export type PlainAuth = 'always' | 'loopback' | 'tls';
+/** Default {@link PlainAuth} policy. */
+export const PLAIN_AUTH: PlainAuth = 'loopback';
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.x.y.z`). */
+export function isLoopback(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1' || /^(0{0,4}:){7}0{0,3}1$/.test(address);
+}
+
+/** Whether `client` may send a password in clear under `policy` (`secure`: after STARTTLS/STLS). */
+export function plainAuthAllowed(policy: PlainAuth, client: TcpClient, secure: boolean): boolean {
+  if (secure || policy === 'always') return true;
+  return policy === 'loopback' && isLoopback(client.getPeerName().address);
 }
 
 /** Counts strikes up to a limit. */

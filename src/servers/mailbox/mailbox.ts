@@ -19,12 +19,12 @@ import { tlsMode } from '../../core/tls-mode.js';
 import { mailboxTls } from './tls.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkInteger, checkMs } from '../../core/validate.js';
+import { checkInteger, checkMs, checkOneOf } from '../../core/validate.js';
 import { serve, type Served } from '../serve.js';
 import { MaildirStore, MemoryStore, type MailStore } from './store.js';
 import { smtpSession } from './smtp-in.js';
 import { pop3Session } from './pop3-out.js';
-import { AUTH_FAILURE_DELAY_MS, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS } from './guard.js';
+import { AUTH_FAILURE_DELAY_MS, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, PLAIN_AUTH, type PlainAuth } from './guard.js';
 import { Catalog } from './web/catalog.js';
 import { webInbox, type WebInbox, type WebInboxOptions } from './web/inbox.js';
 
@@ -83,6 +83,15 @@ export interface MailboxOptions {
    * and fingerprint are in the result's `tls`.
    */
   tlsOptions?: SecureContextOptions;
+  /**
+   * Where passwords may travel in clear (SMTP AUTH PLAIN/LOGIN, POP3
+   * USER/PASS): `'loopback'` accepts them from a loopback address, or from
+   * anywhere once STARTTLS/STLS has secured the connection; `'tls'` only on
+   * a secured connection; `'always'` everywhere. Where they are not
+   * accepted they are not offered (EHLO, CAPA); APOP is always accepted.
+   * @default 'loopback'
+   */
+  plainAuth?: PlainAuth;
   /** Also serve the web inbox: true for 127.0.0.1:8025 (on `host`), or its options. @default false */
   web?: boolean | WebInboxOptions;
 }
@@ -103,12 +112,20 @@ export interface Mailbox {
   close(): Promise<void>;
 }
 
+function parseUsersFile(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ArgumentError(`users: ${path} is not JSON (${(e as Error).message})`);
+  }
+}
+
 async function loadUsers(users: MailboxOptions['users']): Promise<Map<string, string>> {
-  const obj: unknown = typeof users === 'string' ? JSON.parse(await readFile(users, 'utf8')) : users;
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new TypeError('users must be an object of user → password');
+  const obj: unknown = typeof users === 'string' ? parseUsersFile(users, await readFile(users, 'utf8')) : users;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ArgumentError('users must be an object of user → password');
   const map = new Map<string, string>();
   for (const [u, p] of Object.entries(obj)) {
-    if (typeof p !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(u)) throw new TypeError(`bad user entry ${JSON.stringify(u)}`);
+    if (typeof p !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(u)) throw new ArgumentError(`users: bad entry ${JSON.stringify(u)} (a name of 1–64 letters, digits, '.', '_' or '-', and a string password)`);
     map.set(u, p);
   }
   return map;
@@ -123,6 +140,7 @@ function sessionOptions(opts: MailboxOptions) {
     authFailureDelay: checkMs('authFailureDelay', opts.authFailureDelay, AUTH_FAILURE_DELAY_MS) ?? 0,
     maxAuthFailures: checkInteger('maxAuthFailures', opts.maxAuthFailures, { min: 1 }, MAX_AUTH_FAILURES),
     tls: tls?.context,
+    plainAuth: opts.plainAuth === undefined ? PLAIN_AUTH : checkOneOf<PlainAuth>('plainAuth', opts.plainAuth, ['always', 'loopback', 'tls']),
   };
   const smtpOnly = {
     requireAuth: opts.requireAuth === true,

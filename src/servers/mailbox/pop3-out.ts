@@ -21,7 +21,7 @@ import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
 import { upgrade } from './tls.js';
-import { AUTH_FAILURE_DELAY_MS, AuthThrottle, MAX_AUTH_FAILURES, peerLeft, samePassword, sendIfThere } from './guard.js';
+import { AUTH_FAILURE_DELAY_MS, AuthThrottle, MAX_AUTH_FAILURES, PLAIN_AUTH, type PlainAuth, peerLeft, plainAuthAllowed, samePassword, sendIfThere } from './guard.js';
 import type { MailStore, StoredMessage } from './store.js';
 
 export interface Pop3OutOptions {
@@ -35,6 +35,8 @@ export interface Pop3OutOptions {
   maxAuthFailures?: number;
   /** Offer STLS with this context (see `mailboxTls`); without it STLS is not offered. */
   tls?: SecureContext;
+  /** Where USER/PASS is offered and accepted (APOP always is). @default PLAIN_AUTH ('loopback') */
+  plainAuth?: PlainAuth;
 }
 
 interface Drop {
@@ -130,10 +132,13 @@ async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> 
 
 /** What CAPA lists (RFC 2449): STLS only while it can still be used. */
 function capabilities(p: Session): string[] {
-  const caps = ['USER', 'UIDL', 'TOP', 'PIPELINING'];
+  const caps = plainAllowed(p) ? ['USER', 'UIDL', 'TOP', 'PIPELINING'] : ['UIDL', 'TOP', 'PIPELINING'];
   if (p.opts.tls && !p.secure && !p.drop) caps.push('STLS');
   return caps;
 }
+
+/** Whether USER/PASS may be used on this connection now. */
+const plainAllowed = (p: Session): boolean => plainAuthAllowed(p.opts.plainAuth ?? PLAIN_AUTH, p.client, p.secure);
 
 /** STLS (RFC 2595), in the AUTHORIZATION state only; 'closed' when plaintext was pipelined after it. */
 async function stls(p: Session, args: string[]): Promise<'closed' | undefined> {
@@ -153,6 +158,8 @@ async function authorize(p: Session, verb: string, args: string[]): Promise<'clo
   const { client, opts } = p;
   let user: string | undefined;
   if (verb === 'STLS') return stls(p, args);
+  // RFC 2595 §4: LOGINDISABLED servers refuse USER/PASS in clear; RFC 3206's [AUTH] marks it
+  if ((verb === 'USER' || verb === 'PASS') && !plainAllowed(p)) return void (await err(client, '[AUTH] plaintext authentication disallowed on an unencrypted connection (use STLS or APOP)'));
   if (verb === 'USER' && args.length === 1) {
     p.pendingUser = args[0];
     return void (await ok(client));

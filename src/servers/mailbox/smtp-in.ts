@@ -34,7 +34,7 @@ import type { SecureContext } from 'node:tls';
 import type { TcpClient } from '../../socket/index.js';
 import { formatReply, readDotData, skipLine } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
-import { AUTH_FAILURE_DELAY_MS, AuthThrottle, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, Strikes, peerLeft, samePassword, sendIfThere, talksEarly } from './guard.js';
+import { AUTH_FAILURE_DELAY_MS, AuthThrottle, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, PLAIN_AUTH, type PlainAuth, Strikes, peerLeft, plainAuthAllowed, samePassword, sendIfThere, talksEarly } from './guard.js';
 import { SASL_MECHANISMS, saslCredentials } from './sasl.js';
 import { upgrade } from './tls.js';
 
@@ -54,6 +54,8 @@ export interface SmtpInOptions {
   maxAuthFailures?: number;
   /** Offer STARTTLS with this context (see `mailboxTls`); without it STARTTLS is not offered. */
   tls?: SecureContext;
+  /** Where AUTH PLAIN/LOGIN are offered and accepted. @default PLAIN_AUTH ('loopback') */
+  plainAuth?: PlainAuth;
 }
 
 /** Recipients one transaction may name (RFC 5321 §4.5.3.1.8: at least 100); more get 452. */
@@ -87,6 +89,11 @@ class Session {
   ) {
     this.bad = new Strikes(opts.maxBadCommands ?? MAX_BAD_COMMANDS);
     this.logins = new AuthThrottle(opts.authFailureDelay ?? AUTH_FAILURE_DELAY_MS, opts.maxAuthFailures ?? MAX_AUTH_FAILURES);
+  }
+
+  /** Whether AUTH PLAIN/LOGIN may be used on this connection now. */
+  get plainAuth(): boolean {
+    return plainAuthAllowed(this.opts.plainAuth ?? PLAIN_AUTH, this.client, this.secure);
   }
 
   /** Sends one reply line (control bytes in it become `?`). */
@@ -184,7 +191,7 @@ async function ehlo(s: Session): Promise<undefined> {
   const { opts } = s;
   const lines = [`${opts.hostname} hello`, 'PIPELINING', '8BITMIME', `SIZE ${opts.maxMessageBytes}`];
   if (opts.tls && !s.secure) lines.push('STARTTLS');
-  lines.push(`AUTH ${SASL_MECHANISMS.join(' ')}`);
+  if (s.plainAuth) lines.push(`AUTH ${SASL_MECHANISMS.join(' ')}`);
   await s.client.send(formatReply(250, lines));
 }
 
@@ -234,6 +241,8 @@ async function rcpt(s: Session, arg: string): Promise<'closed' | undefined> {
 async function auth(s: Session, arg: string): Promise<'closed' | undefined> {
   const { client, opts, st } = s;
   if (st.user !== undefined) return verdict(await s.refuse('503 5.5.1 already authenticated'));
+  // RFC 4954 §6: a mechanism refused for want of encryption
+  if (!s.plainAuth) return verdict(await s.refuse('538 5.7.11 encryption required for requested authentication mechanism (use STARTTLS)'));
   const [mech = '', initial] = arg.split(' ');
   const got = await saslCredentials(mech, initial, async (challenge) => {
     await s.say(`334 ${challenge}`);
