@@ -74,15 +74,19 @@ if (!isChild) {
   try {
     const me = import.meta.url;
     const args = [String(bytes), String(peer.port), local];
-    const down = await compare(`FTP download of ${mib} MiB from pyftpdlib to a discarding sink (passive, TYPE I)`, 'MiB/s', [
-      inChild('netkit download', me, args),
-      inChild('basic-ftp download', me, args),
-    ], { rounds, scale: 1024 * 1024 });
+    const down = await compare(
+      `FTP download of ${mib} MiB from pyftpdlib to a discarding sink (passive, TYPE I)`,
+      'MiB/s',
+      [inChild('netkit download', me, args), inChild('basic-ftp download', me, args)],
+      { rounds, scale: 1024 * 1024 },
+    );
     console.log(`${report(down)}\n`);
-    const up = await compare(`FTP upload of a ${mib} MiB file to pyftpdlib (passive, TYPE I)`, 'MiB/s', [
-      inChild('netkit upload', me, args),
-      inChild('basic-ftp upload', me, args),
-    ], { rounds, scale: 1024 * 1024 });
+    const up = await compare(
+      `FTP upload of a ${mib} MiB file to pyftpdlib (passive, TYPE I)`,
+      'MiB/s',
+      [inChild('netkit upload', me, args), inChild('basic-ftp upload', me, args)],
+      { rounds, scale: 1024 * 1024 },
+    );
     console.log(report(up));
   } finally {
     await peer.stop();

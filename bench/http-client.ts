@@ -39,12 +39,14 @@ const undiciGet = (dispatcher?: Agent) => async (url: string) => {
 };
 const nodeGet = (agent: http.Agent) => (url: string) =>
   new Promise<number>((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
-      let n = 0;
-      res.on('data', (c: Buffer) => (n += c.length));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { agent }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length));
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 
 /** `count` GETs of `url`, `inFlight` at a time, each body checked to be `size` bytes. */
@@ -94,21 +96,33 @@ try {
   const small = `http://127.0.0.1:${nginx.port}/1k.bin`;
   const base = `http://127.0.0.1:${nginx.port}`;
   const me = import.meta.url;
-  const seq = await compare(`${requests} sequential GETs of a 1 KiB file from nginx (one connection)`, 'req/s', [
-    inChild('netkit sequential', me, [String(requests), small]),
-    inChild('undici sequential', me, [String(requests), small]),
-    inChild('node:http sequential', me, [String(requests), small]),
-  ], { rounds });
+  const seq = await compare(
+    `${requests} sequential GETs of a 1 KiB file from nginx (one connection)`,
+    'req/s',
+    [
+      inChild('netkit sequential', me, [String(requests), small]),
+      inChild('undici sequential', me, [String(requests), small]),
+      inChild('node:http sequential', me, [String(requests), small]),
+    ],
+    { rounds },
+  );
   console.log(`${report(seq)}\n`);
-  const conc = await compare(`${concurrent} GETs of a 1 KiB file from nginx, ${inFlight} in flight (default pool / default agent)`, 'req/s', [
-    inChild('netkit concurrent', me, [String(concurrent), small, String(inFlight)]),
-    inChild('undici concurrent', me, [String(concurrent), small, String(inFlight)]),
-  ], { rounds });
+  const conc = await compare(
+    `${concurrent} GETs of a 1 KiB file from nginx, ${inFlight} in flight (default pool / default agent)`,
+    'req/s',
+    [
+      inChild('netkit concurrent', me, [String(concurrent), small, String(inFlight)]),
+      inChild('undici concurrent', me, [String(concurrent), small, String(inFlight)]),
+    ],
+    { rounds },
+  );
   console.log(`${report(conc)}\n`);
-  const down = await compare(`${mib} MiB download to a counting sink from nginx`, 'MB/s', [
-    inChild('netkit download', me, [String(bytes), base]),
-    inChild('undici download', me, [String(bytes), base]),
-  ], { rounds, scale: 1e6 });
+  const down = await compare(
+    `${mib} MiB download to a counting sink from nginx`,
+    'MB/s',
+    [inChild('netkit download', me, [String(bytes), base]), inChild('undici download', me, [String(bytes), base])],
+    { rounds, scale: 1e6 },
+  );
   console.log(report(down, [cpuPer(1024 * 1024 * 1024, 'GiB')]));
 } finally {
   await nginx.stop();

@@ -29,7 +29,9 @@ interface Run {
 
 function child(who: string, kind: string, file: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [fileURLToPath(new URL('./mail-parse-child.js', import.meta.url)), who, kind, file, String(repeat)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [fileURLToPath(new URL('./mail-parse-child.js', import.meta.url)), who, kind, file, String(repeat)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
@@ -55,7 +57,10 @@ function writeCorpus(path: string): number {
 
 function writeBig(path: string): void {
   const fd = openSync(path, 'w');
-  writeSync(fd, 'From: a@example.test\r\nTo: b@example.test\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="big"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n--big\r\nContent-Type: application/octet-stream; name="big.bin"\r\nContent-Disposition: attachment; filename="big.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+  writeSync(
+    fd,
+    'From: a@example.test\r\nTo: b@example.test\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="big"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n--big\r\nContent-Type: application/octet-stream; name="big.bin"\r\nContent-Disposition: attachment; filename="big.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n',
+  );
   const block = Buffer.alloc(57 * 1024);
   for (let i = 0; i < block.length; i++) block[i] = (i * 7919 + (i >> 8)) & 0xff;
   const text = Buffer.from(block.toString('base64').replace(/.{76}/g, '$&\r\n'), 'latin1');

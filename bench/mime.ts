@@ -49,7 +49,12 @@ const pieces = (b: Buffer, size: number): Buffer[] => {
   for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, i + size));
   return out;
 };
-const drain = () => new Writable({ write(_c, _e, done) { done(); } });
+const drain = () =>
+  new Writable({
+    write(_c, _e, done) {
+      done();
+    },
+  });
 
 // Inputs by size, built once per process and outside the timed part.
 const memo = new Map<string, Buffer>();
@@ -79,7 +84,9 @@ const isChild = await childMain({
   },
   'Buffer base64 encode': (n) => {
     const chunks = pieces(input('b64-plain', n), B64_CHUNK);
-    return timed(n, () => { for (const c of chunks) Buffer.from(c.toString('base64'), 'latin1'); });
+    return timed(n, () => {
+      for (const c of chunks) Buffer.from(c.toString('base64'), 'latin1');
+    });
   },
   'netkit base64 decode': (n) => {
     const b = input('b64-enc', n);
@@ -87,7 +94,9 @@ const isChild = await childMain({
   },
   'Buffer base64 decode': (n) => {
     const chunks = pieces(input('b64-enc', n), B64_CHUNK);
-    return timed(n, () => { for (const c of chunks) Buffer.from(c.toString('latin1'), 'base64'); });
+    return timed(n, () => {
+      for (const c of chunks) Buffer.from(c.toString('latin1'), 'base64');
+    });
   },
   'netkit qp encode': (n) => {
     const b = input('qp-plain', n);
@@ -141,22 +150,28 @@ if (!isChild) {
   const opts = () => ({ rounds, scale: 1e6 });
   const sections: string[] = [];
   for (const op of ['encode', 'decode']) {
-    const r = await compare(`base64 ${op}, ${b64 / MiB} MiB in 8 KiB chunks`, 'MB/s', [
-      inChild(`netkit base64 ${op}`, me, [String(b64)]),
-      inChild(`Buffer base64 ${op}`, me, [String(b64)]),
-    ], opts());
+    const r = await compare(
+      `base64 ${op}, ${b64 / MiB} MiB in 8 KiB chunks`,
+      'MB/s',
+      [inChild(`netkit base64 ${op}`, me, [String(b64)]), inChild(`Buffer base64 ${op}`, me, [String(b64)])],
+      opts(),
+    );
     sections.push(report(r));
   }
   const dir = mkdtempSync(join(tmpdir(), 'nk-bench-mime-'));
   try {
     writeFileSync(join(dir, 'plain'), randomText(qp));
     writeFileSync(join(dir, 'enc'), encodedText(randomText(qp)));
-    for (const [op, file, short] of [['encode', 'plain', 'enc'], ['decode', 'enc', 'dec']] as const) {
-      const r = await compare(`quoted-printable ${op}${op === 'encode' ? ' + wrap' : ''}, ${qp / MiB} MiB of text in 64 KiB chunks`, 'MB/s', [
-        inChild(`netkit qp ${op}`, me, [String(qp)]),
-        inChild(`libqp qp ${op}`, me, [String(qp)]),
-        python('python binascii', join(dir, file), short, qp),
-      ], opts());
+    for (const [op, file, short] of [
+      ['encode', 'plain', 'enc'],
+      ['decode', 'enc', 'dec'],
+    ] as const) {
+      const r = await compare(
+        `quoted-printable ${op}${op === 'encode' ? ' + wrap' : ''}, ${qp / MiB} MiB of text in 64 KiB chunks`,
+        'MB/s',
+        [inChild(`netkit qp ${op}`, me, [String(qp)]), inChild(`libqp qp ${op}`, me, [String(qp)]), python('python binascii', join(dir, file), short, qp)],
+        opts(),
+      );
       sections.push(report(r));
     }
   } finally {

@@ -147,7 +147,12 @@ export async function childMain(jobs: Record<string, (amount: number, ...args: s
  * r. `warmup` untimed rounds come first (0 by default: child contenders warm
  * up inside their own process).
  */
-export async function compare(title: string, unit: string, contenders: Contender[], opts: { rounds: number; warmup?: number; scale?: number }): Promise<Result> {
+export async function compare(
+  title: string,
+  unit: string,
+  contenders: Contender[],
+  opts: { rounds: number; warmup?: number; scale?: number },
+): Promise<Result> {
   for (let w = 0; w < (opts.warmup ?? 0); w++) for (const c of contenders) await c.round();
   const measures: Measure[][] = contenders.map(() => []);
   for (let r = 0; r < opts.rounds; r++) {
@@ -201,7 +206,13 @@ export function report(r: Result, extra: Array<{ head: string; cell(ms: Measure[
 }
 
 /** A report column: the median peak RSS growth of a row as a multiple of the work (bytes received). */
-export const rssPerByte = { head: 'peak RSS ÷ size (median)', cell: (ms: Measure[]) => (ms.every((m) => m.peakRssGrowth !== undefined) ? `${median(ms.map((m) => m.peakRssGrowth! / m.work)).toFixed(2)}×` : 'n/a') };
+export const rssPerByte = {
+  head: 'peak RSS ÷ size (median)',
+  cell: (ms: Measure[]) => (ms.every((m) => m.peakRssGrowth !== undefined) ? `${median(ms.map((m) => m.peakRssGrowth! / m.work)).toFixed(2)}×` : 'n/a'),
+};
 
 /** A report column: the median CPU ms of a row per `per` units of work. */
-export const cpuPer = (per: number, label: string) => ({ head: `CPU ms per ${label} (median)`, cell: (ms: Measure[]) => (ms.every((m) => m.cpuMs !== undefined) ? fmt(median(ms.map((m) => (m.cpuMs! * per) / m.work))) : 'n/a') });
+export const cpuPer = (per: number, label: string) => ({
+  head: `CPU ms per ${label} (median)`,
+  cell: (ms: Measure[]) => (ms.every((m) => m.cpuMs !== undefined) ? fmt(median(ms.map((m) => (m.cpuMs! * per) / m.work))) : 'n/a'),
+});

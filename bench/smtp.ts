@@ -33,7 +33,10 @@ const isChild = await childMain({
     for (let i = 0; i < count; i += batch) {
       const items = [];
       for (let k = i; k < Math.min(count, i + batch); k++) {
-        items.push({ envelope: { from: 'a@bench.test', rcpt: 'b@bench.test' }, source: message({ headers: { From: 'a@bench.test', To: 'b@bench.test', Subject: `m${k}` }, body }) });
+        items.push({
+          envelope: { from: 'a@bench.test', rcpt: 'b@bench.test' },
+          source: message({ headers: { From: 'a@bench.test', To: 'b@bench.test', Subject: `m${k}` }, body }),
+        });
       }
       for (const r of await s.sendMany(items)) if (r instanceof Error) throw r;
     }
@@ -57,11 +60,12 @@ if (!isChild) {
   try {
     const me = import.meta.url;
     const args = [String(count), String(port)];
-    const r = await compare(`${count} messages of 2 KiB over one connection to smtp-server`, 'msg/s', [
-      inChild('netkit session', me, args),
-      inChild('netkit sendMany', me, args),
-      inChild('nodemailer pool', me, args),
-    ], { rounds });
+    const r = await compare(
+      `${count} messages of 2 KiB over one connection to smtp-server`,
+      'msg/s',
+      [inChild('netkit session', me, args), inChild('netkit sendMany', me, args), inChild('nodemailer pool', me, args)],
+      { rounds },
+    );
     console.log(report(r));
   } finally {
     sink.kill('SIGTERM');

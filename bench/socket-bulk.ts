@@ -111,15 +111,22 @@ else if (!isChild) {
   knob('WARM', 0.1);
   const me = import.meta.url;
   const size = `${bytes / 1024 / 1024} MiB`;
-  const stream = await compare(`${size} over loopback, streamed in 64 KiB receives`, 'MB/s', [
-    inChild('netkit receive(65536)', me, [String(bytes)]),
-    inChild('raw net, keep nothing', me, [String(bytes)]),
-  ], { rounds, scale: 1e6 });
+  const stream = await compare(
+    `${size} over loopback, streamed in 64 KiB receives`,
+    'MB/s',
+    [inChild('netkit receive(65536)', me, [String(bytes)]), inChild('raw net, keep nothing', me, [String(bytes)])],
+    { rounds, scale: 1e6 },
+  );
   console.log(`${report(stream)}\n`);
-  const all = await compare(`${size} over loopback, received whole into one Buffer`, 'MB/s', [
-    inChild("netkit receive('*a')", me, [String(bytes)]),
-    inChild('raw net, kept + one concat', me, [String(bytes)]),
-    inChild('raw net, presized copy (bound)', me, [String(bytes)]),
-  ], { rounds, scale: 1e6 });
+  const all = await compare(
+    `${size} over loopback, received whole into one Buffer`,
+    'MB/s',
+    [
+      inChild("netkit receive('*a')", me, [String(bytes)]),
+      inChild('raw net, kept + one concat', me, [String(bytes)]),
+      inChild('raw net, presized copy (bound)', me, [String(bytes)]),
+    ],
+    { rounds, scale: 1e6 },
+  );
   console.log(report(all, [rssPerByte]));
 }

@@ -115,10 +115,15 @@ else if (!isChild) {
   const rounds = knob('ROUNDS', 5);
   knob('WARM', 0.1);
   const me = import.meta.url;
-  const r = await compare(`${lines.toLocaleString('en')} lines of 40 bytes over loopback, one receive per line`, 'M lines/s', [
-    inChild("netkit receive('*l')", me, [String(lines)]),
-    inChild('readline for await', me, [String(lines)]),
-    inChild('indexOf splitter (floor)', me, [String(lines)]),
-  ], { rounds, scale: 1e6 });
+  const r = await compare(
+    `${lines.toLocaleString('en')} lines of 40 bytes over loopback, one receive per line`,
+    'M lines/s',
+    [
+      inChild("netkit receive('*l')", me, [String(lines)]),
+      inChild('readline for await', me, [String(lines)]),
+      inChild('indexOf splitter (floor)', me, [String(lines)]),
+    ],
+    { rounds, scale: 1e6 },
+  );
   console.log(report(r));
 }

@@ -21,10 +21,7 @@ console.log(`qp back:         ${JSON.stringify(fromQp.toString())}`);
 
 // The same pipeline as a pump: source → filter chain → sink.
 const [sink, chunks] = ltn12.sink.table();
-await ltn12.pump.all(
-  ltn12.source.chain(ltn12.source.string(text, 7), ltn12.filter.chain(mime.encode('base64'), mime.decode('base64'))),
-  sink,
-);
+await ltn12.pump.all(ltn12.source.chain(ltn12.source.string(text, 7), ltn12.filter.chain(mime.encode('base64'), mime.decode('base64'))), sink);
 const pumped = Buffer.concat(chunks).toString();
 console.log(`pumped in 7-byte chunks: ${pumped === text ? 'identical' : 'DIFFERENT'}`);
 process.exitCode = fromB64.toString() === text && fromQp.toString() === text && pumped === text ? 0 : 1;

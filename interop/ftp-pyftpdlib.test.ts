@@ -42,7 +42,10 @@ test('pyftpdlib: 0 B, 1 B and 100 MiB round-trip byte-identical (SHA-256), uploa
   const big = join(v4.root, 'big-src.bin');
   const block = randomBytes(1 << 20);
   writeFileSync(big, Buffer.concat(Array.from({ length: 100 }, (_, i) => Buffer.concat([block.subarray(i), block.subarray(0, i)]))));
-  for (const [name, data] of [['zero', Buffer.alloc(0)], ['one', Buffer.from([0x0d])]] as const) {
+  for (const [name, data] of [
+    ['zero', Buffer.alloc(0)],
+    ['one', Buffer.from([0x0d])],
+  ] as const) {
     await put(url(v4, `${name}.bin`), data);
     assert.equal(sha(readFileSync(join(v4.root, `${name}.bin`))), sha(data));
     assert.equal(sha(await get(url(v4, `${name}.bin`, ''))), sha(data));
@@ -75,7 +78,10 @@ test('pyftpdlib: MLSD listing (offered in FEAT) with types, sizes and times; SIZ
   await s.mkd('sub');
   await s.store('sub/f.txt', 'abc');
   const entries = await s.list('sub');
-  assert.deepEqual(entries.map((e) => [e.name, e.type, e.size]), [['f.txt', 'file', 3]]);
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.type, e.size]),
+    [['f.txt', 'file', 3]],
+  );
   assert.ok(entries[0]!.facts?.modify, 'MLSD facts kept');
   assert.equal(await s.size('sub/f.txt'), 3);
   assert.ok(Math.abs((await s.mdtm('sub/f.txt')).getTime() - Date.now()) < 120_000);
@@ -140,7 +146,10 @@ test('pyftpdlib: an aborted download closes the data connection and the session;
   assert.ok(seen >= 3 && seen < 100, `the sink stopped soon after the abort (${seen} chunks)`);
   assert.equal(s.closed, true, 'the session is closed (its state is unknown after an abort)');
   assert.equal(opened.length, 2, 'control and one data connection');
-  assert.ok(opened.every((c) => c.closed), 'the data and control connections are closed');
+  assert.ok(
+    opened.every((c) => c.closed),
+    'the data and control connections are closed',
+  );
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(chunks, seen, 'nothing reaches the sink after the abort');
   // a one-call get aborted by its signal, then the same file byte-identical

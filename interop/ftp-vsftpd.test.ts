@@ -50,8 +50,14 @@ test('vsftpd: download, upload, LIST and REST in plain, explicit and implicit FT
     await s.store(`pub/${name.replace(' ', '-')}.bin`, up);
     assert.equal(sha(readFileSync(join(vs.root, 'pub', `${name.replace(' ', '-')}.bin`))), sha(up), name);
     const entries = await s.list();
-    assert.ok(entries.some((e) => e.name === 'file.bin' && e.type === 'file' && e.size === file.length), `${name}: LIST parsed`);
-    assert.ok(entries.some((e) => e.name === 'pub' && e.type === 'dir'), name);
+    assert.ok(
+      entries.some((e) => e.name === 'file.bin' && e.type === 'file' && e.size === file.length),
+      `${name}: LIST parsed`,
+    );
+    assert.ok(
+      entries.some((e) => e.name === 'pub' && e.type === 'dir'),
+      name,
+    );
     assert.equal(sha(await s.retrieve('file.bin', undefined, { offset: 1000 })), sha(file.subarray(1000)), `${name}: REST`);
     assert.equal(await s.size('file.bin'), file.length);
     await s.quit();
@@ -62,7 +68,11 @@ test('vsftpd: 0 B, 1 B and 100 MiB round-trip over explicit FTPS (SHA-256)', { s
   const tlsOptions = { ca: vs.cert };
   const big = randomBytes(1 << 20);
   const data100 = Buffer.concat(Array.from({ length: 100 }, (_, i) => Buffer.concat([big.subarray(i), big.subarray(0, i)])));
-  for (const [name, data] of [['zero', Buffer.alloc(0)], ['one', Buffer.from([0x0a])], ['hundred', data100]] as const) {
+  for (const [name, data] of [
+    ['zero', Buffer.alloc(0)],
+    ['one', Buffer.from([0x0a])],
+    ['hundred', data100],
+  ] as const) {
     await put({ host: '127.0.0.1', port: vs.port, tls: 'explicit', tlsOptions, path: `pub/${name}.bin` }, data);
     assert.equal(sha(readFileSync(join(vs.root, 'pub', `${name}.bin`))), sha(data), name);
     const back = await get({ host: '127.0.0.1', port: vs.iport, tls: 'implicit', tlsOptions, path: `pub/${name}.bin` });

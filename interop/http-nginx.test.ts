@@ -45,7 +45,10 @@ async function get(url: string, extra: Record<string, unknown> = {}) {
 }
 
 test('nginx: keep-alive reuse over http and https', { skip, timeout: 60000 }, async () => {
-  for (const [url, extra] of [[`${base}/`, {}], [`${sbase}/`, { ca: nginx.cert }]] as const) {
+  for (const [url, extra] of [
+    [`${base}/`, {}],
+    [`${sbase}/`, { ca: nginx.cert }],
+  ] as const) {
     const pool = new Pool();
     for (let i = 0; i < 20; i++) assert.equal((await get(url, { pool, ...extra })).body, 'hello\n');
     assert.equal(pool.hits, 19, `${url}: 20 requests, one connection`);
@@ -85,7 +88,11 @@ test('nginx: gzip decoded when asked', { skip, timeout: 60000 }, async () => {
 });
 
 test('nginx: a 50 MiB file arrives byte-identical (SHA-256) over http, https and IPv6', { skip, timeout: 120000 }, async () => {
-  for (const [url, extra] of [[`${base}/big50.bin`, {}], [`${sbase}/big50.bin`, { ca: nginx.cert }], [`http://[::1]:${nginx.port}/big50.bin`, {}]] as const) {
+  for (const [url, extra] of [
+    [`${base}/big50.bin`, {}],
+    [`${sbase}/big50.bin`, { ca: nginx.cert }],
+    [`http://[::1]:${nginx.port}/big50.bin`, {}],
+  ] as const) {
     const hash = createHash('sha256');
     let n = 0;
     await request({ url, ...extra, sink: async (c) => void (c && (hash.update(c), (n += c.length))) });

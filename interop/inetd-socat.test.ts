@@ -12,11 +12,17 @@ const skip = missingPeer('/usr/bin/socat');
 const CLIENTS = 40;
 
 test(`socat beside nc: ${CLIENTS} concurrent clients each get their own program and their own answer`, { skip, timeout: 120_000 }, async () => {
-  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', 'read line; echo "pid $$: $line" | tr a-z A-Z'], maxConnections: CLIENTS + 10, perHostLimit: CLIENTS + 10, onLog: () => {} });
+  const srv = await inetd({
+    port: 0,
+    command: 'sh',
+    args: ['-c', 'read line; echo "pid $$: $line" | tr a-z A-Z'],
+    maxConnections: CLIENTS + 10,
+    perHostLimit: CLIENTS + 10,
+    onLog: () => {},
+  });
   try {
     const outs = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) =>
-        run('sh', ['-c', `printf 'client ${i}\\n' | socat -t 10 - TCP:127.0.0.1:${srv.port}`], { timeout: 60_000 })),
+      Array.from({ length: CLIENTS }, (_, i) => run('sh', ['-c', `printf 'client ${i}\\n' | socat -t 10 - TCP:127.0.0.1:${srv.port}`], { timeout: 60_000 })),
     );
     const pids = new Set<string>();
     outs.forEach(({ stdout }, i) => {

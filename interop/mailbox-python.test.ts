@@ -47,7 +47,9 @@ test('Python smtplib and poplib with servers.mailbox: an attachment round trip, 
   try {
     const blob = randomBytes(300_000);
     writeFileSync(join(dir, 'in.bin'), blob);
-    const { stdout } = await run('/usr/bin/python3', ['-c', SCRIPT, String(box.smtp.port), String(box.pop3.port), join(dir, 'in.bin'), join(dir, 'out.bin')], { timeout: 50_000 });
+    const { stdout } = await run('/usr/bin/python3', ['-c', SCRIPT, String(box.smtp.port), String(box.pop3.port), join(dir, 'in.bin'), join(dir, 'out.bin')], {
+      timeout: 50_000,
+    });
     assert.match(stdout, /^ok \d+/);
     assert.ok(readFileSync(join(dir, 'out.bin')).equals(blob), 'the attachment came back byte-exact');
     assert.equal((await box.store.list('alice')).length, 0, 'DELE then QUIT removed it');
@@ -89,13 +91,18 @@ except ssl.SSLCertVerificationError:
     print('ok')
 `;
 
-test('Python smtplib.starttls() and poplib.stls() with the generated development certificate (trusted by its PEM; refused without it)', { skip, timeout: 60_000 }, async () => {
+test('Python smtplib.starttls() and poplib.stls() with the generated development certificate (trusted by its PEM; refused without it)', {
+  skip,
+  timeout: 60_000,
+}, async () => {
   const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { alice: 'secret' }, store: 'memory', tls: 'starttls' });
   const dir = mkdtempSync(join(tmpdir(), 'nk-pytls-'));
   try {
     assert.ok(box.tls?.generated);
     writeFileSync(join(dir, 'ca.pem'), box.tls!.cert);
-    const { stdout } = await run('/usr/bin/python3', ['-c', TLS_SCRIPT, String(box.smtp.port), String(box.pop3.port), join(dir, 'ca.pem')], { timeout: 50_000 });
+    const { stdout } = await run('/usr/bin/python3', ['-c', TLS_SCRIPT, String(box.smtp.port), String(box.pop3.port), join(dir, 'ca.pem')], {
+      timeout: 50_000,
+    });
     assert.equal(stdout.trim(), 'ok');
     assert.equal((await box.store.list('alice')).length, 1);
   } finally {

@@ -11,7 +11,18 @@ const skip = missingPeer('/usr/bin/swaks');
 test('swaks delivers to servers.mailbox, with and without AUTH', { skip, timeout: 60000 }, async () => {
   const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { alice: 'secret' }, store: 'memory', requireAuth: true });
   try {
-    const base = ['--server', `127.0.0.1:${box.smtp.port}`, '--to', 'alice@x.test', '--from', 'bob@x.test', '--body', 'hello from swaks\n.dot line', '--h-Subject', 'swaks test'];
+    const base = [
+      '--server',
+      `127.0.0.1:${box.smtp.port}`,
+      '--to',
+      'alice@x.test',
+      '--from',
+      'bob@x.test',
+      '--body',
+      'hello from swaks\n.dot line',
+      '--h-Subject',
+      'swaks test',
+    ];
     const denied = await run('swaks', base, { timeout: 20000 }).catch((e: { code: number; stdout: string }) => e);
     assert.notEqual((denied as { code?: number }).code ?? 0, 0, 'MAIL before AUTH is refused');
     assert.match((denied as { stdout: string }).stdout, /530/);

@@ -22,12 +22,22 @@ test('POP3 against Dovecot: STLS (verified), STAT, LIST, UIDL, TOP, RETR un-stuf
   const first = (await s.retrieve(1)).toString();
   assert.match(first, /\r\nfirst body\r\n\.leading dot line\r\n$/);
   const heads = await listHeaders(s);
-  assert.deepEqual(heads.map((h) => h.subject), ['one', 'two']);
+  assert.deepEqual(
+    heads.map((h) => h.subject),
+    ['one', 'two'],
+  );
   await s.quit();
 });
 
 test('POP3 against Dovecot: implicit TLS, APOP, AUTH PLAIN, plain USER/PASS when allowed, bad password', { skip, timeout: 60000 }, async () => {
-  const implicit = await connect({ server: 'localhost', port: dovecot.pop3s, tls: 'implicit', user: 'bob', password: 'secret', tlsOptions: { ca: dovecot.cert } });
+  const implicit = await connect({
+    server: 'localhost',
+    port: dovecot.pop3s,
+    tls: 'implicit',
+    user: 'bob',
+    password: 'secret',
+    tlsOptions: { ca: dovecot.cert },
+  });
   assert.equal((await implicit.stat()).count, 0);
   await implicit.quit();
   const apop = await connect({ server: '127.0.0.1', port: dovecot.pop3, tls: 'none', user: 'alice', password: 'secret', apop: true });
@@ -36,7 +46,9 @@ test('POP3 against Dovecot: implicit TLS, APOP, AUTH PLAIN, plain USER/PASS when
   const plain = await connect({ server: '127.0.0.1', port: dovecot.pop3, tls: 'none', user: 'alice', password: 'secret', auth: 'plain', allowPlainAuth: true });
   assert.equal((await plain.stat()).count, 2);
   await plain.quit();
-  await assert.rejects(connect({ server: '127.0.0.1', port: dovecot.pop3, tls: 'none', user: 'alice', password: 'wrong', allowPlainAuth: true }), { code: 'reply' });
+  await assert.rejects(connect({ server: '127.0.0.1', port: dovecot.pop3, tls: 'none', user: 'alice', password: 'wrong', allowPlainAuth: true }), {
+    code: 'reply',
+  });
 });
 
 test('POP3 against Dovecot: DELE is honoured at QUIT, RSET undoes it', { skip, timeout: 60000 }, async () => {
@@ -54,19 +66,28 @@ test('POP3 against Dovecot: DELE is honoured at QUIT, RSET undoes it', { skip, t
   await c.quit();
 });
 
-test('POP3 against Dovecot at 127.0.0.1: STLS and implicit TLS verify the certificate against the IP, with no SNI warning', { skip, timeout: 60000 }, async () => {
+test('POP3 against Dovecot at 127.0.0.1: STLS and implicit TLS verify the certificate against the IP, with no SNI warning', {
+  skip,
+  timeout: 60000,
+}, async () => {
   const warnings: Error[] = [];
   const collect = (w: Error) => warnings.push(w);
   process.on('warning', collect);
   try {
-    for (const [tls, port] of [['stls', dovecot.pop3], ['implicit', dovecot.pop3s]] as const) {
+    for (const [tls, port] of [
+      ['stls', dovecot.pop3],
+      ['implicit', dovecot.pop3s],
+    ] as const) {
       const s = await connect({ host: '127.0.0.1', port, tls, user: 'bob', password: 'secret', tlsOptions: { ca: dovecot.cert } });
       assert.ok(s.conn.socket.nodeSocket.constructor.name.includes('TLS'));
       assert.equal((await s.stat()).count, 0);
       await s.quit();
     }
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(warnings.map((w) => w.message), []);
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      [],
+    );
   } finally {
     process.off('warning', collect);
   }

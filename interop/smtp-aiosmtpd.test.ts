@@ -31,7 +31,19 @@ async function start(extra: string[]): Promise<{ port: number; maildir: string }
   writeFileSync(join(dir, 'key.pem'), key);
   const port = await freePort();
   const maildir = join(dir, 'Maildir');
-  const args = [peerScript('smtpd.py'), maildir, String(port), '--host', '127.0.0.1', '--tls', join(dir, 'cert.pem'), join(dir, 'key.pem'), '--auth', 'user:pass', ...extra];
+  const args = [
+    peerScript('smtpd.py'),
+    maildir,
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--tls',
+    join(dir, 'cert.pem'),
+    join(dir, 'key.pem'),
+    '--auth',
+    'user:pass',
+    ...extra,
+  ];
   const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -50,21 +62,57 @@ test('smtp.send to aiosmtpd over STARTTLS with AUTH: stored byte-exact after nor
   const { port, maildir } = await start(['--require-auth']);
   const { cert } = selfSigned();
   const r = await smtp.send({
-    server: 'localhost', port, tls: 'starttls', tlsOptions: { ca: cert }, user: 'user', password: 'pass',
-    from: 'a@x.test', rcpt: ['b@x.test', 'c@x.test'],
-    source: smtp.message({ headers: [['Subject', 'dots'], ['Message-ID', '<m1@x.test>'], ['Date', 'Tue, 24 Nov 2026 00:00:00 +0000']], body: '.one\n..two\nlast' }),
+    server: 'localhost',
+    port,
+    tls: 'starttls',
+    tlsOptions: { ca: cert },
+    user: 'user',
+    password: 'pass',
+    from: 'a@x.test',
+    rcpt: ['b@x.test', 'c@x.test'],
+    source: smtp.message({
+      headers: [
+        ['Subject', 'dots'],
+        ['Message-ID', '<m1@x.test>'],
+        ['Date', 'Tue, 24 Nov 2026 00:00:00 +0000'],
+      ],
+      body: '.one\n..two\nlast',
+    }),
   });
   assert.deepEqual(r.accepted, ['b@x.test', 'c@x.test']);
   const [msg] = stored(maildir);
   assert.match(msg!, /^X-Envelope-From: a@x\.test\r\nX-Envelope-To: b@x\.test, c@x\.test\r\n/);
   assert.match(msg!, /\r\n\r\n\.one\r\n\.\.two\r\nlast\r\n$/);
-  await assert.rejects(smtp.send({ server: 'localhost', port, tls: 'starttls', tlsOptions: { ca: cert }, user: 'user', password: 'bad', from: 'a@x.test', rcpt: 'b@x.test', source: smtp.message({ body: 'x' }) }), { code: 'reply' });
+  await assert.rejects(
+    smtp.send({
+      server: 'localhost',
+      port,
+      tls: 'starttls',
+      tlsOptions: { ca: cert },
+      user: 'user',
+      password: 'bad',
+      from: 'a@x.test',
+      rcpt: 'b@x.test',
+      source: smtp.message({ body: 'x' }),
+    }),
+    { code: 'reply' },
+  );
 });
 
 test('smtp.send to aiosmtpd over implicit TLS with AUTH LOGIN', { skip, timeout: 60000 }, async () => {
   const { port, maildir } = await start(['--implicit']);
   const { cert } = selfSigned();
-  const r = await smtp.send({ server: 'localhost', port, tls: 'implicit', tlsOptions: { ca: cert }, user: 'user', password: 'pass', from: 'a@x.test', rcpt: 'b@x.test', source: smtp.message({ body: 'over smtps' }) });
+  const r = await smtp.send({
+    server: 'localhost',
+    port,
+    tls: 'implicit',
+    tlsOptions: { ca: cert },
+    user: 'user',
+    password: 'pass',
+    from: 'a@x.test',
+    rcpt: 'b@x.test',
+    source: smtp.message({ body: 'over smtps' }),
+  });
   assert.deepEqual(r.accepted, ['b@x.test']);
   assert.match(stored(maildir)[0]!, /over smtps\r\n$/);
 });

@@ -10,12 +10,18 @@ import { attachment, message, send } from '../src/protocols/smtp/index.js';
 import { selfSigned } from '../testkit/tls.js';
 
 /** npm smtp-server (nodemailer's), always with disableReverseLookup: beside aiosmtpd, the SMTP client's second peer. */
-test('SMTP client against npm smtp-server: STARTTLS, AUTH PLAIN and LOGIN, an attachment byte-exact, refused recipients reported', { timeout: 60_000 }, async () => {
+test('SMTP client against npm smtp-server: STARTTLS, AUTH PLAIN and LOGIN, an attachment byte-exact, refused recipients reported', {
+  timeout: 60_000,
+}, async () => {
   const { key, cert } = selfSigned();
   const got: { user: string; rcpt: string[]; data: Buffer }[] = [];
   for (const method of ['PLAIN', 'LOGIN']) {
     const server = new SMTPServer({
-      disableReverseLookup: true, logger: false, key, cert, authMethods: [method],
+      disableReverseLookup: true,
+      logger: false,
+      key,
+      cert,
+      authMethods: [method],
       onAuth: (a, _s, cb) => (a.username === 'me' && a.password === 'pw' ? cb(null, { user: a.username }) : cb(new Error('bad login'))),
       onRcptTo: (a, _s, cb) => (a.address.startsWith('nobody') ? cb(Object.assign(new Error('no such user'), { responseCode: 550 })) : cb()),
       onData(stream, session, done) {
@@ -34,9 +40,22 @@ test('SMTP client against npm smtp-server: STARTTLS, AUTH PLAIN and LOGIN, an at
     writeFileSync(join(dir, 'data.bin'), payload);
     try {
       const r = await send({
-        server: '127.0.0.1', port, tls: 'starttls', tlsOptions: { ca: cert }, user: 'me', password: 'pw',
-        from: 'me@x.test', rcpt: ['you@x.test', 'nobody@x.test'],
-        source: message({ headers: [['From', 'me@x.test'], ['To', 'you@x.test'], ['Subject', `via ${method}`]], body: { parts: [{ body: 'see attached\n' }, attachment(join(dir, 'data.bin'))] } }),
+        server: '127.0.0.1',
+        port,
+        tls: 'starttls',
+        tlsOptions: { ca: cert },
+        user: 'me',
+        password: 'pw',
+        from: 'me@x.test',
+        rcpt: ['you@x.test', 'nobody@x.test'],
+        source: message({
+          headers: [
+            ['From', 'me@x.test'],
+            ['To', 'you@x.test'],
+            ['Subject', `via ${method}`],
+          ],
+          body: { parts: [{ body: 'see attached\n' }, attachment(join(dir, 'data.bin'))] },
+        }),
       });
       assert.deepEqual(r.accepted, ['you@x.test']);
       assert.equal(r.rejected[0]?.code, 550);

@@ -13,10 +13,12 @@ const run = promisify(execFile);
 const skip = missingPeer('/usr/bin/wget');
 
 function files(root: string, dir = root): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(root, path) : [relative(root, path)];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(root, path) : [relative(root, path)];
+    })
+    .sort();
 }
 
 /** Beside Chromium and curl (test/servers/web-clients.test.ts): wget -r mirrors a folder tree by following links. */

@@ -30,7 +30,11 @@ interface Example {
   code: string;
 }
 
-const RESERVED = new Set('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await'.split(' '));
+const RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await'.split(
+    ' ',
+  ),
+);
 const STREAMING = ['source', 'sink', 'pump', 'filter', 'transform'];
 const NAMESPACES = ['core', 'socket', 'ltn12', 'url', 'mime', 'servers', 'http', 'tp', 'smtp', 'pop3', 'ftp', 'data'];
 
@@ -72,7 +76,8 @@ function declared(code: string): Set<string> {
   };
   for (const st of ts.createSourceFile('x.mts', code, ts.ScriptTarget.ES2022).statements) {
     if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bind(d.name);
-    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name) names.add(st.name.text);
+    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name)
+      names.add(st.name.text);
   }
   return names;
 }
@@ -90,15 +95,20 @@ function packagePaths(root: string): Record<string, string[]> {
 }
 
 function collect(root: string): Example[] {
-  return sources(join(root, 'src')).flatMap((path) =>
-    examplesIn(readFileSync(path, 'utf8')).map((e) => ({ file: relative(root, path), ...e })),
-  );
+  return sources(join(root, 'src')).flatMap((path) => examplesIn(readFileSync(path, 'utf8')).map((e) => ({ file: relative(root, path), ...e })));
 }
 
 /** Type-checks every example; returns one message per error, located at the example's line in its file. */
 function check(root: string, examples: Example[]): string[] {
   const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, root);
-  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, noUnusedLocals: false, declaration: false, sourceMap: false, paths: packagePaths(root) };
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    declaration: false,
+    sourceMap: false,
+    paths: packagePaths(root),
+  };
   const moduleIndex = (file: string): string | undefined => {
     for (let dir = dirname(file); dir.startsWith(join(root, 'src', '')); dir = dirname(dir)) {
       const index = join(dir, 'index.ts');
@@ -175,7 +185,9 @@ test('every @example in src/ type-checks against the package', { timeout: 170_00
 });
 
 test('the example extractor finds fenced blocks after @example and keeps their lines', () => {
-  const text = ['/**', ' * Does x.', ' *', ' * @example', ' * ```ts', ' * const a = 1;', ' *   const b = a;', ' * ```', ' */', 'export const x = 1;'].join('\n');
+  const text = ['/**', ' * Does x.', ' *', ' * @example', ' * ```ts', ' * const a = 1;', ' *   const b = a;', ' * ```', ' */', 'export const x = 1;'].join(
+    '\n',
+  );
   assert.deepEqual(examplesIn(text), [{ line: 6, code: 'const a = 1;\n  const b = a;' }]);
   assert.deepEqual(examplesIn('/** @see x */'), []);
 });

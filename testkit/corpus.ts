@@ -55,6 +55,10 @@ export function saveCase(name: string, c: Case): void {
 export function bytesOf(b: Bytes): Buffer {
   const parts = typeof b === 'string' ? [b] : b;
   const text = (p: (typeof parts)[number]) =>
-    typeof p === 'string' ? p : 'repeat' in p ? p.repeat.repeat(p.times) : Array.from({ length: p.times }, (_, i) => p.numbered.replaceAll('#', String(i))).join('');
+    typeof p === 'string'
+      ? p
+      : 'repeat' in p
+        ? p.repeat.repeat(p.times)
+        : Array.from({ length: p.times }, (_, i) => p.numbered.replaceAll('#', String(i))).join('');
   return Buffer.from(parts.map(text).join(''), 'latin1');
 }

@@ -88,7 +88,10 @@ export async function scriptedFtp(script: FtpScript): Promise<ScriptedFtp> {
 }
 
 /** A data listener: each connection gets `payload` then FIN (`hold`: nothing; `reset`: RST after 20 ms). Counts connections. */
-export async function dataServer(payload: Buffer | string, opts: { host?: string; port?: number; hold?: boolean; reset?: boolean } = {}): Promise<{ port: number; count: () => number; received: () => Buffer; close(): Promise<void> }> {
+export async function dataServer(
+  payload: Buffer | string,
+  opts: { host?: string; port?: number; hold?: boolean; reset?: boolean } = {},
+): Promise<{ port: number; count: () => number; received: () => Buffer; close(): Promise<void> }> {
   let count = 0;
   const chunks: Buffer[] = [];
   const sockets = new Set<net.Socket>();

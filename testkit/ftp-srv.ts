@@ -28,7 +28,9 @@ async function freePort(): Promise<number> {
 
 /** Starts ftp-srv on 127.0.0.1. */
 export async function startFtpSrv(): Promise<FtpSrvPeer> {
-  const FtpSrv = require('ftp-srv') as new (opts: object) => {
+  const FtpSrv = require('ftp-srv') as new (
+    opts: object,
+  ) => {
     on(ev: string, fn: (...a: never[]) => void): void;
     listen(): Promise<unknown>;
     close(): Promise<unknown>;
@@ -38,7 +40,11 @@ export async function startFtpSrv(): Promise<FtpSrvPeer> {
   const port = await freePort();
   const pasvMin = 41000 + Math.floor(Math.random() * 200) * 100;
   const server = new FtpSrv({
-    url: `ftp://127.0.0.1:${port}`, pasv_url: '127.0.0.1', pasv_min: pasvMin, pasv_max: pasvMin + 99, anonymous: true,
+    url: `ftp://127.0.0.1:${port}`,
+    pasv_url: '127.0.0.1',
+    pasv_min: pasvMin,
+    pasv_max: pasvMin + 99,
+    anonymous: true,
     log: bunyan.createLogger({ name: 'ftp-srv', level: 'fatal' }),
   });
   server.on('login', ((data: { username: string; password: string }, resolve: (r: object) => void, reject: (e: Error) => void) => {
@@ -47,7 +53,8 @@ export async function startFtpSrv(): Promise<FtpSrvPeer> {
   }) as never);
   await server.listen();
   return {
-    port, root,
+    port,
+    root,
     close: async () => {
       await server.close();
       rmSync(root, { recursive: true, force: true });

@@ -28,7 +28,11 @@ export interface RawResponse {
  * resolves with every byte received once the server closes, or at `timeoutMs`
  * (then `closed` is false).
  */
-export async function rawExchange(port: number, request: string | Buffer, opts: { timeoutMs?: number; pieces?: number; gapMs?: number; host?: string } = {}): Promise<{ data: Buffer; closed: boolean; ms: number }> {
+export async function rawExchange(
+  port: number,
+  request: string | Buffer,
+  opts: { timeoutMs?: number; pieces?: number; gapMs?: number; host?: string } = {},
+): Promise<{ data: Buffer; closed: boolean; ms: number }> {
   const sock = net.connect(port, opts.host ?? '127.0.0.1');
   sock.setNoDelay(true);
   const chunks: Buffer[] = [];
@@ -77,7 +81,11 @@ export function splitResponses(data: Buffer, heads: boolean[] = []): RawResponse
 }
 
 /** One request on its own connection: the first response (status 0 when nothing parseable came). */
-export async function rawRequest(port: number, request: string | Buffer, opts: { timeoutMs?: number; pieces?: number; gapMs?: number } = {}): Promise<RawResponse & { closed: boolean }> {
+export async function rawRequest(
+  port: number,
+  request: string | Buffer,
+  opts: { timeoutMs?: number; pieces?: number; gapMs?: number } = {},
+): Promise<RawResponse & { closed: boolean }> {
   const { data, closed } = await rawExchange(port, request, opts);
   const [first] = splitResponses(data, [/^HEAD /.test(String(request))]);
   return { ...(first ?? { status: 0, head: '', headers: {}, body: data }), closed };

@@ -33,7 +33,10 @@ export async function tcpPair(host = '127.0.0.1'): Promise<Pair> {
 }
 
 /** A plain Node server on 127.0.0.1:0 running `onConnection`; resolves to it and its port. */
-export async function nodeServer(onConnection: (sock: net.Socket) => void, host = '127.0.0.1'): Promise<{ server: net.Server; port: number; close(): Promise<void> }> {
+export async function nodeServer(
+  onConnection: (sock: net.Socket) => void,
+  host = '127.0.0.1',
+): Promise<{ server: net.Server; port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     sockets.add(sock);
@@ -72,8 +75,23 @@ export function selfSignedCert(): { key: Buffer; cert: Buffer } {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };

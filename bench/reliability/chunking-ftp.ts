@@ -41,8 +41,12 @@ const replies = Buffer.from(
   'utf8',
 );
 
-const mlsd = latin1('type=cdir;modify=20240101120000; .\r\ntype=pdir; ..\r\nType=File;Size=5;Modify=20240301101112.5; a b.txt\r\ntype=dir;modify=20240102030405; pub\r\ntype=file;size=1; caf\xc3\xa9\r\n');
-const unixList = latin1('total 12\r\ndrwxr-xr-x  2 ftp ftp 4096 Mar  1  2024 pub\r\n-rw-r--r--  1 ftp ftp   17 Jun 10 09:30 a b.txt\r\nlrwxrwxrwx  1 ftp ftp    3 Jan 31  2025 ln -> pub\r\n03-01-24  12:00PM       <DIR>          dos dir\r\n');
+const mlsd = latin1(
+  'type=cdir;modify=20240101120000; .\r\ntype=pdir; ..\r\nType=File;Size=5;Modify=20240301101112.5; a b.txt\r\ntype=dir;modify=20240102030405; pub\r\ntype=file;size=1; caf\xc3\xa9\r\n',
+);
+const unixList = latin1(
+  'total 12\r\ndrwxr-xr-x  2 ftp ftp 4096 Mar  1  2024 pub\r\n-rw-r--r--  1 ftp ftp   17 Jun 10 09:30 a b.txt\r\nlrwxrwxrwx  1 ftp ftp    3 Jan 31  2025 ln -> pub\r\n03-01-24  12:00PM       <DIR>          dos dir\r\n',
+);
 const asciiText = latin1('line one\r\nbare\rcr\r\r\n\r\n\n\rend\r');
 
 const login = '220 playback\r\n230 ok\r\n';
@@ -54,7 +58,10 @@ export async function ftpChunking(differ: Differ): Promise<string> {
   let runs = 0;
   const check: Differ = (what, a, b, pieces) => (runs++, differ(what, a, b, pieces));
 
-  for (const [name, make] of [['ftp fromNetAscii', fromNetAscii], ['ftp toNetAscii', toNetAscii]] as [string, () => Filter][]) {
+  for (const [name, make] of [
+    ['ftp fromNetAscii', fromNetAscii],
+    ['ftp toNetAscii', toNetAscii],
+  ] as [string, () => Filter][]) {
     const run = (pieces: Buffer[]) => {
       const f = make();
       return Buffer.concat([...pieces.map((p) => f(p)), f(null)]);
@@ -109,16 +116,22 @@ export async function ftpChunking(differ: Differ): Promise<string> {
     const sessions: [string, string, Buffer, (s: Awaited<ReturnType<typeof connect>>) => Promise<string>][] = [
       ['ftp MLSD list', `${login}${mlstFeat}${transfer}`, mlsd, async (s) => (await s.list()).map(entryLine).join('|')],
       ['ftp LIST list', `${login}211 none\r\n${transfer}`, unixList, async (s) => (await s.list()).map((e) => `${e.type} ${e.name} ${e.size}`).join('|')],
-      ['ftp TYPE A retrieve', `${login}211 none\r\n200 type A\r\n${transfer}`, asciiText, async (s) => {
-        await s.type('a');
-        const [snk, all] = sinks.buffer();
-        await s.retrieve('f', snk);
-        return all().toString('latin1');
-      }],
+      [
+        'ftp TYPE A retrieve',
+        `${login}211 none\r\n200 type A\r\n${transfer}`,
+        asciiText,
+        async (s) => {
+          await s.type('a');
+          const [snk, all] = sinks.buffer();
+          await s.retrieve('f', snk);
+          return all().toString('latin1');
+        },
+      ],
     ];
     for (const [what, control, data, use] of sessions) {
       const whole = await viaSession(control, data, [data.length], use);
-      for (let i = 0; i <= data.length; i++) check(what, await viaSession(control, data, [i, data.length - i], use), whole, [data.subarray(0, i), data.subarray(i)]);
+      for (let i = 0; i <= data.length; i++)
+        check(what, await viaSession(control, data, [i, data.length - i], use), whole, [data.subarray(0, i), data.subarray(i)]);
     }
   } finally {
     await pb.close();

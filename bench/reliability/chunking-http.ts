@@ -43,10 +43,24 @@ export const responses: [string, Buffer, boolean][] = [
     ),
     false,
   ],
-  ['Content-Length, body holding CRLFs and a head', withLength('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain', 'line\r\n\r\nHTTP/1.1 200 OK\r\n\r\n0\r\n\r\n\xff\x00\x80\r'), false],
+  [
+    'Content-Length, body holding CRLFs and a head',
+    withLength('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain', 'line\r\n\r\nHTTP/1.1 200 OK\r\n\r\n0\r\n\r\n\xff\x00\x80\r'),
+    false,
+  ],
   ['close-delimited, HTTP/1.0', Buffer.from('HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil the server closes\r\n\r\nand more\n', 'latin1'), false],
   ['204 without a body', Buffer.from('HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n', 'latin1'), false],
-  ['chunked gzip, decoded', Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n`), gz.subarray(0, 7), Buffer.from(`\r\n${(gz.length - 7).toString(16)}\r\n`), gz.subarray(7), Buffer.from('\r\n0\r\n\r\n')]), true],
+  [
+    'chunked gzip, decoded',
+    Buffer.concat([
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n`),
+      gz.subarray(0, 7),
+      Buffer.from(`\r\n${(gz.length - 7).toString(16)}\r\n`),
+      gz.subarray(7),
+      Buffer.from('\r\n0\r\n\r\n'),
+    ]),
+    true,
+  ],
 ];
 
 /** Valid request streams for the server side (pipelined requests, body bytes after heads). */
@@ -54,7 +68,10 @@ export const requestStreams: Buffer[] = [
   Buffer.from('\r\n\r\nGET /a/b?c=d%20e HTTP/1.1\r\nHost: example.test:8080\r\nAccept:  */* \t\r\nX-Empty:\r\n\r\n', 'latin1'),
   Buffer.concat([withLength('POST /form HTTP/1.1\r\nHost: x\r\nConnection: close', 'abc\r\n\r\ndef'), Buffer.from('GET / HTTP/1.1\r\nHost: y\r\n\r\n')]),
   Buffer.from('PUT http://x/abs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 'latin1'),
-  Buffer.from(`GET /k HTTP/1.0\r\nConnection: keep-alive\r\nX-Long: ${'v'.repeat(3000)}\r\n\r\nHEAD /k2 HTTP/1.1\r\nHost: z\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: z\r\n\r\n`, 'latin1'),
+  Buffer.from(
+    `GET /k HTTP/1.0\r\nConnection: keep-alive\r\nX-Long: ${'v'.repeat(3000)}\r\n\r\nHEAD /k2 HTTP/1.1\r\nHost: z\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: z\r\n\r\n`,
+    'latin1',
+  ),
 ];
 
 /** Every way to cut `data` in two, and 1-byte pieces. */

@@ -22,7 +22,10 @@ export async function outcome(fn: () => Promise<unknown>, ms = 2000): Promise<Ou
   const hang = new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ hang: true }), ms)));
   const run = fn().then(
     (ok): Outcome => ({ ok }),
-    (err: unknown): Outcome => (err instanceof NetError ? { error: err.code, message: err.message } : { error: `untyped ${(err as Error)?.name ?? typeof err}`, message: String((err as Error)?.message ?? err) }),
+    (err: unknown): Outcome =>
+      err instanceof NetError
+        ? { error: err.code, message: err.message }
+        : { error: `untyped ${(err as Error)?.name ?? typeof err}`, message: String((err as Error)?.message ?? err) },
   );
   try {
     return await Promise.race([run, hang]);

@@ -111,7 +111,9 @@ export async function heapMiB(): Promise<number> {
  */
 export async function dataHeapMiB(): Promise<number> {
   const heap = await heapMiB();
-  const code = getHeapSpaceStatistics().filter((sp) => sp.space_name.startsWith('code')).reduce((n, sp) => n + sp.space_used_size, 0);
+  const code = getHeapSpaceStatistics()
+    .filter((sp) => sp.space_name.startsWith('code'))
+    .reduce((n, sp) => n + sp.space_used_size, 0);
   return heap - code / 1048576;
 }
 
@@ -148,7 +150,7 @@ export function socketBaseline(): { figure(name: string): Promise<Figure> } {
   return {
     async figure(name) {
       let after = socketFds();
-      for (let t = 0; t < 100 && after > before; t++) (await sleep(50), (after = socketFds()));
+      for (let t = 0; t < 100 && after > before; t++) await sleep(50), (after = socketFds());
       return { name, value: after - before, unit: '', pass: '<=', threshold: 0, detail: newFds(beforeTargets) };
     },
   };

@@ -17,10 +17,20 @@ import { NetError, ProtocolError } from '../../src/core/errors.js';
 import { TcpClient } from '../../src/socket/index.js';
 import { TextConn } from '../../src/protocols/tp/index.js';
 import { finalReply, readReply } from '../../src/protocols/ftp/control.js';
-import { formatPort, fromNetAscii, parseEpsv, parseList, parseListLine, parseMlsd, parseMlsdLine, parsePasv, toNetAscii, type Entry } from '../../src/protocols/ftp/index.js';
+import {
+  formatPort,
+  fromNetAscii,
+  parseEpsv,
+  parseList,
+  parseListLine,
+  parseMlsd,
+  parseMlsdLine,
+  parsePasv,
+  toNetAscii,
+  type Entry,
+} from '../../src/protocols/ftp/index.js';
 import type { Filter } from '../../src/ltn12/index.js';
 import { ok, prop, typed, type Property } from './property.js';
-
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NOW = new Date(Date.UTC(2026, 5, 15, 12, 0));
@@ -29,7 +39,43 @@ const replyText = fc.stringMatching(/^[\x20-\x7e]{0,40}$/);
 const ftpish = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a).toString('latin1')),
-  fc.array(fc.constantFrom('0', '1', '2', '5', '9', '255', '256', ',', '(', ')', '|', ' ', '-', '\r', '\n', '\r\n', '227 ', '229 ', '150 ', ';', '=', 'type=file', 'size=', 'Jan', ':', '<DIR>', 'PM', '\0', 'é', '\u2028'), { maxLength: 80 }).map((a) => a.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '0',
+        '1',
+        '2',
+        '5',
+        '9',
+        '255',
+        '256',
+        ',',
+        '(',
+        ')',
+        '|',
+        ' ',
+        '-',
+        '\r',
+        '\n',
+        '\r\n',
+        '227 ',
+        '229 ',
+        '150 ',
+        ';',
+        '=',
+        'type=file',
+        'size=',
+        'Jan',
+        ':',
+        '<DIR>',
+        'PM',
+        '\0',
+        'é',
+        '\u2028',
+      ),
+      { maxLength: 80 },
+    )
+    .map((a) => a.join('')),
 );
 const safeName = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !/[\r\n\0]/.test(s));
 const safeDate = fc.date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true });
@@ -84,16 +130,29 @@ export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Pro
     }),
     prop({
       name: 'ftp-reply-hostile',
-      arb: fc.oneof(ftpish, fc.array(fc.tuple(fc.integer({ min: 0, max: 999 }), fc.constantFrom(' ', '-', ''), replyText), { maxLength: 6 }).map((ls) => ls.map(([c, s, t]) => `${pad(c, 3)}${s}${t}\r\n`).join(''))),
+      arb: fc.oneof(
+        ftpish,
+        fc
+          .array(fc.tuple(fc.integer({ min: 0, max: 999 }), fc.constantFrom(' ', '-', ''), replyText), { maxLength: 6 })
+          .map((ls) => ls.map(([c, s, t]) => `${pad(c, 3)}${s}${t}\r\n`).join('')),
+      ),
       async check(text) {
         const { codes, error } = await oneShot(Buffer.from(text, 'latin1'));
         ok(error instanceof NetError, `untyped ${String(error)}`);
-        ok(codes.every((c) => c >= 100 && c <= 599), `reply code ${codes.find((c) => c < 100 || c > 599)} accepted`);
+        ok(
+          codes.every((c) => c >= 100 && c <= 599),
+          `reply code ${codes.find((c) => c < 100 || c > 599)} accepted`,
+        );
       },
     }),
     prop({
       name: 'ftp-pasv-round-trip',
-      arb: fc.record({ h: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), port: fc.integer({ min: 1, max: 65535 }), text: fc.stringMatching(/^[A-Za-z .=]{0,30}$/), parens: fc.boolean() }),
+      arb: fc.record({
+        h: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }),
+        port: fc.integer({ min: 1, max: 65535 }),
+        text: fc.stringMatching(/^[A-Za-z .=]{0,30}$/),
+        parens: fc.boolean(),
+      }),
       check({ h, port, text, parens }) {
         const host = h.join('.');
         const numbers = formatPort(host, port);
@@ -113,7 +172,14 @@ export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Pro
     }),
     prop({
       name: 'ftp-epsv-round-trip',
-      arb: fc.record({ d: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)).filter((c) => !/\d/.test(c)), port: fc.integer({ min: 1, max: 65535 }), text: fc.stringMatching(/^[A-Za-z .]{0,30}$/) }),
+      arb: fc.record({
+        d: fc
+          .integer({ min: 0x21, max: 0x7e })
+          .map((c) => String.fromCharCode(c))
+          .filter((c) => !/\d/.test(c)),
+        port: fc.integer({ min: 1, max: 65535 }),
+        text: fc.stringMatching(/^[A-Za-z .]{0,30}$/),
+      }),
       check({ d, port, text }) {
         ok(parseEpsv(`229 ${text}(${d}${d}${d}${port}${d})`) === port, 'EPSV port');
       },
@@ -124,9 +190,15 @@ export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Pro
       check({ type, size, modify, name }) {
         const facts = [`type=${type}`];
         if (size !== null) facts.push(`size=${size}`);
-        if (modify !== null) facts.push(`modify=${modify.getUTCFullYear()}${pad(modify.getUTCMonth() + 1)}${pad(modify.getUTCDate())}${pad(modify.getUTCHours())}${pad(modify.getUTCMinutes())}${pad(modify.getUTCSeconds())}.${pad(modify.getUTCMilliseconds(), 3)}`);
+        if (modify !== null)
+          facts.push(
+            `modify=${modify.getUTCFullYear()}${pad(modify.getUTCMonth() + 1)}${pad(modify.getUTCDate())}${pad(modify.getUTCHours())}${pad(modify.getUTCMinutes())}${pad(modify.getUTCSeconds())}.${pad(modify.getUTCMilliseconds(), 3)}`,
+          );
         const e = parseMlsdLine(`${facts.join(';')}; ${name}`);
-        ok(e.name === name && e.type === type.toLowerCase() && e.size === (size ?? undefined) && e.modified?.getTime() === modify?.getTime(), `got ${JSON.stringify(e)}`);
+        ok(
+          e.name === name && e.type === type.toLowerCase() && e.size === (size ?? undefined) && e.modified?.getTime() === modify?.getTime(),
+          `got ${JSON.stringify(e)}`,
+        );
       },
     }),
     prop({
@@ -146,8 +218,13 @@ export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Pro
         const when = recent ? `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : ` ${d.getUTCFullYear()}`;
         const line = `${kind}rw-r--r-- 1 ${owner} ${group === null ? '' : `${group} `}${size} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${when} ${name}`;
         const e = parseListLine(line, NOW)!;
-        const want = recent ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-        ok(e.name === name && e.type === (kind === 'd' ? 'dir' : 'file') && e.size === size && e.modified?.getTime() === want, `got ${JSON.stringify(e)} for ${JSON.stringify(line)}`);
+        const want = recent
+          ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes())
+          : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+        ok(
+          e.name === name && e.type === (kind === 'd' ? 'dir' : 'file') && e.size === size && e.modified?.getTime() === want,
+          `got ${JSON.stringify(e)} for ${JSON.stringify(line)}`,
+        );
       },
     }),
     prop({
@@ -166,7 +243,10 @@ export function ftpProperties(live: { server: net.Socket; conn: TextConn }): Pro
     }),
     prop({
       name: 'ftp-ascii-filters',
-      arb: fc.tuple(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 })),
+      arb: fc.tuple(
+        fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+      ),
       check([data, cuts]) {
         const at = [...new Set(cuts.map((c) => Math.floor(c * data.length)))].sort((a, b) => a - b);
         const pieces = [0, ...at].map((a, i) => data.subarray(a, at[i] ?? data.length));

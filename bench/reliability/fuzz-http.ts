@@ -22,7 +22,6 @@ import { parseRequestHead, requestErrorStatus } from '../../src/protocols/http/i
 import { parseResponse } from './chunking-http.js';
 import { ok, type Property } from './property.js';
 
-
 /** `fn`'s value as text, or its error as `error <code> <status>`; an untyped error fails the property. */
 function outcome(fn: () => unknown): string {
   try {
@@ -61,7 +60,10 @@ const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,16}$/);
 /** A field value: visible latin1, inner spaces, no surrounding whitespace. */
 const value = fc.stringMatching(/^([\x21-\x7e\xa0-\xff]([\x20-\x7e\xa0-\xff]{0,20}[\x21-\x7e\xa0-\xff])?)?$/);
 const FRAMING = /^(content-length|transfer-encoding|host|trailer|connection)$/i;
-const field = fc.tuple(token.filter((n) => !FRAMING.test(n)), value);
+const field = fc.tuple(
+  token.filter((n) => !FRAMING.test(n)),
+  value,
+);
 const fields = fc.array(field, { maxLength: 6 });
 const bodyBytes = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
 const ows = fc.constantFrom('', ' ', '  ', '\t', ' \t');
@@ -93,12 +95,16 @@ const validResponse = fc
     ows,
   })
   .map((r) => {
-    const framingField: [string, string] | null = r.framing === 'length' ? ['Content-Length', String(r.body.length)] : r.framing === 'chunked' ? ['Transfer-Encoding', 'chunked'] : null;
+    const framingField: [string, string] | null =
+      r.framing === 'length' ? ['Content-Length', String(r.body.length)] : r.framing === 'chunked' ? ['Transfer-Encoding', 'chunked'] : null;
     const all = [...r.fields];
     if (framingField) all.splice(r.at % (all.length + 1), 0, framingField);
     const head = `${r.interim ? 'HTTP/1.1 100 Continue\r\n\r\n' : ''}HTTP/${r.version} ${r.code} ${r.reason}\r\n${all.map(([n, v]) => `${n}:${r.ows}${v}${r.ows}\r\n`).join('')}\r\n`;
     const wire = Buffer.concat([Buffer.from(head, 'latin1'), r.framing === 'chunked' ? chunkedBody(r.body, r.cuts, r.exts, r.trailers) : r.body]);
-    return { wire, want: { code: r.code, reason: r.reason, fields: all, body: r.body.toString('latin1'), trailers: r.framing === 'chunked' ? r.trailers : [] } };
+    return {
+      wire,
+      want: { code: r.code, reason: r.reason, fields: all, body: r.body.toString('latin1'), trailers: r.framing === 'chunked' ? r.trailers : [] },
+    };
   });
 
 /** A valid request head (and what it must parse to), with some body bytes after it. */
@@ -118,19 +124,29 @@ const validRequest = fc
     const all = [...r.fields];
     all.splice(r.at % (all.length + 1), 0, ['Host', r.host]);
     const head = `${'\r\n'.repeat(r.empty)}${r.method} ${r.target} HTTP/${r.version}\r\n${all.map(([n, v]) => `${n}:${r.ows}${v}${r.ows}\r\n`).join('')}\r\n`;
-    return { wire: Buffer.concat([Buffer.from(head, 'latin1'), r.after]), want: { method: r.method, target: r.target, version: r.version, rawHeaders: all, consumed: Buffer.byteLength(head, 'latin1') } };
+    return {
+      wire: Buffer.concat([Buffer.from(head, 'latin1'), r.after]),
+      want: { method: r.method, target: r.target, version: r.version, rawHeaders: all, consumed: Buffer.byteLength(head, 'latin1') },
+    };
   });
 
 /** Splices hostile bytes into a message: stray CR, LF, NUL, space, colon, high bytes, or anything. */
 const spliced = (base: fc.Arbitrary<Buffer>) =>
-  fc.tuple(base, fc.array(fc.tuple(fraction, fc.constantFrom('\r', '\n', '\x00', ' ', ':', '\t', '\x7f', '\xff', '0', ';', '\r\n', '\r\n\r\n'), fc.boolean()), { maxLength: 3 })).map(([wire, edits]) => {
-    let b = wire;
-    for (const [where, bytes, replace] of edits) {
-      const at = Math.floor(where * b.length);
-      b = Buffer.concat([b.subarray(0, at), Buffer.from(bytes, 'latin1'), b.subarray(replace ? at + 1 : at)]);
-    }
-    return b;
-  });
+  fc
+    .tuple(
+      base,
+      fc.array(fc.tuple(fraction, fc.constantFrom('\r', '\n', '\x00', ' ', ':', '\t', '\x7f', '\xff', '0', ';', '\r\n', '\r\n\r\n'), fc.boolean()), {
+        maxLength: 3,
+      }),
+    )
+    .map(([wire, edits]) => {
+      let b = wire;
+      for (const [where, bytes, replace] of edits) {
+        const at = Math.floor(where * b.length);
+        b = Buffer.concat([b.subarray(0, at), Buffer.from(bytes, 'latin1'), b.subarray(replace ? at + 1 : at)]);
+      }
+      return b;
+    });
 
 /** Framing and other fields that servers get wrong, for hostile heads. */
 const oddField = fc.constantFrom<[string, string]>(
@@ -163,17 +179,40 @@ const mixed = (startLines: string[]) =>
       trailers: fc.array(fc.oneof(field, oddField), { maxLength: 2 }),
     })
     .map((r) =>
-      Buffer.concat([Buffer.from(`${r.start}\r\n${r.fields.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`, 'latin1'), r.chunked ? chunkedBody(r.body, r.cuts, r.exts, r.trailers) : r.body]),
+      Buffer.concat([
+        Buffer.from(`${r.start}\r\n${r.fields.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`, 'latin1'),
+        r.chunked ? chunkedBody(r.body, r.cuts, r.exts, r.trailers) : r.body,
+      ]),
     );
 
 const hostileResponse = fc.oneof(
   { arbitrary: spliced(validResponse.map((r) => r.wire)), weight: 4 },
-  { arbitrary: spliced(mixed(['HTTP/1.1 200 OK', 'HTTP/1.0 200 OK', 'HTTP/1.1 404 ', 'HTTP/1.1 204 No Content', 'HTTP/1.1 100 Continue', 'HTTP/1.1 101 Switching', 'HTTP/1.1 304 x', 'HTTP/2 200', 'HTTP/1.1 2000 OK'])), weight: 4 },
+  {
+    arbitrary: spliced(
+      mixed([
+        'HTTP/1.1 200 OK',
+        'HTTP/1.0 200 OK',
+        'HTTP/1.1 404 ',
+        'HTTP/1.1 204 No Content',
+        'HTTP/1.1 100 Continue',
+        'HTTP/1.1 101 Switching',
+        'HTTP/1.1 304 x',
+        'HTTP/2 200',
+        'HTTP/1.1 2000 OK',
+      ]),
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), weight: 1 },
 );
 const hostileRequest = fc.oneof(
   { arbitrary: spliced(validRequest.map((r) => r.wire)), weight: 4 },
-  { arbitrary: spliced(mixed(['GET / HTTP/1.1', 'POST /f HTTP/1.1', 'GET / HTTP/1.0', 'GET /', 'PRI * HTTP/2.0', 'GET / HTTP/1.2', 'G\x00T / HTTP/1.1', '\r\nGET / HTTP/1.1'])), weight: 4 },
+  {
+    arbitrary: spliced(
+      mixed(['GET / HTTP/1.1', 'POST /f HTTP/1.1', 'GET / HTTP/1.0', 'GET /', 'PRI * HTTP/2.0', 'GET / HTTP/1.2', 'G\x00T / HTTP/1.1', '\r\nGET / HTTP/1.1']),
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), weight: 1 },
 );
 

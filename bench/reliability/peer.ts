@@ -28,13 +28,17 @@ if (mode === 'idle') {
   // Connect in batches so the listen backlog is not overrun.
   for (let i = 0; i < count; i += 200) {
     await Promise.all(
-      Array.from({ length: Math.min(200, count - i) }, () => new Promise<void>((resolve) => {
-        const s = net.connect(port, '127.0.0.1');
-        socks.push(s);
-        s.on('error', () => {});
-        s.once('connect', () => (open++, resolve()));
-        s.once('close', () => resolve());
-      })),
+      Array.from(
+        { length: Math.min(200, count - i) },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = net.connect(port, '127.0.0.1');
+            socks.push(s);
+            s.on('error', () => {});
+            s.once('connect', () => (open++, resolve()));
+            s.once('close', () => resolve());
+          }),
+      ),
     );
   }
   // A connection the server closes on arrival (over its cap) ends soon after connecting: let those land.

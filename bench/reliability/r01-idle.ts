@@ -36,7 +36,14 @@ export const spec: FigureSpec = {
     const took = performance.now() - t;
     await srv.close();
     return [
-      { name: 'R-01 rss-per-idle-connection', value: perConn, unit: 'KiB', pass: '<=', threshold: 16, detail: `${open} connections, heap ${heapPer.toFixed(2)} KiB each (Node net 3.7, http 9.1)` },
+      {
+        name: 'R-01 rss-per-idle-connection',
+        value: perConn,
+        unit: 'KiB',
+        pass: '<=',
+        threshold: 16,
+        detail: `${open} connections, heap ${heapPer.toFixed(2)} KiB each (Node net 3.7, http 9.1)`,
+      },
       { name: 'R-01 fd-delta-after-close', value: fdAfter - fdBefore, unit: '', pass: '<=', threshold: 0, detail: `within ${Math.round(took)} ms` },
       { name: 'R-01 connections-held', value: open, unit: '', pass: '==', threshold: N },
     ];

@@ -80,7 +80,7 @@ async function recorder(): Promise<{ port: number; next(): Promise<Buffer>; clos
       s.on('close', () => r(Buffer.concat(chunks)));
       s.on('error', () => {});
     });
-    if (resolveNext) (resolveNext(done), (resolveNext = null));
+    if (resolveNext) resolveNext(done), (resolveNext = null);
     else got.push(done);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -177,6 +177,15 @@ export const spec: FigureSpec = {
     const http = await httpChunking(differ);
     process.stderr.write(`R-03 ${await ftpChunking(differ)}\n`);
     for (const d of diffs.slice(0, 20)) process.stderr.write(`R-03 difference: ${d}\n`);
-    return [{ name: 'R-03 output-differences', value: diffs.length, unit: '', pass: '==', threshold: 0, detail: `${checks} split runs over ${filterKinds.length} filters, 3 line patterns, dot source/sink, data frames; ${http}` }];
+    return [
+      {
+        name: 'R-03 output-differences',
+        value: diffs.length,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${checks} split runs over ${filterKinds.length} filters, 3 line patterns, dot source/sink, data frames; ${http}`,
+      },
+    ];
   },
 };

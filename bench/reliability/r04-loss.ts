@@ -50,7 +50,7 @@ export const spec: FigureSpec = {
         const took = performance.now() - t;
         if (r === 'hang') get.hangs++;
         else if (Buffer.isBuffer(r)) {
-          if (sha(r) === sha(bodies[n % bodies.length]!)) (get.correct++, (slowest = Math.max(slowest, took)));
+          if (sha(r) === sha(bodies[n % bodies.length]!)) get.correct++, (slowest = Math.max(slowest, took));
           else get.corrupt++;
         } else if (r instanceof NetError && r.code === 'timeout') took <= 6000 ? get.timeouts++ : get.slowTimeouts++;
         else if (r instanceof NetError) get.otherTyped++;
@@ -78,7 +78,7 @@ export const spec: FigureSpec = {
         })().catch((e: unknown) => e),
       );
       if (r === 'hang') mail.hangs++;
-      else if (r === true) (mail.correct++, sent.push(text));
+      else if (r === true) mail.correct++, sent.push(text);
       else if (r instanceof NetError) mail.typed++;
       else mail.corrupt++;
     }
@@ -90,10 +90,24 @@ export const spec: FigureSpec = {
     await srv.close();
     const ok = get.correct + get.timeouts;
     return [
-      { name: 'R-04 downloads-correct-or-timeout', value: (ok / 200) * 100, unit: '%', pass: '==', threshold: 100, detail: `${get.correct} correct (slowest ${(slowest / 1000).toFixed(1)} s), ${get.timeouts} timeouts ≤ 6 s, ${get.slowTimeouts} later, ${get.otherTyped} other typed errors; ${srv.how}, ${srv.reused} reused` },
+      {
+        name: 'R-04 downloads-correct-or-timeout',
+        value: (ok / 200) * 100,
+        unit: '%',
+        pass: '==',
+        threshold: 100,
+        detail: `${get.correct} correct (slowest ${(slowest / 1000).toFixed(1)} s), ${get.timeouts} timeouts ≤ 6 s, ${get.slowTimeouts} later, ${get.otherTyped} other typed errors; ${srv.how}, ${srv.reused} reused`,
+      },
       { name: 'R-04 downloads-corrupt-or-untyped', value: get.corrupt, unit: '', pass: '==', threshold: 0 },
       { name: 'R-04 hangs', value: get.hangs + mail.hangs, unit: '', pass: '==', threshold: 0 },
-      { name: 'R-04 smtp-correct-or-typed', value: ((mail.correct + mail.typed) / 50) * 100, unit: '%', pass: '==', threshold: 100, detail: `${mail.correct} delivered, ${mail.typed} typed errors` },
+      {
+        name: 'R-04 smtp-correct-or-typed',
+        value: ((mail.correct + mail.typed) / 50) * 100,
+        unit: '%',
+        pass: '==',
+        threshold: 100,
+        detail: `${mail.correct} delivered, ${mail.typed} typed errors`,
+      },
       { name: 'R-04 smtp-stored-intact', value: intact, unit: '', pass: '>=', threshold: mail.correct, detail: `${stored.length} stored` },
     ];
   },

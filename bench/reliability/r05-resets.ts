@@ -45,7 +45,14 @@ export const spec: FigureSpec = {
     nftClear();
     await srv.close();
     return [
-      { name: 'R-05 typed-reset-with-partial', value: typedWithPartial, unit: '%', pass: '==', threshold: 100, detail: other.length > 0 ? `others: ${[...new Set(other)].slice(0, 3).join('; ')}` : '100 downloads of 1 MB, reset after 100 kB' },
+      {
+        name: 'R-05 typed-reset-with-partial',
+        value: typedWithPartial,
+        unit: '%',
+        pass: '==',
+        threshold: 100,
+        detail: other.length > 0 ? `others: ${[...new Set(other)].slice(0, 3).join('; ')}` : '100 downloads of 1 MB, reset after 100 kB',
+      },
       { name: 'R-05 reported-successes', value: successes, unit: '', pass: '==', threshold: 0 },
       await sockets.figure('R-05 socket-fd-delta'),
     ];

@@ -22,7 +22,10 @@ async function twenty(op: () => Promise<unknown>): Promise<{ worst: number; wron
   await Promise.all(
     Array.from({ length: 20 }, async () => {
       const t = performance.now();
-      const err = await op().then(() => null, (e: unknown) => e);
+      const err = await op().then(
+        () => null,
+        (e: unknown) => e,
+      );
       times.push(performance.now() - t);
       if (!(err instanceof TimeoutError)) wrong++;
     }),
@@ -86,7 +89,14 @@ export const spec: FigureSpec = {
     await new Promise<void>((r) => drip.close(() => r()));
     for (const t of timers) clearInterval(t);
     const fig = (name: string, r: { worst: number; wrong: number; times: number[] }): Figure[] => [
-      { name: `R-06 ${name}-worst-deviation`, value: r.worst, unit: 'ms', pass: '<=', threshold: SLACK, detail: `20 at once, fired after ${Math.min(...r.times).toFixed(0)}–${Math.max(...r.times).toFixed(0)} ms for ${LIMIT} ms` },
+      {
+        name: `R-06 ${name}-worst-deviation`,
+        value: r.worst,
+        unit: 'ms',
+        pass: '<=',
+        threshold: SLACK,
+        detail: `20 at once, fired after ${Math.min(...r.times).toFixed(0)}–${Math.max(...r.times).toFixed(0)} ms for ${LIMIT} ms`,
+      },
       { name: `R-06 ${name}-not-timeout`, value: r.wrong, unit: '', pass: '==', threshold: 0 },
     ];
     return [

@@ -112,7 +112,8 @@ export const spec: FigureSpec = {
   id: 'R-07',
   budgetMs: 240_000,
   knownFailures: {
-    'R-07 web-stalled-readers-rss-after': 'the peak is bounded now, but RSS stays near it after the clients leave: the freed chunk buffers stay in the allocator (glibc) rather than going back to the system; a reused slab of chunk buffers would fix it',
+    'R-07 web-stalled-readers-rss-after':
+      'the peak is bounded now, but RSS stays near it after the clients leave: the freed chunk buffers stay in the allocator (glibc) rather than going back to the system; a reused slab of chunk buffers would fix it',
   },
   async run() {
     await gc();
@@ -140,24 +141,55 @@ export const spec: FigureSpec = {
     const up = await peakDuring(base, async () => {
       const c = await connect('127.0.0.1', Number(drain.line.split(' ')[1]));
       c.setTimeout(30_000);
-      await pump.all(async () => {
-        if (sent >= GiB) return null;
-        await sleep(1);
-        sent += CHUNK;
-        return block;
-      }, socketSink('close-when-done', c));
+      await pump.all(
+        async () => {
+          if (sent >= GiB) return null;
+          await sleep(1);
+          sent += CHUNK;
+          return block;
+        },
+        socketSink('close-when-done', c),
+      );
     });
     const upMs = performance.now() - t1;
     await drain.stop();
     const mib = GiB / 1048576;
     const stalled = await stalledReaders();
     return [
-      { name: 'R-07 web-stalled-readers-peak-rss-growth', value: stalled.peak, unit: 'MiB', pass: '<=', threshold: 128, detail: `${stalled.held} connections held, each asked for 8 MiB and stopped reading; default maxInflightBytes (16 MiB) + 16 KiB each` },
-      { name: 'R-07 web-stalled-readers-rss-after', value: stalled.after, unit: 'MiB', pass: '<=', threshold: 48, detail: 'RSS growth once the stalled clients left (after GC)' },
+      {
+        name: 'R-07 web-stalled-readers-peak-rss-growth',
+        value: stalled.peak,
+        unit: 'MiB',
+        pass: '<=',
+        threshold: 128,
+        detail: `${stalled.held} connections held, each asked for 8 MiB and stopped reading; default maxInflightBytes (16 MiB) + 16 KiB each`,
+      },
+      {
+        name: 'R-07 web-stalled-readers-rss-after',
+        value: stalled.after,
+        unit: 'MiB',
+        pass: '<=',
+        threshold: 48,
+        detail: 'RSS growth once the stalled clients left (after GC)',
+      },
       { name: 'R-07 web-normal-download-during-stall', value: stalled.normal, unit: 'B', pass: '==', threshold: FILE },
-      { name: 'R-07 download-peak-rss-growth', value: down, unit: 'MiB', pass: '<=', threshold: 64, detail: `${(got / 1048576).toFixed(0)} of ${mib} MiB in ${(downMs / 1000).toFixed(1)} s, sink 1 ms per chunk` },
+      {
+        name: 'R-07 download-peak-rss-growth',
+        value: down,
+        unit: 'MiB',
+        pass: '<=',
+        threshold: 64,
+        detail: `${(got / 1048576).toFixed(0)} of ${mib} MiB in ${(downMs / 1000).toFixed(1)} s, sink 1 ms per chunk`,
+      },
       { name: 'R-07 download-complete', value: got, unit: 'B', pass: '==', threshold: GiB },
-      { name: 'R-07 upload-peak-rss-growth', value: up, unit: 'MiB', pass: '<=', threshold: 64, detail: `${mib} MiB in ${(upMs / 1000).toFixed(1)} s, source 1 ms per 64 KiB` },
+      {
+        name: 'R-07 upload-peak-rss-growth',
+        value: up,
+        unit: 'MiB',
+        pass: '<=',
+        threshold: 64,
+        detail: `${mib} MiB in ${(upMs / 1000).toFixed(1)} s, source 1 ms per 64 KiB`,
+      },
     ];
   },
 };

@@ -76,7 +76,7 @@ async function r08(root: string): Promise<Figure[]> {
       timers.add(t);
     });
     s.on('close', () => {
-      if (t !== undefined) (clearInterval(t), timers.delete(t));
+      if (t !== undefined) clearInterval(t), timers.delete(t);
       if (first > 0 && timedOut) lifetimes.push(performance.now() - first); // got a slot and met the header deadline
       if (running) setTimeout(slow, 1000);
     });
@@ -100,10 +100,31 @@ async function r08(root: string): Promise<Figure[]> {
   const slotted = lifetimes; // those past the caps (the rest were closed on arrival)
   const worstOff = slotted.length === 0 ? Infinity : Math.max(...slotted.map((l) => Math.abs(l - 5000)));
   return [
-    { name: 'R-08 normal-served', value: served, unit: '', pass: '==', threshold: 200, detail: `200 requests from 127.0.0.1 beside ${SLOW} re-opening slowloris connections from 127.0.0.2 (default caps; ${held} connections held, ${opened} opened)` },
+    {
+      name: 'R-08 normal-served',
+      value: served,
+      unit: '',
+      pass: '==',
+      threshold: 200,
+      detail: `200 requests from 127.0.0.1 beside ${SLOW} re-opening slowloris connections from 127.0.0.2 (default caps; ${held} connections held, ${opened} opened)`,
+    },
     { name: 'R-08 normal-p99', value: p99, unit: 'ms', pass: '<=', threshold: 200 },
-    { name: 'R-08 slow-held-per-client-cap', value: held, unit: '', pass: '<=', threshold: 64, detail: 'connections the attacking address holds (maxConnectionsPerClient default)' },
-    { name: 'R-08 slow-closed-off-deadline', value: worstOff, unit: 'ms', pass: '<=', threshold: 1000, detail: `worst |lifetime - 5000 ms| of ${slotted.length} that got a slot` },
+    {
+      name: 'R-08 slow-held-per-client-cap',
+      value: held,
+      unit: '',
+      pass: '<=',
+      threshold: 64,
+      detail: 'connections the attacking address holds (maxConnectionsPerClient default)',
+    },
+    {
+      name: 'R-08 slow-closed-off-deadline',
+      value: worstOff,
+      unit: 'ms',
+      pass: '<=',
+      threshold: 1000,
+      detail: `worst |lifetime - 5000 ms| of ${slotted.length} that got a slot`,
+    },
   ];
 }
 
@@ -130,7 +151,14 @@ async function r16(root: string): Promise<Figure[]> {
   await site.close();
   return [
     { name: 'R-16 web-over-cap-request', value: ms, unit: 'ms', pass: '<=', threshold: ok ? 1000 : 100, detail: ok ? 'served' : 'refused' },
-    { name: 'R-16 web-served-once-slot-frees', value: servedAfter, unit: 'ms', pass: '<=', threshold: 1000, detail: 'from closing the idle crowd to a 200 for the same request' },
+    {
+      name: 'R-16 web-served-once-slot-frees',
+      value: servedAfter,
+      unit: 'ms',
+      pass: '<=',
+      threshold: 1000,
+      detail: 'from closing the idle crowd to a 200 for the same request',
+    },
   ];
 }
 
@@ -143,7 +171,7 @@ async function r01(root: string): Promise<Figure[]> {
   // Idle means no request yet: the header deadline (R-08's slowloris guard) is set past the figure's 15 s.
   const site = await web({ root, port: 0, idleTimeout: 60000, headerTimeout: 60000, maxConnections: N + 100, maxConnectionsPerClient: N + 100 });
   const settle = async () => {
-    for (let i = 0; i < 3; i++) (gc(), await new Promise((r) => setTimeout(r, 100)));
+    for (let i = 0; i < 3; i++) gc(), await new Promise((r) => setTimeout(r, 100));
     return process.memoryUsage().rss;
   };
   const fdBefore = fds();

@@ -41,7 +41,10 @@ export const spec: FigureSpec = {
     const round = async () => {
       for (let i = 0; i < ROUND; i++) {
         const hash = createHash('sha256');
-        const r = await download({ host: '127.0.0.1', port: peer.port, path: 'file.bin', timeout: 10_000 }, async (chunk) => void (chunk && hash.update(chunk)));
+        const r = await download(
+          { host: '127.0.0.1', port: peer.port, path: 'file.bin', timeout: 10_000 },
+          async (chunk) => void (chunk && hash.update(chunk)),
+        );
         if (r.bytes !== SIZE || r.size !== SIZE || hash.digest('hex') !== want) wrong++;
         done++;
       }
@@ -63,9 +66,23 @@ export const spec: FigureSpec = {
     }
     const per2000 = robustSlope(heap.slice(1)) * (2000 / ROUND);
     const secs = ((performance.now() - started) / 1000).toFixed(1);
-    const f = (name: string, value: number, unit: string, pass: Figure['pass'], threshold: number, detail?: string): Figure => ({ name: `R-09 ${name}`, value, unit, pass, threshold, detail });
+    const f = (name: string, value: number, unit: string, pass: Figure['pass'], threshold: number, detail?: string): Figure => ({
+      name: `R-09 ${name}`,
+      value,
+      unit,
+      pass,
+      threshold,
+      detail,
+    });
     return [
-      f('ftp-download-heap-slope', per2000, 'MiB/2000ops', '<=', 0.05, `heap+external without code space ${heap.map((h) => h.toFixed(2)).join(' ')} MiB; ${done} downloads of 64 KiB from pyftpdlib in ${secs} s`),
+      f(
+        'ftp-download-heap-slope',
+        per2000,
+        'MiB/2000ops',
+        '<=',
+        0.05,
+        `heap+external without code space ${heap.map((h) => h.toFixed(2)).join(' ')} MiB; ${done} downloads of 64 KiB from pyftpdlib in ${secs} s`,
+      ),
       f('ftp-download-fd-change', fdSeries.at(-1)! - fdSeries[1]!, '', '<=', 0),
       f('ftp-download-handle-change', handleSeries.at(-1)! - handleSeries[1]!, '', '<=', 0),
       f('ftp-download-wrong', wrong, '', '==', 0, 'size or SHA-256 differs'),

@@ -48,7 +48,14 @@ async function measure(rounds: number, warm: number, round: () => Promise<void>)
 function figures(name: string, s: Series, opsPerRound: number): Figure[] {
   const per2000 = robustSlope(s.heap.slice(1)) * (2000 / opsPerRound);
   return [
-    { name: `R-09 ${name}-heap-slope`, value: per2000, unit: 'MiB/2000ops', pass: '<=', threshold: 0.05, detail: `heap+external without code space ${s.heap.map((h) => h.toFixed(1)).join(' ')} MiB` },
+    {
+      name: `R-09 ${name}-heap-slope`,
+      value: per2000,
+      unit: 'MiB/2000ops',
+      pass: '<=',
+      threshold: 0.05,
+      detail: `heap+external without code space ${s.heap.map((h) => h.toFixed(1)).join(' ')} MiB`,
+    },
     { name: `R-09 ${name}-fd-change`, value: s.fds.at(-1)! - s.fds[1]!, unit: '', pass: '<=', threshold: 0 },
     { name: `R-09 ${name}-handle-change`, value: s.handles.at(-1)! - s.handles[1]!, unit: '', pass: '<=', threshold: 0 },
   ];

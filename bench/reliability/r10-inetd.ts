@@ -40,7 +40,14 @@ async function talkTo(port: number): Promise<string> {
 /** 20 connections whose programs each detach a `sleep`; how many sleeps are alive 2 s after the last connection ended. */
 async function escapedProcesses(): Promise<number> {
   const tag = String(800000 + Math.floor(Math.random() * 99999));
-  const srv = await inetd({ port: 0, command: 'sh', args: ['-c', `setsid sleep ${tag} </dev/null >/dev/null 2>&1 & echo started`], maxConnections: 20, perHostLimit: 20, onLog: () => {} });
+  const srv = await inetd({
+    port: 0,
+    command: 'sh',
+    args: ['-c', `setsid sleep ${tag} </dev/null >/dev/null 2>&1 & echo started`],
+    maxConnections: 20,
+    perHostLimit: 20,
+    onLog: () => {},
+  });
   try {
     await Promise.all(Array.from({ length: 20 }, () => talkTo(srv.port)));
     for (let i = 0; i < 100 && srv.running > 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -142,7 +149,15 @@ export const spec: FigureSpec = {
     };
     for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 50 }, (_, i) => talk(round * 50 + i)));
 
-    const hung = await inetd({ port: 0, command: 'sh', args: ['-c', 'sleep 1000 & sleep 1000'], timeLimit: 1000, maxConnections: 20, perHostLimit: 30, onLog: () => {} });
+    const hung = await inetd({
+      port: 0,
+      command: 'sh',
+      args: ['-c', 'sleep 1000 & sleep 1000'],
+      timeLimit: 1000,
+      maxConnections: 20,
+      perHostLimit: 30,
+      onLog: () => {},
+    });
     const t = performance.now();
     const held = await Promise.all(Array.from({ length: 20 }, () => connect('127.0.0.1', hung.port)));
     while (hung.running < 20 && performance.now() - t < 5000) await new Promise((r) => setTimeout(r, 10));
@@ -154,7 +169,7 @@ export const spec: FigureSpec = {
         const t0 = performance.now();
         const c = await connect('127.0.0.1', hung.port);
         c.setTimeout(5000);
-        if ((await c.receive('*a')).toString().startsWith('busy')) (refusals++, (refusedWorst = Math.max(refusedWorst, performance.now() - t0)));
+        if ((await c.receive('*a')).toString().startsWith('busy')) refusals++, (refusedWorst = Math.max(refusedWorst, performance.now() - t0));
         await c.close();
       }),
     );
@@ -167,11 +182,39 @@ export const spec: FigureSpec = {
     const passed = await passedDescriptors();
     const trickle = await tricklingRefusals();
     return [
-      { name: 'R-10 escaped-processes', value: escaped, unit: '', pass: '==', threshold: 0, detail: '20 programs that each detach `setsid sleep … &`; alive 2 s after their connections ended' },
-      { name: 'R-10 descriptors-passed', value: passed.count, unit: '', pass: '==', threshold: 0, detail: passed.seen === '' ? 'the server inherited fd 40; programs see only their stdio' : `programs saw: ${passed.seen}` },
-      { name: 'R-10 trickling-refusal-close', value: trickle.worst, unit: 'ms', pass: '<=', threshold: 150, detail: 'slowest close, from connect, of 300 refused clients that keep sending (linger 100 ms)' },
+      {
+        name: 'R-10 escaped-processes',
+        value: escaped,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: '20 programs that each detach `setsid sleep … &`; alive 2 s after their connections ended',
+      },
+      {
+        name: 'R-10 descriptors-passed',
+        value: passed.count,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: passed.seen === '' ? 'the server inherited fd 40; programs see only their stdio' : `programs saw: ${passed.seen}`,
+      },
+      {
+        name: 'R-10 trickling-refusal-close',
+        value: trickle.worst,
+        unit: 'ms',
+        pass: '<=',
+        threshold: 150,
+        detail: 'slowest close, from connect, of 300 refused clients that keep sending (linger 100 ms)',
+      },
       { name: 'R-10 trickling-refusals-closed', value: trickle.closed, unit: '', pass: '==', threshold: 300 },
-      { name: 'R-10 trickling-refusal-fds', value: trickle.peakFds, unit: '', pass: '<=', threshold: MAX_LINGERING_REFUSALS + 16, detail: `server descriptors over its base while 300 refused clients keep sending (cap ${MAX_LINGERING_REFUSALS} lingering)` },
+      {
+        name: 'R-10 trickling-refusal-fds',
+        value: trickle.peakFds,
+        unit: '',
+        pass: '<=',
+        threshold: MAX_LINGERING_REFUSALS + 16,
+        detail: `server descriptors over its base while 300 refused clients keep sending (cap ${MAX_LINGERING_REFUSALS} lingering)`,
+      },
       { name: 'R-10 fd-delta', value: after - before, unit: '', pass: '<=', threshold: 0 },
       { name: 'R-10 over-cap-refusal', value: refusedWorst, unit: 'ms', pass: '<=', threshold: 100, detail: `slowest of ${refusals} refusals` },
       { name: 'R-10 over-cap-refusals', value: refusals, unit: '', pass: '==', threshold: 10, detail: '30 clients, cap 20' },

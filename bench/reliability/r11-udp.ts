@@ -11,7 +11,9 @@ import { startPeer, rssMiB } from './child.js';
 import { gc, type FigureSpec } from './figure.js';
 
 function udpCounters(): Record<string, number> {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const [names, values] = lines.map((l) => l.split(/\s+/).slice(1));
   return Object.fromEntries(names!.map((n, i) => [n, Number(values![i])]));
 }
@@ -64,9 +66,23 @@ export const spec: FigureSpec = {
     await Promise.all([server.close(), probe.close(), big.close()]);
     await loop;
     return [
-      { name: 'R-11 flood-rss-growth', value: peak - base, unit: 'MiB', pass: '<=', threshold: 5, detail: `${flood.line}; ${served} served, ${dropped} dropped by the queue bound, kernel RcvbufErrors ${after.RcvbufErrors! - before.RcvbufErrors!}` },
+      {
+        name: 'R-11 flood-rss-growth',
+        value: peak - base,
+        unit: 'MiB',
+        pass: '<=',
+        threshold: 5,
+        detail: `${flood.line}; ${served} served, ${dropped} dropped by the queue bound, kernel RcvbufErrors ${after.RcvbufErrors! - before.RcvbufErrors!}`,
+      },
       { name: 'R-11 probe-after-flood', value: probeMs, unit: 'ms', pass: '<=', threshold: 100 },
-      { name: 'R-11 65507-byte-datagram-truncated', value: truncatedOk, unit: '', pass: '==', threshold: 1, detail: 'receive(8192) gives 8,192 bytes and lastTruncated' },
+      {
+        name: 'R-11 65507-byte-datagram-truncated',
+        value: truncatedOk,
+        unit: '',
+        pass: '==',
+        threshold: 1,
+        detail: 'receive(8192) gives 8,192 bytes and lastTruncated',
+      },
     ];
   },
 };

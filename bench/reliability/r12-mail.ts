@@ -35,7 +35,11 @@ async function dataHeap(): Promise<Figure[]> {
     c.write('EHLO x\r\nMAIL FROM:<a@x>\r\nRCPT TO:<u@x>\r\nDATA\r\n');
     for (let left = Math.floor((limit - 16) / 3); left > 0 && !c.destroyed; left -= 64 * 1024) {
       const n = Math.min(left, 64 * 1024);
-      if (!c.write(n === 64 * 1024 ? lines : lines.subarray(0, n * 3))) await new Promise((r) => { c.once('drain', r); c.once('close', r); });
+      if (!c.write(n === 64 * 1024 ? lines : lines.subarray(0, n * 3)))
+        await new Promise((r) => {
+          c.once('drain', r);
+          c.once('close', r);
+        });
     }
   });
   await Promise.all(sending);
@@ -51,7 +55,14 @@ async function dataHeap(): Promise<Figure[]> {
   await box.close();
   const ratio = ((peak - before) * 1048576) / (cap * limit);
   return [
-    { name: 'R-12 data-heap-ratio', value: Math.round(ratio * 100) / 100, unit: '×', pass: '<=', threshold: 1.5, detail: `${clients} clients, cap ${cap}, 4 MiB of 3-byte lines each: +${(peak - before).toFixed(1)} MiB` },
+    {
+      name: 'R-12 data-heap-ratio',
+      value: Math.round(ratio * 100) / 100,
+      unit: '×',
+      pass: '<=',
+      threshold: 1.5,
+      detail: `${clients} clients, cap ${cap}, 4 MiB of 3-byte lines each: +${(peak - before).toFixed(1)} MiB`,
+    },
     { name: 'R-12 over-cap-refused', value: refused, unit: '', pass: '==', threshold: clients - cap, detail: `maxConnections ${cap}` },
   ];
 }

@@ -58,7 +58,10 @@ export const spec: FigureSpec = {
       const big = `http://h/${pat.repeat(Math.ceil(1048576 / pat.length))}`;
       const small = `http://h/${pat.repeat(Math.ceil(102400 / pat.length))}`;
       for (const [op, fn] of ops) {
-        const [tb, ts] = bestPair(() => fn(big), () => fn(small));
+        const [tb, ts] = bestPair(
+          () => fn(big),
+          () => fn(small),
+        );
         // Below ~2 ms the small input's time is mostly timer noise; a 2 ms floor keeps the ratio about growth.
         const ratio = tb / Math.max(ts, 2);
         if (tb > worst) (worst = tb), (worstCase = `${op} of '${pat}'×`);
@@ -83,7 +86,10 @@ export const spec: FigureSpec = {
     for (const [op, pat, fn] of codecOps) {
       const big = pat.repeat(Math.ceil(1048576 / pat.length));
       const small = pat.repeat(Math.ceil(102400 / pat.length));
-      const [tb, ts] = bestPair(() => fn(big), () => fn(small));
+      const [tb, ts] = bestPair(
+        () => fn(big),
+        () => fn(small),
+      );
       const ratio = tb / Math.max(ts, 2);
       if (tb > codecWorst) (codecWorst = tb), (codecCase = `${op} of '${pat}'×`);
       if (ratio > worstRatio) (worstRatio = ratio), (ratioCase = `${op} of '${pat}'×`);

@@ -80,28 +80,48 @@ export const spec: FigureSpec = {
     let inputs = 0;
     const examples: string[] = [];
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s))), (arr) => {
-        inputs++;
-        const b = Buffer.from(arr);
-        for (const [name, fn] of decoders) {
-          try {
-            fn(b);
-          } catch (err) {
-            if (!(err instanceof NetError)) {
-              untyped++;
-              if (examples.length < 3) examples.push(`${name}: ${(err as Error).message} on ${b.toString('hex').slice(0, 60)}`);
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 400 }),
+          fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s)),
+        ),
+        (arr) => {
+          inputs++;
+          const b = Buffer.from(arr);
+          for (const [name, fn] of decoders) {
+            try {
+              fn(b);
+            } catch (err) {
+              if (!(err instanceof NetError)) {
+                untyped++;
+                if (examples.length < 3) examples.push(`${name}: ${(err as Error).message} on ${b.toString('hex').slice(0, 60)}`);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { seed, numRuns: 10_000 },
     );
     for (const e of examples) process.stderr.write(`R-14 untyped ${e}\n`);
     return [
-      { name: 'R-14 round-trip-mismatches', value: mismatches, unit: '', pass: '==', threshold: 0, detail: `${runs.join(' and ')}: 64 MiB in random chunks up to 64 KiB, 1 MiB in 1-byte chunks` },
+      {
+        name: 'R-14 round-trip-mismatches',
+        value: mismatches,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${runs.join(' and ')}: 64 MiB in random chunks up to 64 KiB, 1 MiB in 1-byte chunks`,
+      },
       { name: 'R-14 peak-rss-growth', value: growth, unit: 'MiB', pass: '<=', threshold: 32 },
       { name: 'R-14 retained-heap-growth', value: retained, unit: 'MiB', pass: '<=', threshold: 2, detail: 'heap+external after GC' },
-      { name: 'R-14 untyped-exceptions', value: untyped, unit: '', pass: '==', threshold: 0, detail: `${inputs} inputs × ${decoders.length} decoders, seed ${seed}` },
+      {
+        name: 'R-14 untyped-exceptions',
+        value: untyped,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${inputs} inputs × ${decoders.length} decoders, seed ${seed}`,
+      },
     ];
   },
 };

@@ -41,14 +41,25 @@ const SECRET = ['authorization', 'cookie', 'proxy-authorization'] as const;
  * redirect, `/loop` with a redirect to itself, `/ping` with one to `pong`
  * (set by the caller), anything else 200 `ok`.
  */
-async function recorder(host: string, seen: Seen[], tls?: { key: string; cert: string }): Promise<{ port: number; pong: { url: string }; close(): Promise<void> }> {
+async function recorder(
+  host: string,
+  seen: Seen[],
+  tls?: { key: string; cert: string },
+): Promise<{ port: number; pong: { url: string }; close(): Promise<void> }> {
   const pong = { url: '' };
   const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       const path = req.url ?? '';
-      seen.push({ host: req.headers.host ?? '', method: req.method ?? '', path, secrets: SECRET.filter((h) => req.headers[h] !== undefined).length, proxyAuth: req.headers['proxy-authorization'] !== undefined, body });
+      seen.push({
+        host: req.headers.host ?? '',
+        method: req.method ?? '',
+        path,
+        secrets: SECRET.filter((h) => req.headers[h] !== undefined).length,
+        proxyAuth: req.headers['proxy-authorization'] !== undefined,
+        body,
+      });
       const m = /^\/to\/(\d{3})\?u=(.*)$/.exec(path);
       const location = m ? decodeURIComponent(m[2]!) : path === '/loop' ? '/loop' : path === '/ping' ? pong.url : undefined;
       if (location !== undefined) res.writeHead(m ? Number(m[1]) : 302, { Location: location, 'Content-Length': '0' }).end();
@@ -128,7 +139,14 @@ async function proxyScenarios(seen: Seen[], first: string, others: string[]): Pr
           const proxyUrl = `http://${withUrlCreds ? 'pu:pp@' : ''}127.0.0.1:${proxy.port}`;
           const headers: Record<string, string> = { Authorization: 'Bearer secret-token', Cookie: 'session=secret' };
           if (!withUrlCreds) headers['Proxy-Authorization'] = CALLER_PROXY_AUTH;
-          const r = await request({ url: `http://${first}/to/${code}?u=${encodeURIComponent(`${to}/landed`)}`, proxy: proxyUrl, ca: cert.cert, pool: false, sink: sinks.null(), headers });
+          const r = await request({
+            url: `http://${first}/to/${code}?u=${encodeURIComponent(`${to}/landed`)}`,
+            proxy: proxyUrl,
+            ca: cert.cert,
+            pool: false,
+            sink: sinks.null(),
+            headers,
+          });
           // Origins: no credentials but at the first origin, and never a Proxy-Authorization.
           leaks += seen.filter((q) => (q.host !== first && q.secrets > 0) || q.proxyAuth).length;
           // The proxy: the caller's credentials only for the first origin; the URL's on every hop.
@@ -138,7 +156,9 @@ async function proxyScenarios(seen: Seen[], first: string, others: string[]): Pr
           const viaProxy = proxySeen.length === 2 && proxySeen[0]!.origin === first;
           if (r.code !== 200 || last?.path !== '/landed' || urlCredsMissing || !viaProxy) {
             wrong++;
-            notes.push(`proxy ${code} → ${to}${withUrlCreds ? ' (URL credentials)' : ''}: ${r.code} ${last?.path ?? '-'}, proxy saw ${proxySeen.map((p) => `${p.method} ${p.origin} ${p.auth ?? 'no auth'}`).join(' | ')}`);
+            notes.push(
+              `proxy ${code} → ${to}${withUrlCreds ? ' (URL credentials)' : ''}: ${r.code} ${last?.path ?? '-'}, proxy saw ${proxySeen.map((p) => `${p.method} ${p.origin} ${p.auth ?? 'no auth'}`).join(' | ')}`,
+            );
           }
         }
       }
@@ -174,7 +194,12 @@ export const spec: FigureSpec = {
       scenarios++;
       try {
         return await request({
-          url: `http://user:pw@${first}${path}`, method, body, pool, sink: sinks.null(), maxRedirects: 5,
+          url: `http://user:pw@${first}${path}`,
+          method,
+          body,
+          pool,
+          sink: sinks.null(),
+          maxRedirects: 5,
           headers: { Authorization: 'Bearer secret-token', Cookie: 'session=secret', 'Proxy-Authorization': 'Basic c2VjcmV0' },
         });
       } finally {
@@ -189,13 +214,13 @@ export const spec: FigureSpec = {
             const last = seen[seen.length - 1];
             const expectMethod = code === 303 || ((code === 301 || code === 302) && method === 'POST') ? 'GET' : method;
             const ok = r.code === 200 && last?.path === '/landed' && last.method === expectMethod && last.body === (expectMethod === 'POST' ? 'x=1' : '');
-            if (!ok) (wrong++, notes.push(`${code} ${method} → ${to}: ${r.code} ${last?.method} ${last?.path}`));
+            if (!ok) wrong++, notes.push(`${code} ${method} → ${to}: ${r.code} ${last?.method} ${last?.path}`);
           }
         }
       }
       for (const target of ['ftp://127.0.0.1/x', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi']) {
         const r = await go(hop(302, target));
-        if (r.code !== 302 || seen.length !== 1) (wrong++, notes.push(`followed ${target}`));
+        if (r.code !== 302 || seen.length !== 1) wrong++, notes.push(`followed ${target}`);
       }
       a.pong.url = `http://127.0.0.1:${b.port}/ping`;
       b.pong.url = `${A}/ping`;
@@ -206,7 +231,7 @@ export const spec: FigureSpec = {
           notes.push(`the ${loop} loop ended in success`);
         } catch (err) {
           if ((err as { code?: string }).code === 'too large' && seen.length === 6) loopsEnded++;
-          else (wrong++, notes.push(`${loop}: ${(err as Error).message}, ${seen.length} requests`));
+          else wrong++, notes.push(`${loop}: ${(err as Error).message}, ${seen.length} requests`);
         }
       }
       viaProxy = await proxyScenarios(seen, first, others);
@@ -215,10 +240,38 @@ export const spec: FigureSpec = {
       await Promise.all([a.close(), b.close(), c?.close()]);
     }
     return [
-      { name: 'R-15 credential-leaks', value: leaks, unit: '', pass: '==', threshold: 0, detail: `${scenarios} scenarios over ${others.length + 1} origins${c ? '' : ' (127.0.0.2 unavailable)'}` },
-      { name: 'R-15 wrong-outcomes', value: wrong, unit: '', pass: '==', threshold: 0, detail: notes.slice(0, 3).join('; ') || 'method rules held; ftp/file/javascript/data targets not followed' },
-      { name: 'R-15 proxy-credential-leaks', value: viaProxy.leaks, unit: '', pass: '==', threshold: 0, detail: `${viaProxy.scenarios} redirect scenarios through a forward proxy (http absolute-form, https CONNECT): Proxy-Authorization at an origin, or the caller's at the proxy for another origin` },
-      { name: 'R-15 proxy-wrong-outcomes', value: viaProxy.wrong, unit: '', pass: '==', threshold: 0, detail: viaProxy.notes.slice(0, 3).join('; ') || 'every hop through the proxy, the proxy URL credentials on every hop' },
+      {
+        name: 'R-15 credential-leaks',
+        value: leaks,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${scenarios} scenarios over ${others.length + 1} origins${c ? '' : ' (127.0.0.2 unavailable)'}`,
+      },
+      {
+        name: 'R-15 wrong-outcomes',
+        value: wrong,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: notes.slice(0, 3).join('; ') || 'method rules held; ftp/file/javascript/data targets not followed',
+      },
+      {
+        name: 'R-15 proxy-credential-leaks',
+        value: viaProxy.leaks,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${viaProxy.scenarios} redirect scenarios through a forward proxy (http absolute-form, https CONNECT): Proxy-Authorization at an origin, or the caller's at the proxy for another origin`,
+      },
+      {
+        name: 'R-15 proxy-wrong-outcomes',
+        value: viaProxy.wrong,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: viaProxy.notes.slice(0, 3).join('; ') || 'every hop through the proxy, the proxy URL credentials on every hop',
+      },
       { name: 'R-15 loops-ended-at-limit', value: loopsEnded, unit: '', pass: '==', threshold: 2, detail: "LimitError 'too large' after 5 redirects" },
     ];
   },

@@ -115,7 +115,11 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
     }),
     prop({
       name: 'url-parse-build',
-      arb: fc.oneof(fc.string({ maxLength: 200 }), fc.webUrl({ withFragments: true, withQueryParameters: true }), fc.stringMatching(/^[a-z]{1,5}:\/\/[\x21-\x7e]{0,80}$/)),
+      arb: fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.webUrl({ withFragments: true, withQueryParameters: true }),
+        fc.stringMatching(/^[a-z]{1,5}:\/\/[\x21-\x7e]{0,80}$/),
+      ),
       check(s) {
         if (s === '') {
           // LuaSocket's parse('') is nil, 'invalid url': netkit throws ArgumentError.
@@ -129,7 +133,11 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
           return;
         }
         const u = parse(s);
-        if (u.scheme !== undefined || u.path !== undefined) ok(build(u) === s || build(u) === s.replace(/^[A-Za-z][A-Za-z0-9+.-]*:/, (m) => m.toLowerCase()), `build(parse(${JSON.stringify(s)})) = ${JSON.stringify(build(u))}`);
+        if (u.scheme !== undefined || u.path !== undefined)
+          ok(
+            build(u) === s || build(u) === s.replace(/^[A-Za-z][A-Za-z0-9+.-]*:/, (m) => m.toLowerCase()),
+            `build(parse(${JSON.stringify(s)})) = ${JSON.stringify(build(u))}`,
+          );
       },
     }),
     prop({
@@ -149,7 +157,10 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
       arb: latin1,
       check(s) {
         const b = Buffer.from(s, 'latin1');
-        ok(unescapeBytes(escape(b.toString('latin1'))).toString('latin1') === s || unescapeBytes(escape(s)).equals(Buffer.from(s, 'utf8')), `escape round trip ${JSON.stringify(s)}`);
+        ok(
+          unescapeBytes(escape(b.toString('latin1'))).toString('latin1') === s || unescapeBytes(escape(s)).equals(Buffer.from(s, 'utf8')),
+          `escape round trip ${JSON.stringify(s)}`,
+        );
       },
     }),
     prop({
@@ -157,7 +168,13 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
       arb: fc.tuple(bytes, cutsArb),
       check([data, cuts]) {
         const enc = transform(data, encode('base64'), wrap('base64'));
-        ok(enc.toString('latin1').split('\r\n').every((l) => l.length <= 76), 'base64 line over 76');
+        ok(
+          enc
+            .toString('latin1')
+            .split('\r\n')
+            .every((l) => l.length <= 76),
+          'base64 line over 76',
+        );
         ok(runFilter(decode('base64', { strict: true }), pieces(enc, cuts)).equals(data), 'base64 round trip');
       },
     }),
@@ -166,7 +183,13 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
       arb: fc.tuple(bytes, cutsArb, fc.constantFrom('text' as const, 'binary' as const)),
       check([data, cuts, mode]) {
         const enc = transform(data, encode('quoted-printable', mode), wrap('quoted-printable'));
-        ok(enc.toString('latin1').split('\r\n').every((l) => l.length <= 76), 'QP line over 76');
+        ok(
+          enc
+            .toString('latin1')
+            .split('\r\n')
+            .every((l) => l.length <= 76),
+          'QP line over 76',
+        );
         // Both modes keep every byte: text mode only writes CRLF as a line break, a bare CR or LF as =0D/=0A.
         const back = runFilter(decode('quoted-printable', { strict: true }), pieces(enc, cuts));
         ok(back.equals(data), `QP ${mode} round trip`);
@@ -176,7 +199,12 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
       name: 'mime-decoders-hostile',
       arb: fc.tuple(bytes, cutsArb),
       check([data, cuts]) {
-        for (const make of [() => decode('base64'), () => decode('quoted-printable'), () => decode('base64', { strict: true }), () => decode('quoted-printable', { strict: true })]) {
+        for (const make of [
+          () => decode('base64'),
+          () => decode('quoted-printable'),
+          () => decode('base64', { strict: true }),
+          () => decode('quoted-printable', { strict: true }),
+        ]) {
           let whole: Buffer | string;
           try {
             whole = runFilter(make(), [data]);
@@ -217,7 +245,17 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
     }),
     prop({
       name: 'data-round-trip',
-      arb: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: false, withNullPrototype: true, withSparseArray: true, withObjectString: false, withBoxedValues: false }),
+      arb: fc.anything({
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withTypedArray: false,
+        withNullPrototype: true,
+        withSparseArray: true,
+        withObjectString: false,
+        withBoxedValues: false,
+      }),
       check(v) {
         const text = serialize(v);
         ok(serialize(deserialize(text)) === text, 'serialize(deserialize(x)) changed');
@@ -225,7 +263,11 @@ function properties(live: { server: net.Socket; conn: TextConn }): Property<unkn
     }),
     prop({
       name: 'data-hostile-text',
-      arb: fc.oneof(fc.string({ maxLength: 300 }), fc.json(), fc.anything().map((v) => JSON.stringify(v) ?? '')),
+      arb: fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.json(),
+        fc.anything().map((v) => JSON.stringify(v) ?? ''),
+      ),
       check(s) {
         typed(() => deserialize(s));
         ok(({} as Record<string, unknown>).polluted === undefined, 'prototype polluted');
@@ -280,12 +322,15 @@ export async function fuzz(seed: number, seconds: number, save = true): Promise<
           out.failures.push(`${p.name}: stored regression still fails: ${(err as Error).message}`);
         }
       }
-      const r = await fc.check(fc.asyncProperty(p.arb, async (v) => void (await p.check(v))), {
-        seed,
-        numRuns: 1_000_000,
-        interruptAfterTimeLimit: (seconds * 1000) / props.length,
-        markInterruptAsFailure: false,
-      });
+      const r = await fc.check(
+        fc.asyncProperty(p.arb, async (v) => void (await p.check(v))),
+        {
+          seed,
+          numRuns: 1_000_000,
+          interruptAfterTimeLimit: (seconds * 1000) / props.length,
+          markInterruptAsFailure: false,
+        },
+      );
       out.runs += r.numRuns;
       if (r.failed) {
         const input = r.counterexample?.[0];
@@ -310,6 +355,15 @@ export const spec: FigureSpec = {
     process.stderr.write(`R-18 seed ${seed} (FUZZ_SEED=${seed} repeats this run), ${seconds} s\n`);
     const r = await fuzz(seed, seconds);
     for (const f of r.failures) process.stderr.write(`R-18 ${f}\n`);
-    return [{ name: 'R-18 fuzz-failures', value: r.failures.length, unit: '', pass: '==', threshold: 0, detail: `${r.properties} properties, ${r.runs} runs in ${seconds} s, seed ${seed}, ${r.replayed} stored regressions` }];
+    return [
+      {
+        name: 'R-18 fuzz-failures',
+        value: r.failures.length,
+        unit: '',
+        pass: '==',
+        threshold: 0,
+        detail: `${r.properties} properties, ${r.runs} runs in ${seconds} s, seed ${seed}, ${r.replayed} stored regressions`,
+      },
+    ];
   },
 };

@@ -38,7 +38,10 @@ const END = '<!-- figures:end -->';
 
 /** Replaces the block between the figure markers of `file` with a table of `figures`. */
 export function writeTable(file: string, figures: Figure[], heading: string): void {
-  const rows = figures.map((f) => `| ${f.name} | ${show(f.value)}${f.unit} | ${f.pass} ${show(f.threshold)}${f.unit} | ${verdict(f)} | ${[f.skip ?? f.detail, f.known].filter(Boolean).join('; ').replace(/\|/g, '/')} |`);
+  const rows = figures.map(
+    (f) =>
+      `| ${f.name} | ${show(f.value)}${f.unit} | ${f.pass} ${show(f.threshold)}${f.unit} | ${verdict(f)} | ${[f.skip ?? f.detail, f.known].filter(Boolean).join('; ').replace(/\|/g, '/')} |`,
+  );
   const table = [BEGIN, heading, '', '| Figure | Value | Threshold | Result | Note |', '|---|---:|---|---|---|', ...rows, END].join('\n');
   const text = readFileSync(file, 'utf8');
   const a = text.indexOf(BEGIN);

@@ -31,11 +31,14 @@ export function netnsAvailable(): boolean {
 
 async function runOne(file: string, spec: FigureSpec, netns: boolean): Promise<Figure[]> {
   const node = [process.execPath, '--expose-gc', join(here, 'one.js'), file];
-  const [cmd, ...args] = spec.netns
-    ? ['unshare', '--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'netns', ...node]
-    : node;
-  if (spec.netns && !netns) return [{ name: `${spec.id} all`, value: 0, unit: '', pass: '==', threshold: 0, skip: 'no network namespaces here (unshare --net failed)' }];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: { ...process.env, NETKIT_FIGURE_CHILD: '1', NETKIT_RUNNER_NETNS: netnsId() } });
+  const [cmd, ...args] = spec.netns ? ['unshare', '--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'netns', ...node] : node;
+  if (spec.netns && !netns)
+    return [{ name: `${spec.id} all`, value: 0, unit: '', pass: '==', threshold: 0, skip: 'no network namespaces here (unshare --net failed)' }];
+  const child = spawn(cmd!, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+    env: { ...process.env, NETKIT_FIGURE_CHILD: '1', NETKIT_RUNNER_NETNS: netnsId() },
+  });
   const figures: Figure[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     if (l.startsWith(MARK_PREFIX)) figures.push(JSON.parse(l.slice(MARK_PREFIX.length)) as Figure);
@@ -65,7 +68,9 @@ const wanted = args.filter((a) => /^R-\d\d$/i.test(a)).map((a) => a.toUpperCase(
 const netns = netnsAvailable();
 const all: Figure[] = [];
 const started = performance.now();
-for (const file of readdirSync(here).filter((f) => /^r\d\d-[a-z0-9-]+\.js$/.test(f)).sort()) {
+for (const file of readdirSync(here)
+  .filter((f) => /^r\d\d-[a-z0-9-]+\.js$/.test(f))
+  .sort()) {
   const { spec } = (await import(pathToFileURL(join(here, file)).href)) as { spec: FigureSpec };
   if (wanted.length > 0 && !wanted.includes(spec.id)) continue;
   process.stderr.write(`${spec.id} (${file})…\n`);
@@ -83,5 +88,10 @@ for (const file of readdirSync(here).filter((f) => /^r\d\d-[a-z0-9-]+\.js$/.test
 }
 const ok = report(all);
 process.stderr.write(`reliability: ${all.length} figures in ${Math.round((performance.now() - started) / 1000)} s\n`);
-if (write) writeTable(join(repo, 'RELIABILITY.md'), all, `Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores, CI=${process.env.CI ?? 'unset'}.`);
+if (write)
+  writeTable(
+    join(repo, 'RELIABILITY.md'),
+    all,
+    `Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores, CI=${process.env.CI ?? 'unset'}.`,
+  );
 process.exitCode = ok ? 0 : 1;

@@ -52,7 +52,12 @@ async function runClient(port: number, c: Case): Promise<unknown> {
     case 'ascii':
       return text(await get({ ...at, path: 'f', type: 'a' }));
     case 'nlst':
-      return { names: (await get({ ...at, path: '', type: 'd' })).toString('utf8').split(/\r?\n/).filter((l) => l !== '') };
+      return {
+        names: (await get({ ...at, path: '', type: 'd' }))
+          .toString('utf8')
+          .split(/\r?\n/)
+          .filter((l) => l !== ''),
+      };
     case 'download': {
       const [snk, all] = sinks.buffer();
       const r = await download({ ...at, path: 'f' }, snk);

@@ -117,7 +117,15 @@ export const targets: Record<string, Target> = {
       const pool = new Pool();
       const [sink, chunks] = sinks.table();
       try {
-        const r = await request({ url: `http://127.0.0.1:${port}/`, method: c.with ?? 'GET', pool, sink, timeout: CLIENT_TIMEOUT, maxBodyBytes: 1 << 20, decode: true });
+        const r = await request({
+          url: `http://127.0.0.1:${port}/`,
+          method: c.with ?? 'GET',
+          pool,
+          sink,
+          timeout: CLIENT_TIMEOUT,
+          maxBodyBytes: 1 << 20,
+          decode: true,
+        });
         return { code: r.code, body: Buffer.concat(chunks).toString('latin1'), trailers: r.trailers.length };
       } finally {
         await pool.close();

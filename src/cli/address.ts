@@ -34,7 +34,8 @@ export function parseServer(text: string, fallback: number, what = '--server'): 
     return { host: text, port: fallback };
   }
   const host = text.slice(0, colon);
-  if (host === '' || host.includes(':') || /[\s/@]/.test(host)) throw new UsageError(`${what}: '${text}' is not HOST[:PORT] (write an IPv6 address with a port as [::1]:2525)`);
+  if (host === '' || host.includes(':') || /[\s/@]/.test(host))
+    throw new UsageError(`${what}: '${text}' is not HOST[:PORT] (write an IPv6 address with a port as [::1]:2525)`);
   return { host, port: parsePort(text.slice(colon + 1), fallback, `${what} port`) };
 }
 

@@ -101,7 +101,8 @@ async function overview(only?: string[]): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
 if (invokedDirectly) {
   const controller = new AbortController();
   // The first Ctrl-C asks the command to stop; a second one ends the process at once.

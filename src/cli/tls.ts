@@ -32,7 +32,7 @@ export const TLS_HELP = [
   '  --tls MODE          none, implicit (TLS from the first byte) or starttls (upgrade after the',
   '                      greeting; aliases explicit, stls)',
   '  --ca FILE           also trust the CA certificates in FILE (PEM), e.g. for a self-signed server',
-  '  -k, --insecure      do not check the server\'s certificate at all (testing only)',
+  "  -k, --insecure      do not check the server's certificate at all (testing only)",
 ].join('\n');
 
 /** What {@link tlsSettings} returns. */
@@ -46,7 +46,11 @@ export interface TlsSettings {
  * The TLS mode (from `--tls`, else `configured` — a config file or the
  * environment —, else `fallback`) and the certificate options.
  */
-export async function tlsSettings(values: { tls?: string | boolean; ca?: string | boolean; insecure?: string | boolean }, fallback: TlsMode, configured?: unknown): Promise<TlsSettings> {
+export async function tlsSettings(
+  values: { tls?: string | boolean; ca?: string | boolean; insecure?: string | boolean },
+  fallback: TlsMode,
+  configured?: unknown,
+): Promise<TlsSettings> {
   let mode: TlsMode;
   try {
     mode = tlsMode(values.tls ?? configured, fallback);

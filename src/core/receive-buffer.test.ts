@@ -262,7 +262,10 @@ test("'*a' after a timeout: the partial stays intact and the next '*a' gives the
   rb.push(Buffer.from('one,'));
   const p = rb.receive('*a');
   rb.push(Buffer.from('two,'));
-  const err = await p.then(() => assert.fail('no timeout'), (e: TimeoutError) => e);
+  const err = await p.then(
+    () => assert.fail('no timeout'),
+    (e: TimeoutError) => e,
+  );
   assert.ok(err instanceof TimeoutError);
   assert.equal(err.partial.toString(), 'one,two,');
   rb.timeouts.set(null, 'b');

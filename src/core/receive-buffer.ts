@@ -494,7 +494,14 @@ export class ReceiveBuffer {
    * `need`: bytes that must be buffered before trying again is worthwhile
    * (1 = any new byte). `partialMax` bounds what a failure consumes.
    */
-  async #waitFor<T>(attempt: () => T | undefined, need: number, signal: AbortSignal | undefined, prefix: string | Buffer | undefined, partialMax = Infinity, noCr = false): Promise<T> {
+  async #waitFor<T>(
+    attempt: () => T | undefined,
+    need: number,
+    signal: AbortSignal | undefined,
+    prefix: string | Buffer | undefined,
+    partialMax = Infinity,
+    noCr = false,
+  ): Promise<T> {
     let deadline: Deadline | null = null;
     for (;;) {
       const v = attempt();

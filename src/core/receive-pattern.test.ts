@@ -13,10 +13,17 @@ function filled(text: string, end = true): ReceiveBuffer {
 
 test('parsePattern: LuaSocket reads a string pattern by its first two characters', () => {
   const rows: [unknown, unknown][] = [
-    ['*l', 'l'], ['*line', 'l'], ['*lines please', 'l'], ['line', 'l'],
-    ['*L', 'L'], ['*Line', 'L'],
-    ['*a', 'a'], ['*all', 'a'], ['all', 'a'],
-    [0, 0], [7, 7],
+    ['*l', 'l'],
+    ['*line', 'l'],
+    ['*lines please', 'l'],
+    ['line', 'l'],
+    ['*L', 'L'],
+    ['*Line', 'L'],
+    ['*a', 'a'],
+    ['*all', 'a'],
+    ['all', 'a'],
+    [0, 0],
+    [7, 7],
   ];
   for (const [p, want] of rows) assert.equal(parsePattern(p), want, String(p));
   for (const bad of ['', '*', 'l', '*x', 'a', '**l', -1, 1.5, NaN, Infinity, null, {}]) {

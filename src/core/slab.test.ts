@@ -12,7 +12,10 @@ test('Slab.take hands out non-overlapping pieces of one allocation, then starts 
   assert.equal(b.byteOffset, a.byteOffset + 60);
   a.fill(1);
   b.fill(2);
-  assert.ok(a.every((x) => x === 1), 'writing b left a alone');
+  assert.ok(
+    a.every((x) => x === 1),
+    'writing b left a alone',
+  );
   slab.take(60);
   slab.take(60);
   const e = slab.take(60); // 240 used: no room left for 60

@@ -44,7 +44,10 @@ test("an idle ('b') deadline restarts with progress; a total ('t') one does not"
     t.set(150, mode);
     const slot = new WaitSlot();
     const start = performance.now();
-    const w = slot.wait(100, t.start(), undefined).then(() => 'ready', (e: Error) => e.message);
+    const w = slot.wait(100, t.start(), undefined).then(
+      () => 'ready',
+      (e: Error) => e.message,
+    );
     const drip = setInterval(() => slot.arrived(1), 50);
     const r = await Promise.race([w, new Promise((res) => setTimeout(() => res('still waiting'), 600))]);
     clearInterval(drip);

@@ -61,23 +61,26 @@ export class WaitSlot {
    */
   wait(need: number, deadline: Deadline | null, signal: AbortSignal | undefined, fail: WaitFailures = DEFAULT_FAILURES): Promise<void> {
     if (this.#finish !== null) return Promise.reject(new NetError('busy', 'another receive is already waiting on this socket'));
-    return waitFor<void>((done) => {
-      this.#finish = done;
-      this.#need = need;
-      this.#lastProgress = performance.now();
-      let timer: LongTimer | undefined;
-      if (deadline !== null) {
-        const onTimer = (): void => {
-          const left = deadline.waitMs(this.#lastProgress)!;
-          if (left > 0) timer!.restart(left);
-          else done(fail.timeout());
+    return waitFor<void>(
+      (done) => {
+        this.#finish = done;
+        this.#need = need;
+        this.#lastProgress = performance.now();
+        let timer: LongTimer | undefined;
+        if (deadline !== null) {
+          const onTimer = (): void => {
+            const left = deadline.waitMs(this.#lastProgress)!;
+            if (left > 0) timer!.restart(left);
+            else done(fail.timeout());
+          };
+          timer = new LongTimer(onTimer, deadline.waitMs(this.#lastProgress)!);
+        }
+        return () => {
+          timer?.clear();
+          this.#finish = null;
         };
-        timer = new LongTimer(onTimer, deadline.waitMs(this.#lastProgress)!);
-      }
-      return () => {
-        timer?.clear();
-        this.#finish = null;
-      };
-    }, { signal, what: 'receive', onAbort: (reason) => fail.abort(reason) });
+      },
+      { signal, what: 'receive', onAbort: (reason) => fail.abort(reason) },
+    );
   }
 }

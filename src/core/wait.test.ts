@@ -10,14 +10,17 @@ test('waitFor: resolves with the armed value and cleans up once', async () => {
   const e = new EventEmitter();
   let cleanups = 0;
   setImmediate(() => e.emit('x', 7));
-  const v = await waitFor<number>((done) => {
-    const on = (n: number): void => done(null, n);
-    e.once('x', on);
-    return () => {
-      cleanups++;
-      e.off('x', on);
-    };
-  }, { timeout: 1000, what: 'x' });
+  const v = await waitFor<number>(
+    (done) => {
+      const on = (n: number): void => done(null, n);
+      e.once('x', on);
+      return () => {
+        cleanups++;
+        e.off('x', on);
+      };
+    },
+    { timeout: 1000, what: 'x' },
+  );
   assert.equal(v, 7);
   assert.equal(cleanups, 1);
   assert.equal(e.listenerCount('x'), 0);
@@ -26,9 +29,12 @@ test('waitFor: resolves with the armed value and cleans up once', async () => {
 test('waitFor: times out with TimeoutError naming the wait, and cleans up', async () => {
   let cleaned = false;
   await assert.rejects(
-    waitFor(() => () => {
-      cleaned = true;
-    }, { timeout: 20, what: 'accept' }),
+    waitFor(
+      () => () => {
+        cleaned = true;
+      },
+      { timeout: 20, what: 'accept' },
+    ),
     (err: unknown) => err instanceof TimeoutError && /accept timed out/.test(err.message),
   );
   assert.ok(cleaned);
@@ -37,13 +43,22 @@ test('waitFor: times out with TimeoutError naming the wait, and cleans up', asyn
 test('waitFor: an abort rejects with AbortError carrying the reason; an aborted signal never arms', async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(new Error('stop')), 5);
-  await assert.rejects(waitFor(() => undefined, { signal: ac.signal, what: 'drain' }), (err: unknown) => {
-    return err instanceof AbortError && (err.cause as Error).message === 'stop';
-  });
+  await assert.rejects(
+    waitFor(() => undefined, { signal: ac.signal, what: 'drain' }),
+    (err: unknown) => {
+      return err instanceof AbortError && (err.cause as Error).message === 'stop';
+    },
+  );
   let armed = false;
-  await assert.rejects(waitFor(() => {
-    armed = true;
-  }, { signal: ac.signal, what: 'drain' }), AbortError);
+  await assert.rejects(
+    waitFor(
+      () => {
+        armed = true;
+      },
+      { signal: ac.signal, what: 'drain' },
+    ),
+    AbortError,
+  );
   assert.equal(armed, false);
 });
 
@@ -51,24 +66,33 @@ test('waitFor: a signal aborted by arm itself rejects at once (no wait for a tim
   const ac = new AbortController();
   let cleaned = 0;
   const t = performance.now();
-  await assert.rejects(waitFor(() => {
-    ac.abort(new Error('from arm'));
-    return () => {
-      cleaned++;
-    };
-  }, { signal: ac.signal, timeout: 5000, what: 'x' }), (err: unknown) => err instanceof AbortError && (err.cause as Error).message === 'from arm');
+  await assert.rejects(
+    waitFor(
+      () => {
+        ac.abort(new Error('from arm'));
+        return () => {
+          cleaned++;
+        };
+      },
+      { signal: ac.signal, timeout: 5000, what: 'x' },
+    ),
+    (err: unknown) => err instanceof AbortError && (err.cause as Error).message === 'from arm',
+  );
   assert.ok(performance.now() - t < 1000);
   assert.equal(cleaned, 1);
 });
 
 test('waitFor: done called synchronously inside arm settles and still cleans up', async () => {
   let cleaned = 0;
-  const v = await waitFor<string>((done) => {
-    done(null, 'now');
-    return () => {
-      cleaned++;
-    };
-  }, { timeout: 10, what: 'x' });
+  const v = await waitFor<string>(
+    (done) => {
+      done(null, 'now');
+      return () => {
+        cleaned++;
+      };
+    },
+    { timeout: 10, what: 'x' },
+  );
   assert.equal(v, 'now');
   assert.equal(cleaned, 1);
 });
@@ -91,7 +115,10 @@ test('waitFor: a timeout of 2^31 ms or more waits (no 1 ms overflow firing)', as
   await assert.rejects(p, AbortError);
   await new Promise((r) => setImmediate(r));
   process.off('warning', onWarning);
-  assert.deepEqual(warnings.filter((w) => w === 'TimeoutOverflowWarning'), []);
+  assert.deepEqual(
+    warnings.filter((w) => w === 'TimeoutOverflowWarning'),
+    [],
+  );
 });
 
 test('LongTimer: chains past MAX_TIMER_MS, fires once for short delays, restart moves the due time', async () => {
@@ -124,7 +151,12 @@ test('validate: a table of good and bad values', () => {
 
 test('tlsMode: the three words, two aliases, a default, and ArgumentError otherwise', () => {
   const rows: [unknown, string][] = [
-    ['none', 'none'], ['implicit', 'implicit'], ['starttls', 'starttls'], ['explicit', 'starttls'], ['stls', 'starttls'], [undefined, 'none'],
+    ['none', 'none'],
+    ['implicit', 'implicit'],
+    ['starttls', 'starttls'],
+    ['explicit', 'starttls'],
+    ['stls', 'starttls'],
+    [undefined, 'none'],
   ];
   for (const [word, mode] of rows) assert.equal(tlsMode(word), mode);
   assert.equal(tlsMode(undefined, 'implicit'), 'implicit');

@@ -159,10 +159,13 @@ export function waitFor<T>(arm: (done: Done<T>) => (() => void) | void, opts: Wa
  * ```
  */
 export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return waitFor<void>((done) => {
-    const t = new LongTimer(() => done(null), ms);
-    return () => t.clear();
-  }, { signal, what: 'sleep' });
+  return waitFor<void>(
+    (done) => {
+      const t = new LongTimer(() => done(null), ms);
+      return () => t.clear();
+    },
+    { signal, what: 'sleep' },
+  );
 }
 
 /**

@@ -7,7 +7,18 @@ import { ArgumentError, LimitError, ProtocolError } from '../core/errors.js';
 const roundTrip = <T>(v: T): T => deserialize(serialize(v)) as T;
 
 test('serialize/deserialize keep special numbers, undefined, BigInt, Date, RegExp, bytes', () => {
-  const v = { negZero: -0, nan: NaN, inf: -Infinity, u: undefined, big: -123456789012345678901234567890n, d: new Date(86400000), bad: new Date(NaN), re: /a+b/gi, buf: Buffer.from([0, 255]), u8: new Uint8Array([1, 2]) };
+  const v = {
+    negZero: -0,
+    nan: NaN,
+    inf: -Infinity,
+    u: undefined,
+    big: -123456789012345678901234567890n,
+    d: new Date(86400000),
+    bad: new Date(NaN),
+    re: /a+b/gi,
+    buf: Buffer.from([0, 255]),
+    u8: new Uint8Array([1, 2]),
+  };
   const r = roundTrip(v);
   assert.ok(Object.is(r.negZero, -0));
   assert.ok(Number.isNaN(r.nan));
@@ -36,7 +47,8 @@ test('cycles and shared references survive; holes are kept', () => {
 });
 
 test('prototype keys are plain data and never pollute', () => {
-  const hostile = '{"$":"obj","id":0,"v":[["__proto__",{"$":"obj","id":1,"v":[["polluted",true]]}],["constructor",{"$":"obj","id":2,"v":[["prototype",{"$":"obj","id":3,"v":[["polluted",true]]}]]}]]}';
+  const hostile =
+    '{"$":"obj","id":0,"v":[["__proto__",{"$":"obj","id":1,"v":[["polluted",true]]}],["constructor",{"$":"obj","id":2,"v":[["prototype",{"$":"obj","id":3,"v":[["polluted",true]]}]]}]]}';
   const r = deserialize(hostile) as Record<string, unknown>;
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getPrototypeOf(r), Object.prototype);
@@ -51,7 +63,16 @@ test('hostile texts give typed errors', () => {
   assert.throws(() => deserialize(deep), LimitError);
   assert.throws(() => deserialize(`{"$":"big","v":"${'9'.repeat(20000)}"}`), LimitError);
   assert.throws(() => deserialize('x'.repeat(100), { maxBytes: 10 }), LimitError);
-  const vectors = ['{"$":"eval","v":"process.exit()"}', '{"$":"ref","id":7}', '{"$":"obj","v":[]}', '[1,2]', '{"$":"num","v":"1e9"}', 'not json', '{"$":"arr","id":0,"v":[{"$":"arr","id":0,"v":[]}]}', '{"$":"re","src":"(","flags":""}'];
+  const vectors = [
+    '{"$":"eval","v":"process.exit()"}',
+    '{"$":"ref","id":7}',
+    '{"$":"obj","v":[]}',
+    '[1,2]',
+    '{"$":"num","v":"1e9"}',
+    'not json',
+    '{"$":"arr","id":0,"v":[{"$":"arr","id":0,"v":[]}]}',
+    '{"$":"re","src":"(","flags":""}',
+  ];
   for (const v of vectors) assert.throws(() => deserialize(v), ProtocolError, v);
   assert.throws(() => serialize({ f() {} }), ArgumentError);
   assert.throws(() => serialize(Symbol('s')), ArgumentError);
@@ -59,7 +80,16 @@ test('hostile texts give typed errors', () => {
 });
 
 test('random values round-trip (property)', () => {
-  const leaf = fc.oneof(fc.string(), fc.double(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.uint8Array().map((a) => Buffer.from(a)));
+  const leaf = fc.oneof(
+    fc.string(),
+    fc.double(),
+    fc.bigInt(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.date({ noInvalidDate: true }),
+    fc.uint8Array().map((a) => Buffer.from(a)),
+  );
   const value = fc.letrec((tie) => ({
     node: fc.oneof({ depthSize: 'small' }, leaf, tie('arr'), tie('obj'), tie('map'), tie('set')),
     arr: fc.array(tie('node'), { maxLength: 5 }),
@@ -67,10 +97,13 @@ test('random values round-trip (property)', () => {
     map: fc.array(fc.tuple(fc.string(), tie('node')), { maxLength: 4 }).map((e) => new Map(e)),
     set: fc.array(fc.string(), { maxLength: 4 }).map((e) => new Set(e)),
   })).node;
-  fc.assert(fc.property(value, (v) => assert.deepStrictEqual(roundTrip(v), v)), { numRuns: 300, seed: 21 });
+  fc.assert(
+    fc.property(value, (v) => assert.deepStrictEqual(roundTrip(v), v)),
+    { numRuns: 300, seed: 21 },
+  );
 });
 
-test('an array with named keys keeps them (the book\'s { …, Id = 120 }); what cannot be carried is refused, never dropped', () => {
+test("an array with named keys keeps them (the book's { …, Id = 120 }); what cannot be carried is refused, never dropped", () => {
   const a = Object.assign(['x', 'y'], { Id: 120, name: 'list' });
   const r = roundTrip(a);
   assert.ok(Array.isArray(r));

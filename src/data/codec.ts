@@ -82,11 +82,23 @@ export function serialize(value: unknown): string {
     const obj = v as object;
     const seen = ids.get(obj);
     if (seen !== undefined) return { $: 'ref', id: seen };
-    const kind = obj instanceof Date ? 'Date' : obj instanceof RegExp ? 'RegExp' : obj instanceof Uint8Array ? 'byte array' : obj instanceof Map ? 'Map' : obj instanceof Set ? 'Set' : undefined;
+    const kind =
+      obj instanceof Date
+        ? 'Date'
+        : obj instanceof RegExp
+          ? 'RegExp'
+          : obj instanceof Uint8Array
+            ? 'byte array'
+            : obj instanceof Map
+              ? 'Map'
+              : obj instanceof Set
+                ? 'Set'
+                : undefined;
     refuseLostKeys(obj, kind);
     if (obj instanceof Date) return { $: 'date', v: Number.isNaN(obj.getTime()) ? 'invalid' : obj.getTime() };
     if (obj instanceof RegExp) return { $: 're', src: obj.source, flags: obj.flags };
-    if (obj instanceof Uint8Array) return { $: 'bytes', t: Buffer.isBuffer(obj) ? 'buffer' : 'u8', v: Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64') };
+    if (obj instanceof Uint8Array)
+      return { $: 'bytes', t: Buffer.isBuffer(obj) ? 'buffer' : 'u8', v: Buffer.from(obj.buffer, obj.byteOffset, obj.byteLength).toString('base64') };
     const id = ids.size;
     ids.set(obj, id);
     if (Array.isArray(obj)) {

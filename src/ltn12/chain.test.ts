@@ -4,7 +4,10 @@ import { ArgumentError } from '../core/errors.js';
 import { filter, pump, sink, source, toReadable, toTransform, type FancySink, type FancySource, type Filter } from './index.js';
 
 const upper: Filter = (c) => (c === null ? Buffer.alloc(0) : Buffer.from(c.toString('latin1').toUpperCase(), 'latin1'));
-const suffix = (s: string): Filter => (c) => (c === null ? Buffer.from(s) : c);
+const suffix =
+  (s: string): Filter =>
+  (c) =>
+    c === null ? Buffer.from(s) : c;
 
 test('source.chain(src, f1, f2, …) runs every filter, in order, flushing each', async () => {
   const [snk, chunks] = sink.table();

@@ -66,7 +66,10 @@ test('source.file() reads a file in blocks and closes it', async () => {
     const data = Buffer.alloc(200_000, 7);
     await writeFile(join(dir, 'f'), data);
     const chunks = await drain(source.file(join(dir, 'f'), 65536));
-    assert.deepEqual(chunks.map((c) => c.length), [65536, 65536, 65536, 3392]);
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [65536, 65536, 65536, 3392],
+    );
     assert.deepEqual(Buffer.concat(chunks), data);
     await assert.rejects(source.file(join(dir, 'missing'))(), { code: 'ENOENT' });
   } finally {

@@ -20,7 +20,6 @@ import type { Filter, Source } from './types.js';
 /** Block size used by `string` and `file` when none is given (64 KiB). */
 export const BLOCK_SIZE = 65536;
 
-
 function toBuffer(data: string | Uint8Array): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -167,9 +166,10 @@ export function rewind(src: Source): RewindSource {
 
 /** Gives the items of a (sync or async) iterable of strings or bytes. */
 export function iterable(items: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Source {
-  const it = Symbol.asyncIterator in items
-    ? (items as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]()
-    : (items as Iterable<string | Uint8Array>)[Symbol.iterator]();
+  const it =
+    Symbol.asyncIterator in items
+      ? (items as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]()
+      : (items as Iterable<string | Uint8Array>)[Symbol.iterator]();
   let done = false;
   return async () => {
     while (!done) {
@@ -234,4 +234,3 @@ export function fromWeb(stream: ReadableStream<Uint8Array>): Source {
     }
   };
 }
-

@@ -7,7 +7,13 @@ import { DecodeError } from './decode-error.js';
 
 // RFC 4648 §10
 const vectors: [string, string][] = [
-  ['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy'],
+  ['', ''],
+  ['f', 'Zg=='],
+  ['fo', 'Zm8='],
+  ['foo', 'Zm9v'],
+  ['foob', 'Zm9vYg=='],
+  ['fooba', 'Zm9vYmE='],
+  ['foobar', 'Zm9vYmFy'],
 ];
 
 test('encodeBase64() and decodeBase64() pass the RFC 4648 §10 vectors, strict and lenient', () => {
@@ -20,17 +26,33 @@ test('encodeBase64() and decodeBase64() pass the RFC 4648 §10 vectors, strict a
 
 test('lenient decoding skips foreign bytes and lets = end a group', () => {
   const vectors: [string, string][] = [
-    ['Zm9v\r\nYmFy', 'foobar'], ['Zm 9v*Ym#Fy', 'foobar'], ['Zg==Zm8=', 'ffo'], ['Zm9vY', 'foo'], ['Zm9vYm', 'foob'], ['====', ''], ['Zg', 'f'],
+    ['Zm9v\r\nYmFy', 'foobar'],
+    ['Zm 9v*Ym#Fy', 'foobar'],
+    ['Zg==Zm8=', 'ffo'],
+    ['Zm9vY', 'foo'],
+    ['Zm9vYm', 'foob'],
+    ['====', ''],
+    ['Zg', 'f'],
   ];
   for (const [input, want] of vectors) assert.equal(transform(input, decodeBase64()).toString(), want, input);
 });
 
 test('strict decoding refuses what RFC 4648 refuses, with the byte offset', () => {
   const vectors: [string, number][] = [
-    ['Zm9v*mFy', 4], ['Zg=', 3], ['Zg==Zm8=', 4], ['Zm9vY', 5], ['Z===', 1], ['=Zg=', 0], ['Zm 9v', 2],
+    ['Zm9v*mFy', 4],
+    ['Zg=', 3],
+    ['Zg==Zm8=', 4],
+    ['Zm9vY', 5],
+    ['Z===', 1],
+    ['=Zg=', 0],
+    ['Zm 9v', 2],
   ];
   for (const [input, offset] of vectors) {
-    assert.throws(() => transform(input, decodeBase64({ strict: true })), (e: DecodeError) => e instanceof DecodeError && e.code === 'protocol' && e.offset === offset, input);
+    assert.throws(
+      () => transform(input, decodeBase64({ strict: true })),
+      (e: DecodeError) => e instanceof DecodeError && e.code === 'protocol' && e.offset === offset,
+      input,
+    );
   }
   assert.equal(transform('Zm9v\r\nYmE=\r\n', decodeBase64({ strict: true })).toString(), 'fooba');
 });
@@ -45,7 +67,10 @@ test('b64() and unb64() follow LuaSocket: [result, rest]', () => {
   const [enc, rest] = b64(Buffer.from('fooba'), Buffer.from(''));
   assert.equal(enc!.toString(), 'Zm9v');
   assert.equal(rest!.toString(), 'ba');
-  assert.deepEqual(b64(Buffer.from('ba')).map((x) => x?.toString()), ['YmE=', undefined]);
+  assert.deepEqual(
+    b64(Buffer.from('ba')).map((x) => x?.toString()),
+    ['YmE=', undefined],
+  );
   const [dec, left] = unb64(Buffer.from('Zm9vYm'), Buffer.from(''));
   assert.equal(dec!.toString(), 'foo');
   assert.equal(left!.toString(), 'Ym');
@@ -107,7 +132,14 @@ function run(data: Buffer, size: number, strict: boolean): Buffer | number {
 
 test('decodeBase64 follows the documented rules at every chunk split, strict and lenient (property, against a plain model)', () => {
   const b64ish = fc.array(fc.constantFrom(...'QUJDZm9v+/9aYWAB=\r\n -_*'.split('')), { maxLength: 200 }).map((a) => Buffer.from(a.join(''), 'latin1'));
-  const wellFormed = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(Buffer.from(a).toString('base64').replace(/.{1,76}/g, '$&\r\n'), 'latin1'));
+  const wellFormed = fc.uint8Array({ maxLength: 300 }).map((a) =>
+    Buffer.from(
+      Buffer.from(a)
+        .toString('base64')
+        .replace(/.{1,76}/g, '$&\r\n'),
+      'latin1',
+    ),
+  );
   fc.assert(
     fc.property(fc.oneof(b64ish, wellFormed), fc.integer({ min: 1, max: 40 }), fc.boolean(), (data, size, strict) => {
       const want = model(data, strict);

@@ -7,7 +7,10 @@ import { LimitError, ProtocolError } from '../core/errors.js';
 test('parseHeaders(): unfolding, repeats, order, end of header', () => {
   const text = 'From: a@x\r\nSubject: hello\r\n  world\r\nReceived: one\r\nreceived: two\r\n\r\nbody\r\n';
   const h = parseHeaders(text);
-  assert.deepEqual(h.fields.map((f) => f.name), ['From', 'Subject', 'Received', 'received']);
+  assert.deepEqual(
+    h.fields.map((f) => f.name),
+    ['From', 'Subject', 'Received', 'received'],
+  );
   assert.equal(h.get('SUBJECT'), 'hello world');
   assert.deepEqual(h.all('received'), ['one', 'two']);
   assert.equal(h.toObject().received, 'one, two');
@@ -31,7 +34,10 @@ test('parseHeaders(): malformed lines skipped, or ProtocolError when strict', ()
 });
 
 test('parseHeaders(): limits throw LimitError (too large)', () => {
-  assert.throws(() => parseHeaders('A: b\r\n'.repeat(11), { maxFields: 10 }), (e: LimitError) => e.code === 'too large');
+  assert.throws(
+    () => parseHeaders('A: b\r\n'.repeat(11), { maxFields: 10 }),
+    (e: LimitError) => e.code === 'too large',
+  );
   assert.throws(() => parseHeaders(`A: ${'x'.repeat(2000)}\r\n`, { maxBytes: 1000 }), LimitError);
 });
 

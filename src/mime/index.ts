@@ -27,7 +27,16 @@ export { dot, stuff } from './dot.js';
 export { DecodeError } from './decode-error.js';
 export { parseHeaders, type HeaderField, type HeaderLimits, type ParsedHeaders } from './headers.js';
 export { encodeWord, decodeWords, encodeHeaderValue, foldHeader, type EncodeWordOptions } from './words.js';
-export { parseMessage, MAX_DEPTH, MAX_PARTS, MAX_HEADER_BYTES, MAX_BOUNDARY_LENGTH, MAX_COLLECT_BYTES, type ParseOptions, type ParsedMessage } from './message/parse.js';
+export {
+  parseMessage,
+  MAX_DEPTH,
+  MAX_PARTS,
+  MAX_HEADER_BYTES,
+  MAX_BOUNDARY_LENGTH,
+  MAX_COLLECT_BYTES,
+  type ParseOptions,
+  type ParsedMessage,
+} from './message/parse.js';
 export { header, headerText, type MessagePart, type PartHead } from './message/part.js';
 export { parseAddresses, mailboxes, MAX_ADDRESSES, type Address, type AddressGroup } from './message/address.js';
 export { parseParams, MAX_PARAMS, type ParsedParams } from './message/params.js';

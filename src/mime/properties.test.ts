@@ -66,16 +66,23 @@ test('encode → decode round-trips random bytes (base64, QP text and binary, wi
 
 test('decoders throw nothing but DecodeError on random input', () => {
   fc.assert(
-    fc.property(fc.oneof(bytes, texty, fc.string().map((s) => Buffer.from(s))), (data) => {
-      for (const enc of ['base64', 'quoted-printable'] as const) {
-        transform(data, decode(enc));
-        try {
-          transform(data, decode(enc, { strict: true }));
-        } catch (err) {
-          assert.ok(err instanceof DecodeError, String(err));
+    fc.property(
+      fc.oneof(
+        bytes,
+        texty,
+        fc.string().map((s) => Buffer.from(s)),
+      ),
+      (data) => {
+        for (const enc of ['base64', 'quoted-printable'] as const) {
+          transform(data, decode(enc));
+          try {
+            transform(data, decode(enc, { strict: true }));
+          } catch (err) {
+            assert.ok(err instanceof DecodeError, String(err));
+          }
         }
-      }
-    }),
+      },
+    ),
     { numRuns: 1000, seed: 13 },
   );
 });

@@ -32,13 +32,19 @@ const bytes = fc.uint8Array({ maxLength: 400 }).map((a) => Buffer.from(a));
 
 test('encodeWrapQp gives the bytes of encodeQp then wrapQp at every chunk split (property)', () => {
   fc.assert(
-    fc.property(fc.oneof(texty, bytes), fc.constantFrom<QpMode>('text', 'binary'), fc.integer({ min: 4, max: 80 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }), (data, mode, width, cut) => {
+    fc.property(
+      fc.oneof(texty, bytes),
+      fc.constantFrom<QpMode>('text', 'binary'),
+      fc.integer({ min: 4, max: 80 }),
+      fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }),
+      (data, mode, width, cut) => {
         const want = chunked(twoStage(mode, width), data, [data.length || 1]);
         assert.deepEqual(chunked(encodeWrapQp(mode, width), data, [data.length || 1]), want, 'whole');
         assert.deepEqual(chunked(encodeWrapQp(mode, width), data, [1]), want, '1-byte');
         assert.deepEqual(chunked(encodeWrapQp(mode, width), data, cut), want, 'random');
         assert.deepEqual(chunked(twoStage(mode, width), data, cut), want, 'two-stage random');
-      }),
+      },
+    ),
     { numRuns: 600, seed: 31 },
   );
 });

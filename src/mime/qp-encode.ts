@@ -193,7 +193,7 @@ export function encodeQp(mode: QpMode = 'text'): MimeFilter {
     const chunk = bytes(input as Chunk);
     used = true;
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
+    const data = held.length === 0 ? (chunk ?? EMPTY) : chunk === null ? held : join(joined, held, chunk);
     const keep = final ? 0 : heldTail(data, text);
     const end = data.length - keep;
     const out = scratch.take(end * 3);
@@ -223,7 +223,7 @@ export function encodeWrapQp(mode: QpMode = 'text', width: number = QP_WIDTH): M
   return (input) => {
     const chunk = bytes(input);
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
+    const data = held.length === 0 ? (chunk ?? EMPTY) : chunk === null ? held : join(joined, held, chunk);
     const keep = final ? 0 : heldTail(data, text);
     const end = data.length - keep;
     // at most 3 bytes per input byte, plus a 3-byte soft break per (width - 3) of those

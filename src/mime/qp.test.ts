@@ -30,16 +30,35 @@ test('encodeQp() binary mode encodes CR and LF', () => {
 
 test('decodeQp(): escapes, soft breaks, trailing white space', () => {
   const vectors: [string, string][] = [
-    ['caf=C3=A9', 'café'], ['a=3db', 'a=b'], ['soft=\r\nbreak', 'softbreak'], ['soft=  \r\nbreak', 'softbreak'], ['lf=\nsoft', 'lfsoft'],
-    ['trail   \r\nx', 'trail\r\nx'], ['end  ', 'end'], ['keep  inner', 'keep  inner'], ['bad=zz', 'bad=zz'], ['bad=4', 'bad=4'], ['dangling=', 'dangling'],
+    ['caf=C3=A9', 'café'],
+    ['a=3db', 'a=b'],
+    ['soft=\r\nbreak', 'softbreak'],
+    ['soft=  \r\nbreak', 'softbreak'],
+    ['lf=\nsoft', 'lfsoft'],
+    ['trail   \r\nx', 'trail\r\nx'],
+    ['end  ', 'end'],
+    ['keep  inner', 'keep  inner'],
+    ['bad=zz', 'bad=zz'],
+    ['bad=4', 'bad=4'],
+    ['dangling=', 'dangling'],
   ];
   for (const [input, want] of vectors) assert.equal(transform(input, decodeQp()).toString(), want, JSON.stringify(input));
 });
 
 test('decodeQp({ strict: true }) throws DecodeError with the offset', () => {
-  const vectors: [string, number][] = [['ab=zz', 2], ['x=4', 1], ['x=', 1], ['é', 0], ['a\x01', 1]];
+  const vectors: [string, number][] = [
+    ['ab=zz', 2],
+    ['x=4', 1],
+    ['x=', 1],
+    ['é', 0],
+    ['a\x01', 1],
+  ];
   for (const [input, offset] of vectors) {
-    assert.throws(() => transform(input, decodeQp({ strict: true })), (e: DecodeError) => e instanceof DecodeError && e.offset === offset, JSON.stringify(input));
+    assert.throws(
+      () => transform(input, decodeQp({ strict: true })),
+      (e: DecodeError) => e instanceof DecodeError && e.offset === offset,
+      JSON.stringify(input),
+    );
   }
 });
 

@@ -170,7 +170,7 @@ export function decodeQp(opts: DecodeOptions = {}): MimeFilter {
   return (input) => {
     const chunk = bytes(input);
     const final = chunk === null;
-    const data = held.length === 0 ? chunk ?? EMPTY : chunk === null ? held : join(joined, held, chunk);
+    const data = held.length === 0 ? (chunk ?? EMPTY) : chunk === null ? held : join(joined, held, chunk);
     const out = scratch.take(data.length);
     const [n, used] = decodeInto(data, final, strict, offset, out);
     offset += used;

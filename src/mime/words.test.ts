@@ -66,7 +66,7 @@ function foldRef(name: string, value: string, width: number): string {
 
 const text = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ' ', '_', '=', '?', '\t', 'é', '€', '𝄞', '\ud800', '~', '!'), maxLength: 200 });
 
-test('encodeWord gives the straightforward definition\'s words, B, Q and auto (property)', () => {
+test("encodeWord gives the straightforward definition's words, B, Q and auto (property)", () => {
   fc.assert(
     fc.property(text, fc.constantFrom('B', 'Q', 'auto') as fc.Arbitrary<'B' | 'Q' | 'auto'>, (t, kind) => {
       assert.equal(encodeWord(t, { encoding: kind }), encodeWordRef(t, kind));

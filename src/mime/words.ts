@@ -99,7 +99,8 @@ function qWords(all: Buffer, cuts: number[]): string {
     o += Q_OPEN.copy(out, o);
     for (let i = cuts[w]!, end = cuts[w + 1]!; i < end; i++) {
       const b = all[i]!;
-      if (b === 32) out[o++] = 95; // '_'
+      if (b === 32)
+        out[o++] = 95; // '_'
       else if (Q_LEN[b] === 1) out[o++] = b;
       else {
         out[o] = 61;

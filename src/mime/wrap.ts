@@ -163,4 +163,3 @@ export function qpwrp(left: number, input: Chunk, length: number = QP_WIDTH): [B
   }
   return [copyOut(out, o), left];
 }
-

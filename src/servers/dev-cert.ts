@@ -38,14 +38,19 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 
 function extensions(spki: Buffer): Buffer {
   // The key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 §4.2.1.2, method 1); the key is the last 65 bytes of a P-256 SPKI.
-  const keyId = createHash('sha1').update(spki.subarray(spki.length - 65)).digest();
+  const keyId = createHash('sha1')
+    .update(spki.subarray(spki.length - 65))
+    .digest();
   const names = seq(implicit(2, Buffer.from('localhost')), implicit(7, Buffer.from([127, 0, 0, 1])), implicit(7, Buffer.from([...Array(15).fill(0), 1])));
-  return explicit(3, seq(
-    extension('2.5.29.14', false, octets(keyId)), // subjectKeyIdentifier
-    extension('2.5.29.35', false, seq(implicit(0, keyId))), // authorityKeyIdentifier (self)
-    extension('2.5.29.19', true, seq(bool(true))), // basicConstraints CA:TRUE
-    extension('2.5.29.17', false, names), // subjectAltName
-  ));
+  return explicit(
+    3,
+    seq(
+      extension('2.5.29.14', false, octets(keyId)), // subjectKeyIdentifier
+      extension('2.5.29.35', false, seq(implicit(0, keyId))), // authorityKeyIdentifier (self)
+      extension('2.5.29.19', true, seq(bool(true))), // basicConstraints CA:TRUE
+      extension('2.5.29.17', false, names), // subjectAltName
+    ),
+  );
 }
 
 /** Makes a new key and self-signed certificate (see the module doc). `days`: validity, 1 to 825. */

@@ -40,7 +40,12 @@ export const MARKER_VARIABLE = 'NETKIT_INETD';
  */
 export async function checkProgram(command: string, path: string | undefined): Promise<string> {
   if (typeof command !== 'string' || command === '' || command.includes('\0')) throw new ArgumentError('inetd: command must name a program');
-  const candidates = command.includes('/') ? [command] : (path ?? '/usr/bin:/bin').split(':').filter((d) => d !== '').map((d) => join(d, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (path ?? '/usr/bin:/bin')
+        .split(':')
+        .filter((d) => d !== '')
+        .map((d) => join(d, command));
   for (const file of candidates) {
     try {
       if ((await stat(file)).isFile()) {
@@ -127,16 +132,18 @@ export async function markedProcesses(marker: string): Promise<number[]> {
   } catch {
     return found; // no /proc: only the group can be reached
   }
-  await Promise.all(entries.map(async (name) => {
-    const c = name.charCodeAt(0);
-    if (c < 48 || c > 57) return;
-    try {
-      const env = await readFile(`/proc/${name}/environ`);
-      if (Buffer.concat([Buffer.from([0]), env]).includes(want)) found.push(Number(name));
-    } catch {
-      // another user's process, or gone
-    }
-  }));
+  await Promise.all(
+    entries.map(async (name) => {
+      const c = name.charCodeAt(0);
+      if (c < 48 || c > 57) return;
+      try {
+        const env = await readFile(`/proc/${name}/environ`);
+        if (Buffer.concat([Buffer.from([0]), env]).includes(want)) found.push(Number(name));
+      } catch {
+        // another user's process, or gone
+      }
+    }),
+  );
   return found;
 }
 

@@ -162,12 +162,15 @@ export async function inetd(opts: InetdOptions): Promise<Inetd> {
   const server = net.createServer({ pauseOnConnect: true }, start);
   const host = opts.host ?? '127.0.0.1';
   try {
-    await waitFor<void>((done) => {
-      const onError = (err: Error): void => done(err);
-      server.once('error', onError);
-      server.listen(port, host, () => done(null));
-      return () => void server.off('error', onError);
-    }, { what: `inetd listen on ${host}:${port}` });
+    await waitFor<void>(
+      (done) => {
+        const onError = (err: Error): void => done(err);
+        server.once('error', onError);
+        server.listen(port, host, () => done(null));
+        return () => void server.off('error', onError);
+      },
+      { what: `inetd listen on ${host}:${port}` },
+    );
   } catch (err) {
     server.close();
     throw toNetError(err, `inetd listen on ${host}:${port}`);

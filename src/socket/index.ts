@@ -29,6 +29,17 @@ export { OPTION_ALIASES } from './options.js';
 export { _VERSION, LUASOCKET_VERSION } from './version.js';
 export type { Pattern, LinePattern, BytesPattern, LineEncoding, LineOptions, ReceiveOptions } from '../core/receive-buffer.js';
 export type { TimeoutMode } from '../core/deadline.js';
-export { udp, udp4, udp6, UdpSocket, DATAGRAM_SIZE, UDP_OPTION_ALIASES, DEFAULT_UDP_QUEUE, DEFAULT_UDP_QUEUE_BYTES, type Datagram, type UdpOptionName } from './udp.js';
+export {
+  udp,
+  udp4,
+  udp6,
+  UdpSocket,
+  DATAGRAM_SIZE,
+  UDP_OPTION_ALIASES,
+  DEFAULT_UDP_QUEUE,
+  DEFAULT_UDP_QUEUE_BYTES,
+  type Datagram,
+  type UdpOptionName,
+} from './udp.js';
 export * as dns from './dns.js';
 export { getTime, sleep } from './time.js';

@@ -99,7 +99,8 @@ export function checkOption(name: string, value: unknown, scope: OptionScope): O
   if (Object.hasOwn(unsupported, name)) throw new NetError('unsupported', `option '${name}' is not supported: ${unsupported[name as UnsupportedOption]}`);
   const allowed = Object.hasOwn(scopes, name) ? scopes[name as SupportedOption] : undefined;
   if (allowed === undefined) throw new ArgumentError(`unknown socket option '${name}'`);
-  if (scope !== 'master' && !allowed.includes(scope)) throw new NetError('unsupported', `option '${name}' cannot be set on a ${scope === 'client' ? 'connected socket' : 'listening socket'}`);
+  if (scope !== 'master' && !allowed.includes(scope))
+    throw new NetError('unsupported', `option '${name}' cannot be set on a ${scope === 'client' ? 'connected socket' : 'listening socket'}`);
   switch (name as SupportedOption) {
     case 'tcp-keepidle':
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ArgumentError(`'${name}' takes milliseconds ≥ 0`);

@@ -71,15 +71,18 @@ const TIMED_OUT = new Error('timeout');
 
 /** Waits until any socket may have changed state (any length of timeout); `'timeout'` when none did in time. */
 function waitAny(rl: readonly Selectable[], wl: readonly Selectable[], ms: number | null, signal?: AbortSignal): Promise<'event' | 'timeout'> {
-  return waitFor<'event'>((done) => {
-    const onEvent = (): void => done(null, 'event');
-    for (const s of rl) s[selectHooks].watchReadable(onEvent);
-    for (const s of wl) s[selectHooks].watchWritable(onEvent);
-    return () => {
-      for (const s of rl) s[selectHooks].unwatchReadable(onEvent);
-      for (const s of wl) s[selectHooks].unwatchWritable(onEvent);
-    };
-  }, { timeout: ms, signal, what: 'select', onTimeout: () => TIMED_OUT }).catch((e: Error) => {
+  return waitFor<'event'>(
+    (done) => {
+      const onEvent = (): void => done(null, 'event');
+      for (const s of rl) s[selectHooks].watchReadable(onEvent);
+      for (const s of wl) s[selectHooks].watchWritable(onEvent);
+      return () => {
+        for (const s of rl) s[selectHooks].unwatchReadable(onEvent);
+        for (const s of wl) s[selectHooks].unwatchWritable(onEvent);
+      };
+    },
+    { timeout: ms, signal, what: 'select', onTimeout: () => TIMED_OUT },
+  ).catch((e: Error) => {
     if (e === TIMED_OUT) return 'timeout';
     throw e;
   });

@@ -68,11 +68,14 @@ const ABORTED = new Error('aborted');
 
 /** Waits for 'drain' (any length of timeout); says how the wait ended instead of throwing. */
 function waitDrain(sock: Socket, timeout: number | null, signal?: AbortSignal): Promise<'drained' | 'timeout' | 'aborted' | Error> {
-  return waitFor<'drained'>((done) => {
-    const onDrain = (): void => done(null, 'drained');
-    const onClose = (): void => done(new NetError('closed', 'connection closed while sending'));
-    const onError = (e: Error): void => done(e);
-    sock.on('drain', onDrain).on('close', onClose).on('error', onError);
-    return () => void sock.off('drain', onDrain).off('close', onClose).off('error', onError);
-  }, { timeout, signal, what: 'send', onTimeout: () => TIMED_OUT, onAbort: () => ABORTED }).catch((e: Error) => (e === TIMED_OUT ? 'timeout' : e === ABORTED ? 'aborted' : e));
+  return waitFor<'drained'>(
+    (done) => {
+      const onDrain = (): void => done(null, 'drained');
+      const onClose = (): void => done(new NetError('closed', 'connection closed while sending'));
+      const onError = (e: Error): void => done(e);
+      sock.on('drain', onDrain).on('close', onClose).on('error', onError);
+      return () => void sock.off('drain', onDrain).off('close', onClose).off('error', onError);
+    },
+    { timeout, signal, what: 'send', onTimeout: () => TIMED_OUT, onAbort: () => ABORTED },
+  ).catch((e: Error) => (e === TIMED_OUT ? 'timeout' : e === ABORTED ? 'aborted' : e));
 }

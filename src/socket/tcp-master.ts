@@ -60,7 +60,12 @@ export class TcpMaster {
   async connect(host: string, port: number, opts: ConnectOptions = {}): Promise<TcpClient> {
     this.#spend();
     const local = this.#local;
-    const timeout = opts.timeout !== undefined ? opts.timeout : this.#timeouts.unlimited ? undefined : Math.min(this.#timeouts.block ?? Infinity, this.#timeouts.total ?? Infinity);
+    const timeout =
+      opts.timeout !== undefined
+        ? opts.timeout
+        : this.#timeouts.unlimited
+          ? undefined
+          : Math.min(this.#timeouts.block ?? Infinity, this.#timeouts.total ?? Infinity);
     const client = await connectClient(host, port, {
       family: this.#family,
       ...(local && { localAddress: local.host === '*' ? undefined : local.host, localPort: local.port || undefined }),

@@ -87,11 +87,14 @@ export class TcpServer {
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.#closed) return Promise.reject(new ClosedError('closed: the server was closed'));
     if (this.#error !== null) return Promise.reject(this.#error);
-    return waitFor<TcpClient>((done) => {
-      const waiter: Waiter = { resolve: (c) => done(null, c), reject: (e) => done(e) };
-      this.#waiters.add(waiter);
-      return () => void this.#waiters.delete(waiter);
-    }, { timeout: this.#timeouts.limit, signal: opts.signal, what: 'accept' });
+    return waitFor<TcpClient>(
+      (done) => {
+        const waiter: Waiter = { resolve: (c) => done(null, c), reject: (e) => done(e) };
+        this.#waiters.add(waiter);
+        return () => void this.#waiters.delete(waiter);
+      },
+      { timeout: this.#timeouts.limit, signal: opts.signal, what: 'accept' },
+    );
   }
 
   /** The address it listens on: `{ address, port, family }`. */

@@ -55,8 +55,20 @@ export interface Datagram {
 }
 
 export type UdpOptionName =
-  | 'broadcast' | 'ip-multicast-ttl' | 'ip-multicast-loop' | 'ip-multicast-if' | 'ip-add-membership' | 'ip-drop-membership'
-  | 'ip-ttl' | 'recv-buffer' | 'send-buffer' | 'reuseaddr' | 'reuseport' | 'ipv6-v6only' | 'dontroute' | 'bindtodevice'
+  | 'broadcast'
+  | 'ip-multicast-ttl'
+  | 'ip-multicast-loop'
+  | 'ip-multicast-if'
+  | 'ip-add-membership'
+  | 'ip-drop-membership'
+  | 'ip-ttl'
+  | 'recv-buffer'
+  | 'send-buffer'
+  | 'reuseaddr'
+  | 'reuseport'
+  | 'ipv6-v6only'
+  | 'dontroute'
+  | 'bindtodevice'
   | keyof typeof UDP_OPTION_ALIASES;
 
 /** LuaSocket 3.1's UDP option names, mapped to netkit's (Node's dgram uses one call for both families). */
@@ -247,11 +259,14 @@ export class UdpSocket {
     if (this.#queue.length > 0) return Promise.resolve();
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new ClosedError('the UDP socket was closed'));
-    return waitFor<void>((done) => {
-      const wake = (): void => done(this.#queue.length > 0 ? null : (this.#failure ?? new ClosedError('the UDP socket was closed')));
-      this.#waiters.push(wake);
-      return () => void (this.#waiters = this.#waiters.filter((w) => w !== wake));
-    }, { timeout: this.#timeout, signal, what: 'receive', onTimeout: () => new TimeoutError(`no datagram in ${this.#timeout} ms`) });
+    return waitFor<void>(
+      (done) => {
+        const wake = (): void => done(this.#queue.length > 0 ? null : (this.#failure ?? new ClosedError('the UDP socket was closed')));
+        this.#waiters.push(wake);
+        return () => void (this.#waiters = this.#waiters.filter((w) => w !== wake));
+      },
+      { timeout: this.#timeout, signal, what: 'receive', onTimeout: () => new TimeoutError(`no datagram in ${this.#timeout} ms`) },
+    );
   }
 
   /** LuaSocket's `dirty`: true when datagrams wait in netkit's queue, so a receive would not wait (LuaSocket's UDP has no queue and always says false). */
@@ -293,7 +308,8 @@ export class UdpSocket {
   setOption(option: UdpOptionName, value: unknown): void {
     const name = canonicalUdpOption(option);
     if (name === 'dontroute' || name === 'reuseport') throw new NetError('unsupported', `option '${name}' is not available in Node 20's dgram`);
-    if (name === 'bindtodevice') throw new NetError('unsupported', 'Node cannot bind a socket to a network device (SO_BINDTODEVICE); bind to the device address instead');
+    if (name === 'bindtodevice')
+      throw new NetError('unsupported', 'Node cannot bind a socket to a network device (SO_BINDTODEVICE); bind to the device address instead');
     if (CREATE_ONLY.has(name) && typeof value !== 'boolean') throw new ArgumentError(`'${name}' takes a boolean`);
     if (Object.hasOwn(OPTION_CHECKS, name)) OPTION_CHECKS[name]!(name, value);
     if (CREATE_ONLY.has(name)) {

@@ -30,7 +30,8 @@ import { onceEvent, waitFor } from '../core/wait.js';
 export const MAX_UNIX_PATH = 107;
 
 function checkPath(path: string): void {
-  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) throw new ArgumentError('a Unix socket path must be a non-empty string without NUL');
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0'))
+    throw new ArgumentError('a Unix socket path must be a non-empty string without NUL');
   if (Buffer.byteLength(path) > MAX_UNIX_PATH) throw new ArgumentError(`Unix socket path is ${Buffer.byteLength(path)} bytes; the limit is ${MAX_UNIX_PATH}`);
 }
 

@@ -61,7 +61,8 @@ function encodeBytes(s: string, keep: Uint8Array, seps = -1): string | null {
   for (let i = 0; i < n; i++) {
     const b = src[i]!;
     if (keep[b] === 1) out[o++] = b;
-    else if (b === 0 && seps >= 0) out[o++] = 47; // a separator: '/'
+    else if (b === 0 && seps >= 0)
+      out[o++] = 47; // a separator: '/'
     else {
       out[o] = 37;
       out[o + 1] = HEXB[b >> 4]!;

@@ -35,7 +35,10 @@ test('parse, absolute and build take < 100 ms on 1 MiB pathological inputs, and 
       ['absolute', (s: string) => absolute('http://a/b/c/d;p?q', s.slice(9))],
       ['absolute-base', (s: string) => absolute(s, '../x')],
     ] as const) {
-      const [tBig, tSmall] = bestPair(() => fn(big), () => fn(small));
+      const [tBig, tSmall] = bestPair(
+        () => fn(big),
+        () => fn(small),
+      );
       assert.ok(tBig < 100, `${name} on ${pat}×: ${tBig.toFixed(1)} ms`);
       // 10× the input: linear gives ~10×, quadratic ~100×; 40 leaves room for a noisy machine.
       assert.ok(tBig / Math.max(tSmall, 1) < 40, `${name} on ${pat}×: ${tBig.toFixed(1)} vs ${tSmall.toFixed(1)} ms`);

@@ -8,7 +8,19 @@ const vectors: [string, UrlParts][] = [
   ['http://www.example.com/path/file.html', { scheme: 'http', authority: 'www.example.com', host: 'www.example.com', path: '/path/file.html' }],
   [
     'ftp://user:pw@host:2121/pub/x.txt;type=i?q=1#frag',
-    { scheme: 'ftp', authority: 'user:pw@host:2121', userinfo: 'user:pw', user: 'user', password: 'pw', host: 'host', port: '2121', path: '/pub/x.txt', params: 'type=i', query: 'q=1', fragment: 'frag' },
+    {
+      scheme: 'ftp',
+      authority: 'user:pw@host:2121',
+      userinfo: 'user:pw',
+      user: 'user',
+      password: 'pw',
+      host: 'host',
+      port: '2121',
+      path: '/pub/x.txt',
+      params: 'type=i',
+      query: 'q=1',
+      fragment: 'frag',
+    },
   ],
   ['http://[::1]:8080/', { scheme: 'http', authority: '[::1]:8080', host: '::1', port: '8080', path: '/' }],
   ['http://[fe80::1%25eth0]/x', { scheme: 'http', authority: '[fe80::1%25eth0]', host: 'fe80::1%25eth0', path: '/x' }],
@@ -52,15 +64,21 @@ test('build() prefers host/port/user over authority and brackets IPv6', () => {
 
 test('parse(build(parts)) round-trips generated parts (property)', () => {
   const text = (chars: string) => fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength: 12 });
-  const safe = 'abcXYZ019-._~%!$&\'()*+,=';
+  const safe = "abcXYZ019-._~%!$&'()*+,=";
   fc.assert(
     fc.property(
       fc.record({
         scheme: fc.option(fc.constantFrom('http', 'ftp', 'x+y-z.w'), { nil: undefined }),
-        host: fc.option(text(`${safe}:`).filter((h) => h.length > 0 && !h.includes(':')), { nil: undefined }),
+        host: fc.option(
+          text(`${safe}:`).filter((h) => h.length > 0 && !h.includes(':')),
+          { nil: undefined },
+        ),
         port: fc.option(fc.integer({ min: 0, max: 65535 }).map(String), { nil: undefined }),
         user: fc.option(text(safe), { nil: undefined }),
-        path: fc.option(text(`${safe}/@:`).map((p) => `/${p}`), { nil: undefined }),
+        path: fc.option(
+          text(`${safe}/@:`).map((p) => `/${p}`),
+          { nil: undefined },
+        ),
         params: fc.option(text(`${safe}/`), { nil: undefined }),
         query: fc.option(text(`${safe}/?;:@`), { nil: undefined }),
         fragment: fc.option(text(`${safe}/?#;:@`), { nil: undefined }),
@@ -84,14 +102,28 @@ test('parse(build(parts)) round-trips generated parts (property)', () => {
 });
 
 test('build(parse(s)) gives s back for colons and brackets in odd places (R-18 fuzz findings)', () => {
-  for (const s of ['a://::', 'a://h:1:2/', 'http://[::1/x', 'http://[::1]junk/', 'http://[::1]:8080/', 'http://u@:/', 'x://:80', 'a://[!]', 'a://[v1.x]:8/', 'a://[]']) {
+  for (const s of [
+    'a://::',
+    'a://h:1:2/',
+    'http://[::1/x',
+    'http://[::1]junk/',
+    'http://[::1]:8080/',
+    'http://u@:/',
+    'x://:80',
+    'a://[!]',
+    'a://[v1.x]:8/',
+    'a://[]',
+  ]) {
     assert.equal(build(parse(s)), s, s);
   }
   assert.deepEqual([parse('a://h:1:2/').host, parse('a://h:1:2/').port], ['h', '1:2']);
 });
 
 test('parse(\'\') reports an invalid URL (LuaSocket: nil, "invalid url"), defaults or not', () => {
-  assert.throws(() => parse(''), (e: Error) => e instanceof ArgumentError && /invalid url/.test(e.message));
+  assert.throws(
+    () => parse(''),
+    (e: Error) => e instanceof ArgumentError && /invalid url/.test(e.message),
+  );
   assert.throws(() => parse('', { scheme: 'http' }), ArgumentError);
   assert.throws(() => parse(undefined as never), ArgumentError);
   assert.equal(parse('#').fragment, '', 'a lone fragment mark is a URL');

@@ -20,7 +20,11 @@ test('--server values: names, IPv4, bare and bracketed IPv6, with and without a 
 
 test('bad --server values are usage errors that name the option', () => {
   for (const text of ['', ':25', 'host:', 'host:port', 'host:70000', '[::1', '[example.test]:25', '[::1]:x', 'a b', 'user@host']) {
-    assert.throws(() => parseServer(text, 25), (e: unknown) => e instanceof UsageError && /--server/.test(e.message), JSON.stringify(text));
+    assert.throws(
+      () => parseServer(text, 25),
+      (e: unknown) => e instanceof UsageError && /--server/.test(e.message),
+      JSON.stringify(text),
+    );
   }
 });
 

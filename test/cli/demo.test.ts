@@ -9,7 +9,8 @@ test('netkit demo --once (npm start -- --once) runs the whole tour and exits 0 w
   const r = await runCli(['demo', '--once']);
   assert.equal(r.code, 0, r.out + r.err);
   assert.ok(performance.now() - t < 30_000);
-  for (const step of ['dns', 'url', 'mime', 'http', 'smtp + pop3', 'web inbox', 'inetd echo', 'select server']) assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
+  for (const step of ['dns', 'url', 'mime', 'http', 'smtp + pop3', 'web inbox', 'inetd echo', 'select server'])
+    assert.match(r.out, new RegExp(`^✓ ${step.replace('+', '\\+')}: `, 'm'));
   assert.match(r.out, /every step passed/);
   // The chapter's server keeps one set of characters per connection, across lines.
   assert.match(r.out, /"ajx → abjkxy → abcjklxyz" and "ehlo → dehlorw"/);

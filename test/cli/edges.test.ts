@@ -32,7 +32,10 @@ test('mail read of a message that does not exist prints the error and exits 1 at
   const box = await mailbox({ host: '127.0.0.1', smtpPort: 0, pop3Port: 0, store: 'memory', users: { alice: 'secret' } });
   try {
     const common = ['--server', `127.0.0.1:${box.pop3.port}`, '--user', 'alice', '--tls', 'none', '--allow-plain-auth'];
-    for (const args of [['mail', 'read', '99', ...common], ['mail', 'list', ...common.slice(0, -1)]]) {
+    for (const args of [
+      ['mail', 'read', '99', ...common],
+      ['mail', 'list', ...common.slice(0, -1)],
+    ]) {
       const run = withPipes(args, { NETKIT_POP3_PASSWORD: 'secret' });
       run.child.stdin.end();
       assert.equal(await exitWithin(run, 10_000), 1, args.join(' '));
@@ -63,7 +66,7 @@ test('connect ends at once, non-zero, when the peer resets or --timeout fires, t
   }
 });
 
-test('get -d @FILE sends the file\'s bytes as they are; a URL without a scheme is http; [::1] URLs work', { timeout: 60_000 }, async () => {
+test("get -d @FILE sends the file's bytes as they are; a URL without a scheme is http; [::1] URLs work", { timeout: 60_000 }, async () => {
   const bodies: Buffer[] = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const parts: Buffer[] = [];

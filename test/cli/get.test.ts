@@ -21,7 +21,8 @@ const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
   req.on('end', () => {
     seen.push({ method: req.method, headers: req.headers, url: req.url, body });
     req.url = req.url!.replace(/^http:\/\/[^/]+/, ''); // absolute-form, as a proxy sees it
-    if (req.url === '/file.bin') return void res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(payload.length) }).end(payload);
+    if (req.url === '/file.bin')
+      return void res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(payload.length) }).end(payload);
     if (req.url === '/go') return void res.writeHead(302, { Location: '/file.bin' }).end();
     if (req.url === '/echo') return void res.end(`${req.method} ${body}`);
     if (req.url === '/empty') return void res.end();
@@ -119,7 +120,10 @@ test('netkit get failures: one line and exit 1; an error page writes no file; ba
   assert.equal(inject.code, 1, 'a CR in a header value is refused');
 });
 
-test('on a terminal the progress line goes to stderr with bytes, rate and ETA', { skip: hasCommand('script') ? undefined : 'script(1) is not installed', timeout: 30000 }, async () => {
+test('on a terminal the progress line goes to stderr with bytes, rate and ETA', {
+  skip: hasCommand('script') ? undefined : 'script(1) is not installed',
+  timeout: 30000,
+}, async () => {
   const out = join(dir, 'tty.bin');
   const cmd = [process.execPath, join(repoRoot(), 'dist/src/cli/main.js'), 'get', `${base}/file.bin`, '-o', out].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH } });

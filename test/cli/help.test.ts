@@ -20,7 +20,22 @@ const OPTIONS: Record<string, string[]> = {
   mailbox: ['--dir', '--memory', '--host', '--smtp-port', '--pop3-port', '--users', '--require-auth', '--tls', '--tls-cert', '--tls-key', '--plain-auth'],
   'mail list': ['--server', '--user', '--tls', '--ca', '--insecure', '--apop', '--allow-plain-auth', '--config'],
   'mail read': ['--server', '--user', '--tls', '--ca', '--insecure', '--apop', '--allow-plain-auth', '--config', '--delete'],
-  'mail send': ['--from', '--to', '--cc', '--bcc', '--subject', '--attach', '--body-file', '--server', '--user', '--tls', '--ca', '--insecure', '--allow-plain-auth', '--config'],
+  'mail send': [
+    '--from',
+    '--to',
+    '--cc',
+    '--bcc',
+    '--subject',
+    '--attach',
+    '--body-file',
+    '--server',
+    '--user',
+    '--tls',
+    '--ca',
+    '--insecure',
+    '--allow-plain-auth',
+    '--config',
+  ],
   put: ['--active', '--tls', '--ca', '--insecure', '--ascii', '--append', '--timeout'],
   serve: ['--port', '--host', '--index', '--no-index', '--dotfiles', '--quiet'],
   url: ['--json'],
@@ -52,7 +67,7 @@ test('netkit mail --help lists the mail subcommands; netkit mail alone or with a
   assert.match(run('--help').stdout, /exit codes: 0 ok, 1 failure, 2 bad usage, 130 interrupted/);
 });
 
-test('usage errors and failures are one line in the user\'s words', () => {
+test("usage errors and failures are one line in the user's words", () => {
   const unknown = run('get', '--nope', 'http://127.0.0.1:1/');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /^netkit get: unknown option '--nope'\n/);
@@ -73,14 +88,23 @@ test('explain: Node system errors become words (a table)', () => {
   const vectors: [unknown, string][] = [
     [sys('ENOTFOUND', { hostname: 'nosuch.invalid', syscall: 'getaddrinfo' }), 'cannot resolve nosuch.invalid'],
     [sys('EAI_AGAIN', { hostname: 'slow.test' }), 'cannot resolve slow.test'],
-    [new NetError('refused', 'connect to 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1', { cause: sys('ECONNREFUSED', { address: '127.0.0.1', port: 1 }) }), 'nothing listens on 127.0.0.1:1'],
+    [
+      new NetError('refused', 'connect to 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1', { cause: sys('ECONNREFUSED', { address: '127.0.0.1', port: 1 }) }),
+      'nothing listens on 127.0.0.1:1',
+    ],
     [sys('ECONNREFUSED', { address: '::1', port: 25 }), 'nothing listens on [::1]:25'],
     [sys('ECONNRESET', {}), 'the peer reset the connection'],
     [sys('EADDRINUSE', { address: '127.0.0.1', port: 8080 }), '127.0.0.1:8080 is already in use'],
     [sys('ENOENT', { path: 'notes.txt' }), 'no such file: notes.txt'],
     [sys('EACCES', { path: '/root/x' }), 'permission denied: /root/x'],
-    [sys('DEPTH_ZERO_SELF_SIGNED_CERT', { message: 'self-signed certificate' }), "the server's certificate is not trusted (self-signed certificate): trust its CA with --ca FILE, or skip the check with --insecure (-k)"],
-    [new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)'), 'refusing to send a password over an unencrypted connection (--allow-plain-auth to allow it)'],
+    [
+      sys('DEPTH_ZERO_SELF_SIGNED_CERT', { message: 'self-signed certificate' }),
+      "the server's certificate is not trusted (self-signed certificate): trust its CA with --ca FILE, or skip the check with --insecure (-k)",
+    ],
+    [
+      new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)'),
+      'refusing to send a password over an unencrypted connection (--allow-plain-auth to allow it)',
+    ],
     [new NetError('timeout', 'source failed: timeout'), 'timeout'],
     [new Error('first line\nsecond line'), 'first line'],
     [new Error('peer says \x1b]0;title\x07'), 'peer says \\x1b]0;title\\x07'],

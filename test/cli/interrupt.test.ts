@@ -30,7 +30,20 @@ async function smtp() {
   return { messages, port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const sendArgs = (port: number) => ['mail', 'send', '--server', `127.0.0.1:${port}`, '--tls', 'none', '--from', 'me@x.test', '--to', 'you@x.test', '--subject', 'half'];
+const sendArgs = (port: number) => [
+  'mail',
+  'send',
+  '--server',
+  `127.0.0.1:${port}`,
+  '--tls',
+  'none',
+  '--from',
+  'me@x.test',
+  '--to',
+  'you@x.test',
+  '--subject',
+  'half',
+];
 
 test('Ctrl-C in mail send with piped input (kill -INT) sends nothing and exits 130', { timeout: 30_000 }, async () => {
   const box = await smtp();
@@ -67,7 +80,10 @@ test('Ctrl-C on a terminal while the body is typed sends nothing and exits 130',
   }
 });
 
-test('Ctrl-C during get on a terminal: exits 130, says it left a partial file, on its own line after the progress bar', { skip: noTerminal, timeout: 30_000 }, async () => {
+test('Ctrl-C during get on a terminal: exits 130, says it left a partial file, on its own line after the progress bar', {
+  skip: noTerminal,
+  timeout: 30_000,
+}, async () => {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(10 << 20) });
     res.write(Buffer.alloc(256 * 1024, 7)); // then nothing more: the download stalls

@@ -32,7 +32,11 @@ test('netkit mail send: body from stdin, password from the environment, per-reci
   try {
     const cfg = join(dir, 'mail.json');
     writeFileSync(cfg, JSON.stringify({ server: `127.0.0.1:${port}`, tls: 'none', user: 'me' }));
-    const ok = await run(['--config', cfg, '--from', 'me@x.test', '--to', 'you@x.test', '--bcc', 'bad@x.test', '--subject', 'Olá', '--allow-plain-auth'], { NETKIT_SMTP_PASSWORD: 's3cret' }, 'line one\n.line two\n');
+    const ok = await run(
+      ['--config', cfg, '--from', 'me@x.test', '--to', 'you@x.test', '--bcc', 'bad@x.test', '--subject', 'Olá', '--allow-plain-auth'],
+      { NETKIT_SMTP_PASSWORD: 's3cret' },
+      'line one\n.line two\n',
+    );
     assert.equal(ok.code, 1, 'one recipient was rejected');
     assert.match(ok.out, /^accepted you@x.test$/m);
     assert.match(ok.out, /^rejected bad@x.test: 550/m);
@@ -69,8 +73,27 @@ test('netkit mail send asks for the password on a terminal, without echo', { tim
   const dir = mkdtempSync(join(tmpdir(), 'nk-prompt-'));
   try {
     writeFileSync(join(dir, 'body.txt'), 'hello\n');
-    const cmd = [process.execPath, join(repoRoot(), 'dist/src/cli/main.js'), 'mail', 'send', '--server', `127.0.0.1:${port}`, '--tls', 'none', '--allow-plain-auth',
-      '--user', 'me', '--from', 'me@x.test', '--to', 'you@x.test', '--body-file', join(dir, 'body.txt')].map((a) => `'${a}'`).join(' ');
+    const cmd = [
+      process.execPath,
+      join(repoRoot(), 'dist/src/cli/main.js'),
+      'mail',
+      'send',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--tls',
+      'none',
+      '--allow-plain-auth',
+      '--user',
+      'me',
+      '--from',
+      'me@x.test',
+      '--to',
+      'you@x.test',
+      '--body-file',
+      join(dir, 'body.txt'),
+    ]
+      .map((a) => `'${a}'`)
+      .join(' ');
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH } });
     let out = '';
     child.stdout.on('data', (d) => {

@@ -17,14 +17,31 @@ test('netkit mail read: parsed view and --save DIR', { timeout: 60_000 }, async 
   const box = await servers.mailbox({ smtpPort: 0, pop3Port: 0, users: { alice: 'secret' }, store: 'memory' });
   try {
     await smtp.send({
-      server: '127.0.0.1', port: box.smtp.port, from: 'bob@example.test', rcpt: 'alice@localhost',
+      server: '127.0.0.1',
+      port: box.smtp.port,
+      from: 'bob@example.test',
+      rcpt: 'alice@localhost',
       source: smtp.message({
         headers: { From: 'Bob Example <bob@example.test>', To: 'alice@localhost', Subject: 'Grüße, with files' },
-        body: { parts: [
-          { body: 'Hello Alice,\nthe files are attached.\n' },
-          { headers: [['Content-Type', 'application/pdf; name="report.pdf"'], ['Content-Disposition', 'attachment; filename="report.pdf"']], body: Buffer.from('%PDF-1.4 one') },
-          { headers: [['Content-Type', 'text/plain; name="../../evil.txt"'], ['Content-Disposition', 'attachment; filename="../../evil.txt"']], body: 'evil\n' },
-        ] },
+        body: {
+          parts: [
+            { body: 'Hello Alice,\nthe files are attached.\n' },
+            {
+              headers: [
+                ['Content-Type', 'application/pdf; name="report.pdf"'],
+                ['Content-Disposition', 'attachment; filename="report.pdf"'],
+              ],
+              body: Buffer.from('%PDF-1.4 one'),
+            },
+            {
+              headers: [
+                ['Content-Type', 'text/plain; name="../../evil.txt"'],
+                ['Content-Disposition', 'attachment; filename="../../evil.txt"'],
+              ],
+              body: 'evil\n',
+            },
+          ],
+        },
       }),
     });
     const env = { NETKIT_POP3_PASSWORD: 'secret' };

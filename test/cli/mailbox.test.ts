@@ -14,7 +14,9 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
   const dir = mkdtempSync(join(tmpdir(), 'nk-cli-box-'));
   const users = join(dir, 'users.json');
   writeFileSync(users, JSON.stringify({ alice: 'secret' }));
-  const box = spawn(process.execPath, [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', '--users', users], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const box = spawn(process.execPath, [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', '--users', users], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     let banner = '';
     const [smtpPort, pop3Port] = await new Promise<number[]>((resolve) => {
@@ -24,7 +26,11 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
         if (m) resolve([Number(m[1]), Number(m[2])]);
       });
     });
-    const sent = await run(['mail', 'send', '--server', `127.0.0.1:${smtpPort}`, '--tls', 'none', '--from', 'bob@x.test', '--to', 'alice@x.test', '--subject', 'Grüße'], {}, 'hello alice\n');
+    const sent = await run(
+      ['mail', 'send', '--server', `127.0.0.1:${smtpPort}`, '--tls', 'none', '--from', 'bob@x.test', '--to', 'alice@x.test', '--subject', 'Grüße'],
+      {},
+      'hello alice\n',
+    );
     assert.equal(sent.code, 0, sent.err);
     const env = { NETKIT_POP3_PASSWORD: 'secret' };
     const common = ['--server', `127.0.0.1:${pop3Port}`, '--user', 'alice', '--tls', 'none', '--allow-plain-auth'];
@@ -47,11 +53,17 @@ test('netkit mailbox + mail send + mail list + mail read --delete, then SIGTERM 
   }
 });
 
-test('netkit mailbox --tls starttls --plain-auth tls prints the generated certificate; mail list trusting it logs in over STLS, and refuses without it', { timeout: 60000 }, async () => {
+test('netkit mailbox --tls starttls --plain-auth tls prints the generated certificate; mail list trusting it logs in over STLS, and refuses without it', {
+  timeout: 60000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nk-cli-box-tls-'));
   const users = join(dir, 'users.json');
   writeFileSync(users, JSON.stringify({ alice: 'secret' }));
-  const box = spawn(process.execPath, [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', '--users', users, '--tls', 'starttls', '--plain-auth', 'tls'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const box = spawn(
+    process.execPath,
+    [bin, 'mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', '--users', users, '--tls', 'starttls', '--plain-auth', 'tls'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     let banner = '';
     const pop3Port = await new Promise<number>((resolve) => {
@@ -80,7 +92,12 @@ test('netkit mailbox --tls starttls --plain-auth tls prints the generated certif
 });
 
 test('netkit mailbox: bad --tls, --plain-auth and a lone --tls-cert are usage errors (exit 2)', async () => {
-  for (const args of [['--tls', 'implicit'], ['--plain-auth', 'never'], ['--tls', 'starttls', '--tls-cert', 'x.pem'], ['--tls-cert', 'x.pem', '--tls-key', 'k.pem']]) {
+  for (const args of [
+    ['--tls', 'implicit'],
+    ['--plain-auth', 'never'],
+    ['--tls', 'starttls', '--tls-cert', 'x.pem'],
+    ['--tls-cert', 'x.pem', '--tls-key', 'k.pem'],
+  ]) {
     const r = await run(['mailbox', '--memory', '--smtp-port', '0', '--pop3-port', '0', '--web', '0', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
   }

@@ -35,11 +35,16 @@ test('netkit put - reads stdin; --ascii sends CRLF line ends; errors exit 1 and 
   assert.equal(readFileSync(join(srv.root, 'stdin.txt'), 'utf8'), 'a\r\nb\r\n');
   const bad = await runCli(['put', join(dir, 'missing'), `ftp://127.0.0.1:${srv.port}/x`]);
   assert.equal(bad.code, 1);
-  assert.equal(bad.err, `netkit put: no such file: ${join(dir, 'missing')}\n`, 'in the user\'s words, no raw ENOENT');
+  assert.equal(bad.err, `netkit put: no such file: ${join(dir, 'missing')}\n`, "in the user's words, no raw ENOENT");
   const refused = await runCli(['put', '-', `ftp://user:wrong@127.0.0.1:${srv.port}/x`], {}, 'x');
   assert.equal(refused.code, 1);
   assert.match(refused.err, /530/);
-  for (const args of [['put', 'only-one'], ['put', 'f', 'http://x/'], ['put', '--tls', 'maybe', 'f', 'ftp://h/'], ['put', '-', 'ftp://h/dir/']]) {
+  for (const args of [
+    ['put', 'only-one'],
+    ['put', 'f', 'http://x/'],
+    ['put', '--tls', 'maybe', 'f', 'ftp://h/'],
+    ['put', '-', 'ftp://h/dir/'],
+  ]) {
     assert.equal((await runCli(args)).code, 2, args.join(' '));
   }
   const noPassword = await runCli(['put', '-', `ftp://user@127.0.0.1:${srv.port}/x`], {}, 'x');

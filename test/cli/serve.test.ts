@@ -6,8 +6,10 @@ import { repoRoot, runCli } from '../../testkit/index.js';
 import { missingClient, rawRequest, runProgram } from '../../testkit/http-raw.js';
 import { startServeCli } from '../../testkit/serve-cli.js';
 
-
-test('netkit serve www: curl fetches the page, its stylesheet and image; the log goes to stderr; SIGTERM stops it', { timeout: 60000, skip: missingClient('curl') }, async () => {
+test('netkit serve www: curl fetches the page, its stylesheet and image; the log goes to stderr; SIGTERM stops it', {
+  timeout: 60000,
+  skip: missingClient('curl'),
+}, async () => {
   const www = join(repoRoot(), 'www');
   const srv = await startServeCli([www, '--port', '0']);
   try {

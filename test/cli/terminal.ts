@@ -59,5 +59,9 @@ export function withPipes(args: string[], env: Record<string, string> = {}): Run
 
 /** The lines of terminal output, with carriage returns and erase-line sequences removed. */
 export function screenLines(output: string): string[] {
-  return output.replaceAll('\x1b[K', '').replaceAll('\r\n', '\n').split('\n').map((l) => l.slice(l.lastIndexOf('\r') + 1));
+  return output
+    .replaceAll('\x1b[K', '')
+    .replaceAll('\r\n', '\n')
+    .split('\n')
+    .map((l) => l.slice(l.lastIndexOf('\r') + 1));
 }

@@ -34,7 +34,9 @@ test('mail list shows control sequences in a decoded Subject and From escaped', 
     const evil = Buffer.from('hi\x1b]0;pwned\x07\x1b[2J\u009b31m').toString('base64');
     const raw = `From: =?utf-8?b?${Buffer.from('Eve\x1b[8m').toString('base64')}?= <eve@x.test>\r\nTo: alice@x.test\r\nSubject: =?utf-8?b?${evil}?=\r\n\r\nbody\r\n`;
     await send({ server: '127.0.0.1', port: box.smtp.port, tls: 'none', from: 'eve@x.test', rcpt: ['alice@x.test'], source: source.string(raw) });
-    const r = await runCli(['mail', 'list', '--server', `127.0.0.1:${box.pop3.port}`, '--user', 'alice', '--tls', 'none', '--allow-plain-auth'], { NETKIT_POP3_PASSWORD: 'secret' });
+    const r = await runCli(['mail', 'list', '--server', `127.0.0.1:${box.pop3.port}`, '--user', 'alice', '--tls', 'none', '--allow-plain-auth'], {
+      NETKIT_POP3_PASSWORD: 'secret',
+    });
     assert.equal(r.code, 0, r.err);
     assert.doesNotMatch(r.out, /[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]/, 'no control character reaches the terminal');
     assert.ok(r.out.includes('hi\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m'), r.out);

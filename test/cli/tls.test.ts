@@ -18,7 +18,12 @@ test('mail send and get trust a self-signed server with --ca FILE or -k, and the
   writeFileSync(ca, cert);
   let delivered = 0;
   const smtp = new SMTPServer({
-    secure: true, key, cert, disableReverseLookup: true, logger: false, authOptional: true,
+    secure: true,
+    key,
+    cert,
+    disableReverseLookup: true,
+    logger: false,
+    authOptional: true,
     onData(stream, _s, done) {
       stream.resume();
       stream.on('end', () => (delivered++, done()));
@@ -63,11 +68,22 @@ test('mail send and get trust a self-signed server with --ca FILE or -k, and the
 });
 
 test('the plaintext-auth refusal names the --allow-plain-auth flag', { timeout: 30_000 }, async () => {
-  const smtp = new SMTPServer({ disableReverseLookup: true, logger: false, authMethods: ['PLAIN'], allowInsecureAuth: true, hideSTARTTLS: true, onAuth: (_a, _s, cb) => cb(null, { user: 'x' }) });
+  const smtp = new SMTPServer({
+    disableReverseLookup: true,
+    logger: false,
+    authMethods: ['PLAIN'],
+    allowInsecureAuth: true,
+    hideSTARTTLS: true,
+    onAuth: (_a, _s, cb) => cb(null, { user: 'x' }),
+  });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   const port = (smtp.server.address() as net.AddressInfo).port;
   try {
-    const r = await runCli(['mail', 'send', '--server', `127.0.0.1:${port}`, '--tls', 'none', '--user', 'me', '--from', 'a@x.test', '--to', 'b@x.test'], { NETKIT_SMTP_PASSWORD: 'pw' }, 'hi\n');
+    const r = await runCli(
+      ['mail', 'send', '--server', `127.0.0.1:${port}`, '--tls', 'none', '--user', 'me', '--from', 'a@x.test', '--to', 'b@x.test'],
+      { NETKIT_SMTP_PASSWORD: 'pw' },
+      'hi\n',
+    );
     assert.equal(r.code, 1);
     assert.match(r.err, /--allow-plain-auth/);
     assert.doesNotMatch(r.err, /allowPlainAuth/);

@@ -10,7 +10,10 @@ const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], {
 test('netkit url parse prints one part per line, or JSON', () => {
   const r = run('url', 'parse', 'ftp://u:p@[::1]:2121/pub;type=i?x#f');
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'scheme: ftp\nauthority: u:p@[::1]:2121\nuserinfo: u:p\nuser: u\npassword: p\nhost: ::1\nport: 2121\npath: /pub\nparams: type=i\nquery: x\nfragment: f\n');
+  assert.equal(
+    r.stdout,
+    'scheme: ftp\nauthority: u:p@[::1]:2121\nuserinfo: u:p\nuser: u\npassword: p\nhost: ::1\nport: 2121\npath: /pub\nparams: type=i\nquery: x\nfragment: f\n',
+  );
   const j = run('url', 'parse', '--json', 'http://h/p');
   assert.deepEqual(JSON.parse(j.stdout), { scheme: 'http', authority: 'h', host: 'h', path: '/p' });
 });

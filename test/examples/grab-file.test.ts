@@ -20,7 +20,8 @@ test('examples/grab-file downloads into a file, byte-identical', { timeout: 3000
   const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   const dir = mkdtempSync(join(tmpdir(), 'nk-grab-'));
   try {
-    const run = (url: string, file: string) => promisify(execFile)(process.execPath, [join(repoRoot(), 'dist/examples/grab-file.js'), url, file], { encoding: 'utf8', timeout: 20000 });
+    const run = (url: string, file: string) =>
+      promisify(execFile)(process.execPath, [join(repoRoot(), 'dist/examples/grab-file.js'), url, file], { encoding: 'utf8', timeout: 20000 });
     const out = join(dir, 'copy.bin');
     const r = await run(`${base}/data.bin`, out);
     assert.equal(r.stdout, `HTTP/1.1 200 OK: ${data.length} bytes saved to ${out}\n`);

@@ -6,7 +6,11 @@ import { repoRoot, runCli, waitFor } from '../../testkit/index.js';
 
 test('netkit inetd serves examples/line-echo to examples/line-client; SIGTERM stops it', { timeout: 60000 }, async () => {
   const root = repoRoot();
-  const srv = spawn(process.execPath, [join(root, 'dist/src/cli/main.js'), 'inetd', '--port', '0', '--', process.execPath, join(root, 'dist/examples/line-echo.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const srv = spawn(
+    process.execPath,
+    [join(root, 'dist/src/cli/main.js'), 'inetd', '--port', '0', '--', process.execPath, join(root, 'dist/examples/line-echo.js')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   srv.stderr!.on('data', (d) => (log += d));
   try {
@@ -18,7 +22,9 @@ test('netkit inetd serves examples/line-echo to examples/line-client; SIGTERM st
         if (m) resolve(Number(m[1]));
       });
     });
-    const client = spawn(process.execPath, [join(root, 'dist/examples/line-client.js'), String(port), 'hello', 'bye'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const client = spawn(process.execPath, [join(root, 'dist/examples/line-client.js'), String(port), 'hello', 'bye'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     client.stdout!.on('data', (d) => (out += d));
     assert.equal(await new Promise((r) => client.on('exit', r)), 0);

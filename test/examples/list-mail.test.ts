@@ -13,13 +13,19 @@ test('examples/list-mail lists headers and prints only the bodies of small messa
     const bodies = ['short body', 'y'.repeat(5000)];
     for (const [i, body] of bodies.entries()) {
       await smtp.send({
-        server: '127.0.0.1', port: box.smtp.port, tls: 'none', from: 'bob@x.test', rcpt: 'alice@x.test',
+        server: '127.0.0.1',
+        port: box.smtp.port,
+        tls: 'none',
+        from: 'bob@x.test',
+        rcpt: 'alice@x.test',
         source: smtp.message({ headers: { From: 'Bob <bob@x.test>', Subject: `Nº ${i}` }, body }),
       });
     }
     // the mailbox runs in this process: the example must run asynchronously beside it
     const r = await promisify(execFile)(process.execPath, [join(repoRoot(), 'dist/examples/list-mail.js'), String(box.pop3.port), 'alice'], {
-      encoding: 'utf8', timeout: 20000, env: { ...process.env, NETKIT_POP3_PASSWORD: 'pw' },
+      encoding: 'utf8',
+      timeout: 20000,
+      env: { ...process.env, NETKIT_POP3_PASSWORD: 'pw' },
     });
     assert.match(r.stdout, /^#1 \(\d+ bytes\) from Bob <bob@x\.test> on .+: Nº 0$/m);
     assert.match(r.stdout, /^#2 .*: Nº 1$/m);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { repoRoot } from '../../testkit/index.js';
 import { missingClient, rawRequest, runProgram } from '../../testkit/http-raw.js';
 
-
 test('examples/web-server serves the www folder to curl and stops on /quit', { timeout: 60000, skip: missingClient('curl') }, async () => {
   const root = repoRoot();
   const server = spawn(process.execPath, [join(root, 'dist/examples/web-server.js'), '0', join(root, 'www')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -17,7 +16,7 @@ test('examples/web-server serves the www folder to curl and stops on /quit', { t
     const port = await new Promise<number>((resolve) => {
       const poll = setInterval(() => {
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-        if (m) (clearInterval(poll), resolve(Number(m[1])));
+        if (m) clearInterval(poll), resolve(Number(m[1]));
       }, 20);
     });
     const page = await runProgram('curl', ['-sS', '--fail', `http://127.0.0.1:${port}/`]);

@@ -23,7 +23,8 @@ let connections = 0;
 
 const routes: Record<string, Handler> = {
   '/': (_q, res) => res.end('hello'),
-  '/echo': (q, res, body) => res.end(JSON.stringify({ method: q.method, te: q.headers['transfer-encoding'] ?? null, cl: q.headers['content-length'] ?? null, body: body.toString() })),
+  '/echo': (q, res, body) =>
+    res.end(JSON.stringify({ method: q.method, te: q.headers['transfer-encoding'] ?? null, cl: q.headers['content-length'] ?? null, body: body.toString() })),
   '/chunked': (_q, res) => {
     res.write('part1,');
     setTimeout(() => res.end('part2'), 10);
@@ -168,22 +169,33 @@ test('an idle pooled connection the server closes is dropped at once', async () 
   await pool.close();
 });
 
-test('chunked responses; request bodies from a source, chunked or with the caller\'s Content-Length', async () => {
+test("chunked responses; request bodies from a source, chunked or with the caller's Content-Length", async () => {
   assert.equal((await get(`${base}/chunked`)).body, 'part1,part2');
   const chunked = JSON.parse((await get(`${base}/echo`, { method: 'PUT', source: sources.cat(sources.string('one,'), sources.string('two')) })).body);
   assert.deepEqual(chunked, { method: 'PUT', te: 'chunked', cl: null, body: 'one,two' });
   const sized = JSON.parse((await get(`${base}/echo`, { source: sources.string('12345'), headers: { 'Content-Length': '5' } })).body);
   assert.deepEqual(sized, { method: 'POST', te: null, cl: '5', body: '12345' });
-  await assert.rejects(get(`${base}/echo`, { source: sources.string('1234'), headers: { 'Content-Length': '5' } }), (e: unknown) => e instanceof NetError, 'a source shorter than its Content-Length');
+  await assert.rejects(
+    get(`${base}/echo`, { source: sources.string('1234'), headers: { 'Content-Length': '5' } }),
+    (e: unknown) => e instanceof NetError,
+    'a source shorter than its Content-Length',
+  );
   let steps = 0;
-  const stepped = JSON.parse((await get(`${base}/echo`, { source: sources.string('abc'), step: async (src: () => Promise<Buffer | null>, snk: (c: Buffer | null) => Promise<void>) => {
-    steps++;
-    const c = await src();
-    await snk(c);
-    return c !== null;
-  } })).body);
+  const stepped = JSON.parse(
+    (
+      await get(`${base}/echo`, {
+        source: sources.string('abc'),
+        step: async (src: () => Promise<Buffer | null>, snk: (c: Buffer | null) => Promise<void>) => {
+          steps++;
+          const c = await src();
+          await snk(c);
+          return c !== null;
+        },
+      })
+    ).body,
+  );
   assert.equal(stepped.body, 'abc');
-  assert.ok(steps >= 2, 'the caller\'s step moved the chunks');
+  assert.ok(steps >= 2, "the caller's step moved the chunks");
 });
 
 test('HEAD, 204 and 304 have no body and keep the connection', async () => {
@@ -213,7 +225,7 @@ test('redirects are followed (and reported), or not with redirect: false', async
 test('basic auth from the URL userinfo (percent-decoded)', async () => {
   const url = base.replace('http://', 'http://al%40ice:p%3Ass@');
   assert.equal((await get(`${url}/auth`)).body, `Basic ${Buffer.from('al@ice:p:ss').toString('base64')}`);
-  assert.equal((await get(`${url}/auth`, { headers: { Authorization: 'Bearer t' } })).body, 'Bearer t', 'the caller\'s field wins');
+  assert.equal((await get(`${url}/auth`, { headers: { Authorization: 'Bearer t' } })).body, 'Bearer t', "the caller's field wins");
 });
 
 test('gzip and deflate are decoded when asked, passed through otherwise', async () => {
@@ -238,9 +250,17 @@ test('https: verified by default, trusted with ca, opt-out with rejectUnauthoriz
   const pool = new Pool();
   assert.equal((await get(`${sbase}/`, { rejectUnauthorized: false, pool })).body, 'hello');
   assert.equal(pool.size, 1);
-  await assert.rejects(get(`${sbase}/`, { pool }), (e: unknown) => e instanceof NetError && e.code === 'tls', 'the unverified connection is not reused by a verifying request');
+  await assert.rejects(
+    get(`${sbase}/`, { pool }),
+    (e: unknown) => e instanceof NetError && e.code === 'tls',
+    'the unverified connection is not reused by a verifying request',
+  );
   await pool.close();
-  await assert.rejects(get(`${sbase}/`, { tls: { ca: cert.cert, servername: 'other.test' } }), (e: unknown) => e instanceof NetError && e.code === 'tls', 'host name checked');
+  await assert.rejects(
+    get(`${sbase}/`, { tls: { ca: cert.cert, servername: 'other.test' } }),
+    (e: unknown) => e instanceof NetError && e.code === 'tls',
+    'host name checked',
+  );
 });
 
 test('https to http redirects are not followed (HC-23)', async () => {
@@ -362,7 +382,14 @@ test('TLS vocabulary: tls is the mode word, tlsOptions the certificates (ca, tls
   assert.equal((await get(`${sbase}/`, { tls: 'implicit', tlsOptions: { ca: cert.cert } })).body, 'hello');
   assert.equal((await get(`${base}/`, { tls: 'none' })).body, 'hello');
   await assert.rejects(get(`${sbase}/`, { tls: 'implicit' }), (e: unknown) => e instanceof NetError && e.code === 'tls', 'still verified');
-  for (const [url, tls] of [[sbase, 'none'], [base, 'implicit'], [sbase, 'starttls'], [base, 'stls'], [sbase, 'bogus'], [sbase, 5]] as const) {
+  for (const [url, tls] of [
+    [sbase, 'none'],
+    [base, 'implicit'],
+    [sbase, 'starttls'],
+    [base, 'stls'],
+    [sbase, 'bogus'],
+    [sbase, 5],
+  ] as const) {
     await assert.rejects(get(`${url}/`, { tls, tlsOptions: { ca: cert.cert } }), ArgumentError, `${String(tls)} with ${url}`);
   }
   await assert.rejects(get(`${sbase}/`, { tlsOptions: 'x' }), ArgumentError);

@@ -21,7 +21,13 @@ before(async () => {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, te: req.headers['transfer-encoding'] ?? null, cl: req.headers['content-length'] ?? null, body: Buffer.concat(parts).toString() });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        te: req.headers['transfer-encoding'] ?? null,
+        cl: req.headers['content-length'] ?? null,
+        body: Buffer.concat(parts).toString(),
+      });
       res.end('ok');
     });
   });
@@ -42,7 +48,17 @@ const vectors: [string, Partial<RequestOptions>, 'refused' | { te: string | null
   ['CL 100 with a 2-byte body', { body: 'hi', headers: { 'Content-Length': '100' } }, 'refused'],
   ['CL 1 with a 2-byte body', { body: 'hi', headers: { 'content-length': '1' } }, 'refused'],
   ['CL that is not digits', { body: 'hi', headers: { 'Content-Length': '+2' } }, 'refused'],
-  ['two different CLs', { body: 'hi', headers: [['Content-Length', '2'], ['Content-Length', '3']] }, 'refused'],
+  [
+    'two different CLs',
+    {
+      body: 'hi',
+      headers: [
+        ['Content-Length', '2'],
+        ['Content-Length', '3'],
+      ],
+    },
+    'refused',
+  ],
   ['CL 5 and no body', { method: 'POST', headers: { 'Content-Length': '5' } }, 'refused'],
   ['TE chunked with a Buffer body', { body: 'hi', headers: { 'Transfer-Encoding': 'chunked' } }, 'refused'],
   ['TE gzip on a source', { source: sources.string('hi'), headers: { 'Transfer-Encoding': 'gzip, chunked' } }, 'refused'],
@@ -50,9 +66,23 @@ const vectors: [string, Partial<RequestOptions>, 'refused' | { te: string | null
   ['TE chunked and CL on a source', { source: sources.string('hi'), headers: { 'Transfer-Encoding': 'chunked', 'Content-Length': '2' } }, 'refused'],
   ['TE chunked on a GET without a body', { headers: { 'Transfer-Encoding': 'chunked' } }, 'refused'],
   ['CL that agrees with the body', { body: 'hi', headers: { 'Content-Length': '2' } }, { te: null, cl: '2', body: 'hi' }],
-  ['the same CL twice', { body: 'hi', headers: [['Content-Length', '2'], ['Content-Length', '2']] }, 'refused'],
+  [
+    'the same CL twice',
+    {
+      body: 'hi',
+      headers: [
+        ['Content-Length', '2'],
+        ['Content-Length', '2'],
+      ],
+    },
+    'refused',
+  ],
   ['no framing fields: the client adds CL', { body: 'hi' }, { te: null, cl: '2', body: 'hi' }],
-  ['TE chunked on a source: what the client applies anyway', { source: sources.string('hi'), headers: { 'Transfer-Encoding': 'chunked' } }, { te: 'chunked', cl: null, body: 'hi' }],
+  [
+    'TE chunked on a source: what the client applies anyway',
+    { source: sources.string('hi'), headers: { 'Transfer-Encoding': 'chunked' } },
+    { te: 'chunked', cl: null, body: 'hi' },
+  ],
   ['a source with its CL', { source: sources.string('hi'), headers: { 'Content-Length': '2' } }, { te: null, cl: '2', body: 'hi' }],
   ['CL 0 on a GET', { headers: { 'Content-Length': '0' } }, { te: null, cl: '0', body: '' }],
 ];

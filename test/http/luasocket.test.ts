@@ -44,7 +44,7 @@ after(async () => {
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
-test('generic form: LuaSocket\'s URL fields override the URL\'s parts', async () => {
+test("generic form: LuaSocket's URL fields override the URL's parts", async () => {
   // [fields, what the server sees: target, Host, Authorization]
   const vectors: [() => Partial<RequestOptions>, string, string, string | null][] = [
     [() => ({ url: 'http://example.invalid:9/x?q=1', host: '127.0.0.1', port }), '/x?q=1', `127.0.0.1:${port}`, null],
@@ -67,7 +67,16 @@ test('generic form: LuaSocket\'s URL fields override the URL\'s parts', async ()
 });
 
 test('generic form: bad URL fields are ArgumentErrors', async () => {
-  for (const f of [{}, { host: 5 }, { host: '127.0.0.1', port: 'x' }, { host: '127.0.0.1', port: 70000 }, { url: 'http://127.0.0.1/', uri: '/a b' }, { url: 'http://127.0.0.1/', uri: '/a\r\nX: y' }, { host: '127.0.0.1', scheme: 'ftp' }, { host: '127.0.0.1', path: 7 }]) {
+  for (const f of [
+    {},
+    { host: 5 },
+    { host: '127.0.0.1', port: 'x' },
+    { host: '127.0.0.1', port: 70000 },
+    { url: 'http://127.0.0.1/', uri: '/a b' },
+    { url: 'http://127.0.0.1/', uri: '/a\r\nX: y' },
+    { host: '127.0.0.1', scheme: 'ftp' },
+    { host: '127.0.0.1', path: 7 },
+  ]) {
     await assert.rejects(request({ sink: sinks.null(), ...f } as unknown as RequestOptions), ArgumentError, JSON.stringify(f));
   }
 });
@@ -86,7 +95,7 @@ test('obsolete line folding in a response reaches the caller as one space', asyn
   }
 });
 
-test('http.open: LuaSocket\'s step-by-step API on one connection', async () => {
+test("http.open: LuaSocket's step-by-step API on one connection", async () => {
   const c = await open('127.0.0.1', port, { timeout: 5000 });
   try {
     const exchanges: [string, string, [string, string][], (() => ReturnType<typeof sources.string>) | null, string][] = [

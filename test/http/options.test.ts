@@ -20,7 +20,7 @@ let requests = 0;
 /** 64 MiB of zeros, gzipped (about 64 KiB): a small decompression bomb. */
 const BOMB = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024));
 /** 4 MiB of varied text, gzipped: real content, ratio far below the guard. */
-const TEXT = Buffer.from(Array.from({ length: 4 * 1024 * 1024 / 32 }, (_, i) => `line ${i} ${(i * 2654435761) % 99991}\n`.padEnd(32, '.')).join(''));
+const TEXT = Buffer.from(Array.from({ length: (4 * 1024 * 1024) / 32 }, (_, i) => `line ${i} ${(i * 2654435761) % 99991}\n`.padEnd(32, '.')).join(''));
 
 before(async () => {
   server = http.createServer((req, res) => {
@@ -44,7 +44,9 @@ const BAD_INTEGERS: unknown[] = [NaN, -1, 1.5, Infinity, '5', null];
 const BAD_MS: unknown[] = [NaN, -1, Infinity, '5', {}];
 
 const cases: [string, unknown][] = [
-  ...['maxRedirects', 'maxHeaderBytes', 'maxHeaders', 'maxBodyBytes', 'maxDecodedBytes'].flatMap((name) => BAD_INTEGERS.map((v): [string, unknown] => [name, v])),
+  ...['maxRedirects', 'maxHeaderBytes', 'maxHeaders', 'maxBodyBytes', 'maxDecodedBytes'].flatMap((name) =>
+    BAD_INTEGERS.map((v): [string, unknown] => [name, v]),
+  ),
   ...['timeout', 'headersTimeout'].flatMap((name) => BAD_MS.map((v): [string, unknown] => [name, v])),
   ['maxDecodeRatio', NaN],
   ['maxDecodeRatio', 0.5],
@@ -63,7 +65,15 @@ test('a bad numeric option is an ArgumentError and nothing is sent', async () =>
 
 test('bad http.defaults are refused too (maxRedirects: NaN never loops)', async () => {
   const saved = { ...defaults };
-  for (const [name, value] of [['maxRedirects', NaN], ['maxHeaderBytes', NaN], ['maxHeaders', -1], ['timeout', NaN], ['headersTimeout', -5], ['maxDecodedBytes', 1.5], ['maxDecodeRatio', 0]] as const) {
+  for (const [name, value] of [
+    ['maxRedirects', NaN],
+    ['maxHeaderBytes', NaN],
+    ['maxHeaders', -1],
+    ['timeout', NaN],
+    ['headersTimeout', -5],
+    ['maxDecodedBytes', 1.5],
+    ['maxDecodeRatio', 0],
+  ] as const) {
     (defaults as unknown as Record<string, unknown>)[name] = value;
     try {
       await assert.rejects(request(`${base}/loop`), ArgumentError, name);
@@ -114,7 +124,10 @@ test('decode: a decompression bomb is a LimitError (ratio guard), with little de
 
 test('decode: the decoded size is capped (maxDecodedBytes, default in http.defaults)', async () => {
   assert.equal(defaults.maxDecodedBytes, 256 * 1024 * 1024);
-  await assert.rejects(decoded('/bomb', { maxDecodeRatio: null, maxDecodedBytes: 8 * 1024 * 1024 }), (e: unknown) => e instanceof LimitError && e.what === 'body');
+  await assert.rejects(
+    decoded('/bomb', { maxDecodeRatio: null, maxDecodedBytes: 8 * 1024 * 1024 }),
+    (e: unknown) => e instanceof LimitError && e.what === 'body',
+  );
   const all = await decoded('/bomb', { maxDecodeRatio: null });
   assert.equal(all.bytes, 64 * 1024 * 1024, 'under the default cap with the ratio guard off');
 });
@@ -139,7 +152,10 @@ test('the head deadline holds when the per-wait timeout is shorter (a dripped he
   await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
   try {
     const t0 = performance.now();
-    await assert.rejects(request({ url: `http://127.0.0.1:${(drip.address() as net.AddressInfo).port}/`, pool: false, timeout: 200, headersTimeout: 400 }), (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /head/.test(e.message));
+    await assert.rejects(
+      request({ url: `http://127.0.0.1:${(drip.address() as net.AddressInfo).port}/`, pool: false, timeout: 200, headersTimeout: 400 }),
+      (e: unknown) => e instanceof Error && e.name === 'TimeoutError' && /head/.test(e.message),
+    );
     const took = performance.now() - t0;
     assert.ok(took >= 350 && took < 1500, `ended at the head deadline (${Math.round(took)} ms)`);
   } finally {

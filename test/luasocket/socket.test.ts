@@ -77,7 +77,7 @@ const rows: Row[] = [
     lua: 'receive() of a binary line: chars 120,21,77,4,5,0,7,36,44,100 (test_rawline)',
     luasocket: 'the same bytes as a Lua string',
     netkit: "the same chars with setEncoding('latin1'); UTF-8 decoding by default",
-    differs: 'lines decode as UTF-8 by default (text protocols); latin1 gives LuaSocket\'s one char per byte',
+    differs: "lines decode as UTF-8 by default (text protocols); latin1 gives LuaSocket's one char per byte",
     async check({ client, peer }) {
       const raw = String.fromCharCode(120, 21, 77, 4, 5, 0, 7, 36, 44, 100, 200, 255).repeat(50);
       await peer.send(Buffer.from(`${raw}\n`, 'latin1'));
@@ -135,7 +135,7 @@ const rows: Row[] = [
     }),
   ),
   {
-    lua: "data:receive(0) -- peer closed, nothing left",
+    lua: 'data:receive(0) -- peer closed, nothing left',
     luasocket: "nil, 'closed'",
     netkit: "ClosedError code 'closed'",
     async check({ client, peer }) {
@@ -267,8 +267,8 @@ const rows: Row[] = [
   },
   {
     lua: 'udp:dirty() -- a datagram is waiting',
-    luasocket: 'false (always: LuaSocket\'s UDP has no user-space queue)',
-    netkit: 'true while datagrams wait in netkit\'s queue, false once received',
+    luasocket: "false (always: LuaSocket's UDP has no user-space queue)",
+    netkit: "true while datagrams wait in netkit's queue, false once received",
     differs: 'netkit queues datagrams for receive (and select), so dirty tells whether a receive would wait, as on TCP',
     async check() {
       const a = socket.udp();
@@ -299,7 +299,7 @@ const rows: Row[] = [
   },
   {
     lua: "udp:setoption('recv-buffer-size', 65536); udp:getoption('recv-buffer-size')",
-    luasocket: '1; the kernel\'s value (Linux doubles it)',
+    luasocket: "1; the kernel's value (Linux doubles it)",
     netkit: "the same: 'recv-buffer-size' maps to 'recv-buffer'",
     async check() {
       const u = socket.udp();
@@ -316,7 +316,7 @@ const rows: Row[] = [
     lua: "c:setoption('bindtodevice', 'lo')",
     luasocket: '1 (SO_BINDTODEVICE, needs privileges)',
     netkit: "NetError code 'unsupported'",
-    differs: 'Node has no SO_BINDTODEVICE; bind to the device\'s address instead',
+    differs: "Node has no SO_BINDTODEVICE; bind to the device's address instead",
     async check({ client }) {
       assert.equal((await failure(Promise.resolve().then(() => client.setOption('bindtodevice', true)))).code, 'unsupported');
       assert.equal((await failure(Promise.resolve().then(() => socket.udp().setOption('bindtodevice', 'lo')))).code, 'unsupported');

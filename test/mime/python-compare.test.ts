@@ -16,9 +16,10 @@ import { mime, ltn12 } from '../../src/index.js';
 import { repoRoot } from '../../testkit/index.js';
 
 const dir = join(repoRoot(), 'test/mime/corpus');
-const names = readdirSync(dir).filter((n) => n.endsWith('.eml')).sort();
-export const corpus = (): [string, Buffer][] =>
-  names.map((n) => [n, Buffer.from(readFileSync(join(dir, n), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1')]);
+const names = readdirSync(dir)
+  .filter((n) => n.endsWith('.eml'))
+  .sort();
+export const corpus = (): [string, Buffer][] => names.map((n) => [n, Buffer.from(readFileSync(join(dir, n), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1')]);
 
 type Node = Record<string, unknown>;
 const text = (b: Buffer | undefined) => (b && b.length > 0 ? b.toString('latin1') : null);
@@ -51,7 +52,11 @@ test('parseMessage agrees with Python email part by part on the real-world-shape
   assert.ok(messages.length >= 7);
   let python: Node[][];
   try {
-    python = JSON.parse(execFileSync('python3', [join(repoRoot(), 'test/mime/email-dump.py')], { input: JSON.stringify(messages.map(([, raw]) => raw.toString('base64'))) }).toString());
+    python = JSON.parse(
+      execFileSync('python3', [join(repoRoot(), 'test/mime/email-dump.py')], {
+        input: JSON.stringify(messages.map(([, raw]) => raw.toString('base64'))),
+      }).toString(),
+    );
   } catch (err) {
     t.skip(`python3 is not available: ${(err as Error).message}`);
     return;

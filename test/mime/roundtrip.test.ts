@@ -13,7 +13,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ltn12, mime, smtp } from '../../src/index.js';
 
-type Model = { kind: 'leaf'; data: Buffer; text: boolean; filename?: string; stream: boolean } | { kind: 'multi'; subtype: string; preamble?: string; epilogue?: string; parts: Model[] };
+type Model =
+  | { kind: 'leaf'; data: Buffer; text: boolean; filename?: string; stream: boolean }
+  | { kind: 'multi'; subtype: string; preamble?: string; epilogue?: string; parts: Model[] };
 
 const line = fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, ''));
 const textBody = fc.array(line, { maxLength: 6 }).map((ls) => Buffer.from(ls.join('\r\n'), 'utf8'));
@@ -23,7 +25,13 @@ const plain = fc.stringMatching(/^[A-Za-z0-9 .,]{0,30}$/);
 
 const leaf: fc.Arbitrary<Model> = fc.oneof(
   fc.record({ kind: fc.constant('leaf' as const), data: textBody, text: fc.constant(true), stream: fc.constant(false) }),
-  fc.record({ kind: fc.constant('leaf' as const), data: binBody, text: fc.constant(false), filename: fc.option(filename, { nil: undefined }), stream: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('leaf' as const),
+    data: binBody,
+    text: fc.constant(false),
+    filename: fc.option(filename, { nil: undefined }),
+    stream: fc.boolean(),
+  }),
 );
 const tree: fc.Arbitrary<Model> = fc.letrec<{ node: Model }>((tie) => ({
   node: fc.oneof(

@@ -65,7 +65,9 @@ for (const c of cases) {
   // The default limits are tens of MiB of 3-byte lines: the LIST case runs at the default, the others at a set limit.
   const limit = c.cmd === 'LIST' ? c.limit : 256 * 1024;
   const options = c.limit === POP3_MAX_LISTING_BYTES ? { maxListingBytes: limit } : { maxMessageBytes: limit };
-  test(`POP3 client: an endless ${c.name} answer ends in LimitError (${limit} octets${c.cmd === 'LIST' ? ', the default' : ''}) and closes`, { timeout: 120_000 }, async () => {
+  test(`POP3 client: an endless ${c.name} answer ends in LimitError (${limit} octets${c.cmd === 'LIST' ? ', the default' : ''}) and closes`, {
+    timeout: 120_000,
+  }, async () => {
     const srv = await hostile(c.cmd, c.line);
     try {
       const s = await connect({ host: '127.0.0.1', port: srv.port, user: 'u', password: 'p', allowPlainAuth: true, ...(c.cmd === 'LIST' ? {} : options) });

@@ -12,27 +12,36 @@ const MSG = 'From: =?UTF-8?Q?Jos=C3=A9?= <jose@x.test>\r\nTo: me@x.test\r\nSubje
 
 test('a whole POP3 session against a scripted server: every command, exact bytes both ways', { timeout: 30000 }, async () => {
   for (const byteByByte of [false, true]) {
-    const srv = await scriptedServer([
-      { send: GREETING },
-      { awaitLines: 1, send: CAPA },
-      { awaitLines: 2, send: '+OK\r\n' },
-      { awaitLines: 3, send: '+OK logged in\r\n' },
-      { awaitLines: 4, send: '+OK 2 320\r\n' },
-      { awaitLines: 5, send: '+OK 2 messages\r\n1 120\r\n2 200\r\n.\r\n' },
-      { awaitLines: 6, send: '+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n' },
-      { awaitLines: 7, send: `+OK\r\n${MSG.replace('..leading dot\r\nbody\r\n', '')}.\r\n` },
-      { awaitLines: 8, send: `+OK 120 octets\r\n${MSG}.\r\n` },
-      { awaitLines: 9, send: '+OK deleted\r\n' },
-      { awaitLines: 10, send: '+OK\r\n' },
-      { awaitLines: 11, send: '+OK\r\n' },
-      { awaitLines: 12, send: '-ERR no such message\r\n' },
-      { awaitLines: 13, send: '+OK bye\r\n' },
-    ], { byteByByte });
+    const srv = await scriptedServer(
+      [
+        { send: GREETING },
+        { awaitLines: 1, send: CAPA },
+        { awaitLines: 2, send: '+OK\r\n' },
+        { awaitLines: 3, send: '+OK logged in\r\n' },
+        { awaitLines: 4, send: '+OK 2 320\r\n' },
+        { awaitLines: 5, send: '+OK 2 messages\r\n1 120\r\n2 200\r\n.\r\n' },
+        { awaitLines: 6, send: '+OK\r\n1 whqtswO00WBw418f9t5JxYwZ\r\n2 QhdPYR:00WBw1Ph7x7\r\n.\r\n' },
+        { awaitLines: 7, send: `+OK\r\n${MSG.replace('..leading dot\r\nbody\r\n', '')}.\r\n` },
+        { awaitLines: 8, send: `+OK 120 octets\r\n${MSG}.\r\n` },
+        { awaitLines: 9, send: '+OK deleted\r\n' },
+        { awaitLines: 10, send: '+OK\r\n' },
+        { awaitLines: 11, send: '+OK\r\n' },
+        { awaitLines: 12, send: '-ERR no such message\r\n' },
+        { awaitLines: 13, send: '+OK bye\r\n' },
+      ],
+      { byteByByte },
+    );
     const s = await connect({ server: '127.0.0.1', port: srv.port, user: 'me', password: 'pw', allowPlainAuth: true });
     assert.ok(s.capabilities.has('UIDL'));
     assert.deepEqual(await s.stat(), { count: 2, size: 320 });
-    assert.deepEqual(await s.list(), [{ n: 1, size: 120 }, { n: 2, size: 200 }]);
-    assert.deepEqual((await s.uidl()).map((u) => u.uid), ['whqtswO00WBw418f9t5JxYwZ', 'QhdPYR:00WBw1Ph7x7']);
+    assert.deepEqual(await s.list(), [
+      { n: 1, size: 120 },
+      { n: 2, size: 200 },
+    ]);
+    assert.deepEqual(
+      (await s.uidl()).map((u) => u.uid),
+      ['whqtswO00WBw418f9t5JxYwZ', 'QhdPYR:00WBw1Ph7x7'],
+    );
     const top = await s.top(1, 0);
     assert.match(top.toString(), /^Subject: hi\r\n/m);
     const [snk, chunks] = sink.table();
@@ -44,7 +53,10 @@ test('a whole POP3 session against a scripted server: every command, exact bytes
     const err = await s.retrieve(9).catch((e) => e);
     assert.ok(err instanceof ReplyError && err.replyCode === 0 && /no such message/.test(err.reply));
     await s.quit();
-    assert.equal(srv.received().toString(), 'CAPA\r\nUSER me\r\nPASS pw\r\nSTAT\r\nLIST\r\nUIDL\r\nTOP 1 0\r\nRETR 1\r\nDELE 1\r\nRSET\r\nNOOP\r\nRETR 9\r\nQUIT\r\n');
+    assert.equal(
+      srv.received().toString(),
+      'CAPA\r\nUSER me\r\nPASS pw\r\nSTAT\r\nLIST\r\nUIDL\r\nTOP 1 0\r\nRETR 1\r\nDELE 1\r\nRSET\r\nNOOP\r\nRETR 9\r\nQUIT\r\n',
+    );
     await srv.close();
   }
 });
@@ -88,9 +100,16 @@ test('listHeaders() decodes RFC 2047 words from TOP n 0', { timeout: 20000 }, as
   await srv.close();
 });
 
-test('STAT and LIST sizes must be two plain decimal numbers: missing, signed, hex, exponent or huge ones are ProtocolError (PC-05)', { timeout: 20000 }, async () => {
+test('STAT and LIST sizes must be two plain decimal numbers: missing, signed, hex, exponent or huge ones are ProtocolError (PC-05)', {
+  timeout: 20000,
+}, async () => {
   for (const bad of ['+OK\r\n', '+OK 2\r\n', '+OK -1 320\r\n', '+OK +1 320\r\n', '+OK 0x10 320\r\n', '+OK 1e3 320\r\n', '+OK 1 99999999999999999999\r\n']) {
-    const srv = await scriptedServer([{ send: GREETING }, { awaitLines: 1, send: '-ERR\r\n' }, { awaitLines: 2, send: '+OK\r\n' }, { awaitLines: 3, send: bad }]);
+    const srv = await scriptedServer([
+      { send: GREETING },
+      { awaitLines: 1, send: '-ERR\r\n' },
+      { awaitLines: 2, send: '+OK\r\n' },
+      { awaitLines: 3, send: bad },
+    ]);
     const s = await connect({ server: '127.0.0.1', port: srv.port, user: 'u', password: 'p', apop: true });
     try {
       const err = await s.stat().catch((e) => e);

@@ -51,10 +51,11 @@ async function pop3Tls(cert: { key: string; cert: string }, mode: 'implicit' | '
   server.on('connection', (s) => sockets.add(s.on('close', () => sockets.delete(s))));
   return {
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -72,16 +73,26 @@ for (const mode of ['implicit', 'stls'] as const) {
     servers.push(ok, bad);
     let checked: string | undefined;
     const s = await connect({
-      host: '127.0.0.1', port: ok.port, tls: mode, user: 'u', password: 'p',
+      host: '127.0.0.1',
+      port: ok.port,
+      tls: mode,
+      user: 'u',
+      password: 'p',
       tlsOptions: { ca: right.cert, checkServerIdentity: (host, cert) => ((checked = host), tls.checkServerIdentity(host, cert)) },
     });
     assert.ok(s.conn.socket.nodeSocket instanceof tls.TLSSocket);
     assert.deepEqual(await s.stat(), { count: 0, size: 0 });
     await s.quit();
     assert.equal(checked, '127.0.0.1', 'checkServerIdentity is given the IP');
-    await assert.rejects(connect({ host: '127.0.0.1', port: bad.port, tls: mode, user: 'u', password: 'p', tlsOptions: { ca: wrong.cert } }), (e: Error & { code?: string }) => e.code === 'tls' && /IP|127\.0\.0\.1/.test(e.message));
+    await assert.rejects(
+      connect({ host: '127.0.0.1', port: bad.port, tls: mode, user: 'u', password: 'p', tlsOptions: { ca: wrong.cert } }),
+      (e: Error & { code?: string }) => e.code === 'tls' && /IP|127\.0\.0\.1/.test(e.message),
+    );
     await tick();
-    assert.deepEqual(warnings.map((w) => w.message), []);
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      [],
+    );
   });
 }
 

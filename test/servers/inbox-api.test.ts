@@ -15,8 +15,14 @@ const curl = async (...args: string[]) => (await run('curl', ['-sS', '--max-time
 
 async function send(port: number, subject: string, extra: smtp.Part[] = []): Promise<void> {
   await smtp.send({
-    server: '127.0.0.1', port, from: 'bob@example.test', rcpt: 'alice@localhost',
-    source: smtp.message({ headers: { From: 'Bob <bob@example.test>', To: 'Alice <alice@localhost>', Subject: subject }, body: { parts: [{ body: `text of ${subject}` }, ...extra] } }),
+    server: '127.0.0.1',
+    port,
+    from: 'bob@example.test',
+    rcpt: 'alice@localhost',
+    source: smtp.message({
+      headers: { From: 'Bob <bob@example.test>', To: 'Alice <alice@localhost>', Subject: subject },
+      body: { parts: [{ body: `text of ${subject}` }, ...extra] },
+    }),
   });
 }
 
@@ -27,19 +33,35 @@ test('web inbox API: list, search, view, raw, html, download, delete', async () 
     await send(box.smtp.port, 'first');
     await send(box.smtp.port, 'second <b>&', [
       { headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: '<p>hi<script>alert(1)</script><img src="http://127.0.0.1:9/x"></p>' },
-      { headers: [['Content-Type', 'application/pdf; name="r.pdf"'], ['Content-Disposition', 'attachment; filename="r.pdf"']], body: Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff]) },
+      {
+        headers: [
+          ['Content-Type', 'application/pdf; name="r.pdf"'],
+          ['Content-Disposition', 'attachment; filename="r.pdf"'],
+        ],
+        body: Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff]),
+      },
     ]);
     const list = JSON.parse(await curl(`${base}api/messages`)).messages;
-    assert.deepEqual(list.map((m: { subject: string }) => m.subject), ['second <b>&', 'first'], 'newest first');
+    assert.deepEqual(
+      list.map((m: { subject: string }) => m.subject),
+      ['second <b>&', 'first'],
+      'newest first',
+    );
     assert.equal(list[0].attachments, 1);
     assert.equal(list[0].from, 'Bob <bob@example.test>');
-    assert.deepEqual(JSON.parse(await curl(`${base}api/messages?q=FIRST`)).messages.map((m: { subject: string }) => m.subject), ['first']);
+    assert.deepEqual(
+      JSON.parse(await curl(`${base}api/messages?q=FIRST`)).messages.map((m: { subject: string }) => m.subject),
+      ['first'],
+    );
     assert.equal(JSON.parse(await curl(`${base}api/messages?q=nobody`)).messages.length, 0);
     const id = encodeURIComponent(list[0].id);
     const view = JSON.parse(await curl(`${base}api/messages/${id}`));
     assert.equal(view.text, 'text of second <b>&');
     assert.equal(view.html, true);
-    assert.deepEqual(view.attachments.map((a: { filename: string }) => a.filename), ['r.pdf']);
+    assert.deepEqual(
+      view.attachments.map((a: { filename: string }) => a.filename),
+      ['r.pdf'],
+    );
     const raw = await curl(`${base}api/messages/${id}/raw`);
     assert.match(raw, /^Subject: second <b>&\r$/m);
     const html = await curl('-i', `${base}api/messages/${id}/html`);
@@ -64,7 +86,12 @@ test('web inbox events: a delivery is an SSE event with its summary', async () =
   const child = spawn('curl', ['-sSN', '--max-time', '20', `${box.web!.url}api/events`]);
   try {
     let out = '';
-    const seen = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('event: message') && out.includes('\n\n', out.indexOf('event: message')) && resolve())));
+    const seen = new Promise<void>((resolve) =>
+      child.stdout.on(
+        'data',
+        (d: Buffer) => ((out += d.toString()), out.includes('event: message') && out.includes('\n\n', out.indexOf('event: message')) && resolve()),
+      ),
+    );
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     await send(box.smtp.port, 'live one');
     await seen;

@@ -33,7 +33,16 @@ function findChromium(): string | null {
   return null;
 }
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A TCP server that only counts connections: every remote load would land here. */
 async function beacon(): Promise<{ server: Server; port: number; hits: () => number }> {
@@ -48,7 +57,10 @@ async function beacon(): Promise<{ server: Server; port: number; hits: () => num
 
 const chromium = findChromium();
 
-test('web inbox in headless Chromium: live list, attachment link, hostile HTML inert', { skip: chromium === null ? 'Chromium is not installed (no chromium on PATH, CHROMIUM unset)' : false, timeout: 120_000 }, async () => {
+test('web inbox in headless Chromium: live list, attachment link, hostile HTML inert', {
+  skip: chromium === null ? 'Chromium is not installed (no chromium on PATH, CHROMIUM unset)' : false,
+  timeout: 120_000,
+}, async () => {
   const puppeteer = (await import('puppeteer-core')).default;
   const profile = mkdtempSync(join(tmpdir(), 'netkit-chromium-'));
   const box = await servers.mailbox({ smtpPort: 0, pop3Port: 0, users: { alice: 'pw' }, store: 'memory', web: { port: 0 } });
@@ -63,13 +75,29 @@ test('web inbox in headless Chromium: live list, attachment link, hostile HTML i
     await page.waitForFunction(() => document.getElementById('status')?.textContent === '0 messages');
 
     await smtp.send({
-      server: '127.0.0.1', port: box.smtp.port, from: 'bob@example.test', rcpt: 'alice@localhost',
+      server: '127.0.0.1',
+      port: box.smtp.port,
+      from: 'bob@example.test',
+      rcpt: 'alice@localhost',
       source: smtp.message({
         headers: { From: 'Bob <bob@example.test>', To: 'alice@localhost', Subject: 'Quarterly report' },
-        body: { parts: [{ body: 'See the attached report.' }, { headers: [['Content-Type', 'application/pdf; name="report.pdf"'], ['Content-Disposition', 'attachment; filename="report.pdf"']], body: Buffer.from('%PDF-1.4 test') }] },
+        body: {
+          parts: [
+            { body: 'See the attached report.' },
+            {
+              headers: [
+                ['Content-Type', 'application/pdf; name="report.pdf"'],
+                ['Content-Disposition', 'attachment; filename="report.pdf"'],
+              ],
+              body: Buffer.from('%PDF-1.4 test'),
+            },
+          ],
+        },
       }),
     });
-    await page.waitForFunction(() => [...document.querySelectorAll('#rows tr')].some((tr) => tr.textContent?.includes('Quarterly report')), { timeout: 10_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#rows tr')].some((tr) => tr.textContent?.includes('Quarterly report')), {
+      timeout: 10_000,
+    });
     await page.click('#rows tr');
     await page.waitForSelector('a.attachment', { visible: true });
     const link = await page.$eval('a.attachment', (a) => ({ text: a.textContent, href: a.getAttribute('href'), download: a.getAttribute('download') }));
@@ -84,10 +112,18 @@ test('web inbox in headless Chromium: live list, attachment link, hostile HTML i
 <img src="${u}/img" onerror="document.body.append('HANDLER-RAN')"><link rel="stylesheet" href="${u}/css"><iframe src="${u}/frame"></iframe>
 <meta http-equiv="refresh" content="0;url=${u}/refresh"><div style="background:url(${u}/bg)">x</div><svg onload="fetch('${u}/svg')"></svg>`;
     await smtp.send({
-      server: '127.0.0.1', port: box.smtp.port, from: 'mallory@example.test', rcpt: 'alice@localhost',
-      source: smtp.message({ headers: { From: 'Mallory <mallory@example.test>', To: 'alice@localhost', Subject: 'Hostile <script>alert(1)</script>' }, body: { parts: [{ body: 'plain' }, { headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: hostile }] } }),
+      server: '127.0.0.1',
+      port: box.smtp.port,
+      from: 'mallory@example.test',
+      rcpt: 'alice@localhost',
+      source: smtp.message({
+        headers: { From: 'Mallory <mallory@example.test>', To: 'alice@localhost', Subject: 'Hostile <script>alert(1)</script>' },
+        body: { parts: [{ body: 'plain' }, { headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: hostile }] },
+      }),
     });
-    await page.waitForFunction(() => [...document.querySelectorAll('#rows td')].some((td) => td.textContent === 'Hostile <script>alert(1)</script>'), { timeout: 10_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#rows td')].some((td) => td.textContent === 'Hostile <script>alert(1)</script>'), {
+      timeout: 10_000,
+    });
     await page.click('#rows tr');
     await page.waitForSelector('#html:not([hidden])');
     const frame = await (await page.$('#html'))!.contentFrame();
@@ -97,7 +133,9 @@ test('web inbox in headless Chromium: live list, attachment link, hostile HTML i
     assert.equal(await frame!.evaluate(() => document.body.textContent.includes('HANDLER-RAN')), false, 'an event handler in the mail ran');
     assert.equal(await page.evaluate(() => document.getElementById('subject')?.textContent), 'Hostile <script>alert(1)</script>');
     const direct = await browser.newPage();
-    await direct.goto(`${box.web!.url}api/messages/${encodeURIComponent(await page.evaluate(() => (document.querySelector('#rows tr') as HTMLElement).dataset.id!))}/html`);
+    await direct.goto(
+      `${box.web!.url}api/messages/${encodeURIComponent(await page.evaluate(() => (document.querySelector('#rows tr') as HTMLElement).dataset.id!))}/html`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(await direct.$('#ran'), null, 'a script ran when the HTML part was opened directly');
     assert.deepEqual(remote, [], 'the browser loaded remote content');

@@ -115,15 +115,21 @@ test('a refused client that keeps sending is closed within the linger time, not 
   try {
     const holder = await connect('127.0.0.1', srv.port);
     assert.ok(await waitFor(() => srv.running === 1, 5000));
-    const closedIn = await Promise.all(Array.from({ length: 5 }, () => new Promise<number>((resolve) => {
-      const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true }); // keeps sending after the server's FIN
-      const t0 = performance.now();
-      const drip = setInterval(() => s.write('x'), 20); // a byte every 20 ms: an inactivity timer would never fire
-      s.on('error', () => {});
-      s.on('data', () => {});
-      s.on('close', () => (clearInterval(drip), resolve(performance.now() - t0)));
-      setTimeout(() => s.destroy(), 5000);
-    })));
+    const closedIn = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () =>
+          new Promise<number>((resolve) => {
+            const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true }); // keeps sending after the server's FIN
+            const t0 = performance.now();
+            const drip = setInterval(() => s.write('x'), 20); // a byte every 20 ms: an inactivity timer would never fire
+            s.on('error', () => {});
+            s.on('data', () => {});
+            s.on('close', () => (clearInterval(drip), resolve(performance.now() - t0)));
+            setTimeout(() => s.destroy(), 5000);
+          }),
+      ),
+    );
     for (const ms of closedIn) assert.ok(ms < 1000, `a dripping refused client was closed after ${ms.toFixed(0)} ms (linger ${REFUSAL_LINGER_MS} ms)`);
     await holder.close();
   } finally {

@@ -55,7 +55,9 @@ test('SMTP AUTH: 5 wrong guesses take at least the sum of the growing delays, th
   });
 });
 
-test(`SMTP AUTH: the defaults (${AUTH_FAILURE_DELAY_MS} ms × n, ${MAX_AUTH_FAILURES} failures) hang up after the third; a right password after one failure works`, { timeout: 30_000 }, async () => {
+test(`SMTP AUTH: the defaults (${AUTH_FAILURE_DELAY_MS} ms × n, ${MAX_AUTH_FAILURES} failures) hang up after the third; a right password after one failure works`, {
+  timeout: 30_000,
+}, async () => {
   await withBox({}, async (box) => {
     const t = await smtpGreeted(box);
     const started = performance.now();
@@ -80,7 +82,9 @@ test(`SMTP AUTH: the defaults (${AUTH_FAILURE_DELAY_MS} ms × n, ${MAX_AUTH_FAIL
   });
 });
 
-test('POP3 PASS and APOP: 5 wrong guesses take at least the sum of the delays, the last -ERR closes; a right password after one failure works', { timeout: 30_000 }, async () => {
+test('POP3 PASS and APOP: 5 wrong guesses take at least the sum of the delays, the last -ERR closes; a right password after one failure works', {
+  timeout: 30_000,
+}, async () => {
   await withBox({ authFailureDelay: STEP, maxAuthFailures: 5 }, async (box) => {
     const t = await pop3Greeted(box);
     const started = performance.now();
@@ -95,7 +99,10 @@ test('POP3 PASS and APOP: 5 wrong guesses take at least the sum of the delays, t
   await withBox({}, async (box) => {
     const t = await pop3Greeted(box);
     t.write('USER alice\r\nPASS wrong\r\nUSER alice\r\nPASS secret\r\nSTAT\r\n');
-    assert.deepEqual((await t.lines(5)).map((l) => l.split(' ')[0]), ['+OK', '-ERR', '+OK', '+OK', '+OK']);
+    assert.deepEqual(
+      (await t.lines(5)).map((l) => l.split(' ')[0]),
+      ['+OK', '-ERR', '+OK', '+OK', '+OK'],
+    );
     t.write('QUIT\r\n');
     assert.match((await t.lines(1))[0]!, /^\+OK/);
   });

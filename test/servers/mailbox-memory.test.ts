@@ -54,7 +54,10 @@ test('DATA of 3-byte lines just under maxMessageBytes costs about the limit in h
     assert.ok(await waitFor(() => client!.getStats().received >= total, 60_000), 'the server received everything');
     await delay(500); // let the handler consume what is buffered
     const grown = heap() - before;
-    assert.ok(grown < 3 * LIMIT, `heap grew by ${(grown / 2 ** 20).toFixed(1)} MiB for a ${(sent / 2 ** 20).toFixed(1)} MiB message (limit ${LIMIT / 2 ** 20} MiB)`);
+    assert.ok(
+      grown < 3 * LIMIT,
+      `heap grew by ${(grown / 2 ** 20).toFixed(1)} MiB for a ${(sent / 2 ** 20).toFixed(1)} MiB message (limit ${LIMIT / 2 ** 20} MiB)`,
+    );
     sock.write('.\r\n');
     assert.ok(await waitFor(() => /\r\n250 [^\r\n]*delivered[^\r\n]*\r\n$/.test(replies), 20_000), replies);
     const [msg] = await store.list('alice');

@@ -46,7 +46,10 @@ test(`RCPT: 452 after ${MAX_RECIPIENTS} recipients, and one copy per mailbox how
     assert.equal((await box.store.list('bob')).length, 0);
     // a new transaction starts counting again
     t.write('MAIL FROM:<a@x>\r\nRCPT TO:<bob@x>\r\n');
-    assert.deepEqual((await t.lines(2)).map((l) => l.slice(0, 4)), ['250 ', '250 ']);
+    assert.deepEqual(
+      (await t.lines(2)).map((l) => l.slice(0, 4)),
+      ['250 ', '250 '],
+    );
     t.end();
   });
 });
@@ -79,13 +82,19 @@ test('after maxBadCommands (default 10) unknown or invalid commands the server s
     t.write('FOO\r\n'.repeat(9));
     assert.ok((await t.lines(9)).every((l) => l.startsWith('502 ')));
     t.write('NOOP\r\nRCPT TO:<alice@x>\r\n'); // NOOP is fine; RCPT before MAIL is the tenth error
-    assert.deepEqual((await t.lines(3)).map((l) => l.slice(0, 4)), ['250 ', '503 ', '421 ']);
+    assert.deepEqual(
+      (await t.lines(3)).map((l) => l.slice(0, 4)),
+      ['250 ', '503 ', '421 '],
+    );
     await closedBy(t);
   });
   await withBox({ maxBadCommands: 2 }, async (box) => {
     const t = await greeted(box);
     t.write('MAIL FROM:nonsense\r\nBAR\r\nNOOP\r\n');
-    assert.deepEqual((await t.lines(3)).map((l) => l.slice(0, 4)), ['501 ', '502 ', '421 ']);
+    assert.deepEqual(
+      (await t.lines(3)).map((l) => l.slice(0, 4)),
+      ['501 ', '502 ', '421 '],
+    );
     await closedBy(t);
   });
 });
@@ -99,7 +108,10 @@ test('an over-long command line gets 500 "line too long", the session goes on, a
     assert.match(await t.reply(), /^500 5\.5\.2 line too long/);
     assert.match(await t.reply(), /^250 /);
     t.write(`${'z'.repeat(5000)}\r\n`);
-    assert.deepEqual((await t.lines(2)).map((l) => l.slice(0, 4)), ['500 ', '421 ']);
+    assert.deepEqual(
+      (await t.lines(2)).map((l) => l.slice(0, 4)),
+      ['500 ', '421 '],
+    );
     await closedBy(t);
   });
 });
@@ -108,7 +120,10 @@ test('DATA: a NUL refuses the message (554 after the dot), nothing stored, the s
   await withBox({}, async (box) => {
     const t = await greeted(box);
     t.write('MAIL FROM:<a@x>\r\nRCPT TO:<alice@x>\r\nDATA\r\n');
-    assert.deepEqual((await t.lines(3)).map((l) => l.slice(0, 4)), ['250 ', '250 ', '354 ']);
+    assert.deepEqual(
+      (await t.lines(3)).map((l) => l.slice(0, 4)),
+      ['250 ', '250 ', '354 '],
+    );
     t.write('Subject: nul\r\n\r\nbefore\0after\r\n.\r\nNOOP\r\n');
     assert.match(await t.reply(), /^554 5\.6\.0 NUL/);
     assert.match(await t.reply(), /^250 /);
@@ -121,7 +136,10 @@ test('DATA: a line over MAX_DATA_LINE refuses the message (552 after the dot), n
   await withBox({}, async (box) => {
     const t = await greeted(box);
     t.write('MAIL FROM:<a@x>\r\nRCPT TO:<alice@x>\r\nDATA\r\n');
-    assert.deepEqual((await t.lines(3)).map((l) => l.slice(0, 4)), ['250 ', '250 ', '354 ']);
+    assert.deepEqual(
+      (await t.lines(3)).map((l) => l.slice(0, 4)),
+      ['250 ', '250 ', '354 '],
+    );
     t.write(`Subject: long\r\n\r\n${'L'.repeat(MAX_DATA_LINE + 5000)}\r\nshort\r\n.\r\n`);
     assert.match(await t.reply(), /^552 5\.3\.4 a line of the message is longer/);
     t.write('NOOP\r\n');

@@ -26,13 +26,26 @@ async function withAttachment(i: number, file: string): Promise<Buffer> {
 }
 
 function randomMessage(i: number): Buffer {
-  const lines = [`Subject: message ${i}`, 'From: sender@x.test', '', `.starts with a dot ${i}`, '..two dots', '.', `${'x'.repeat(996)}`, `8-bit: caf\xe9 \xff\x80`, 'bare\rcr and bare\nlf', 'end'];
+  const lines = [
+    `Subject: message ${i}`,
+    'From: sender@x.test',
+    '',
+    `.starts with a dot ${i}`,
+    '..two dots',
+    '.',
+    `${'x'.repeat(996)}`,
+    `8-bit: caf\xe9 \xff\x80`,
+    'bare\rcr and bare\nlf',
+    'end',
+  ];
   return Buffer.from(lines.join(i % 2 ? '\n' : '\r\n'), 'latin1');
 }
 
 for (const storeKind of ['memory', 'maildir'] as const) {
   const COUNT = storeKind === 'memory' ? 1000 : 300;
-  test(`round trip through the mailbox (${storeKind}): ${COUNT} hostile messages (dots, bare CR/LF, 998-byte lines, 8-bit, attachments) identical after normalisation`, { timeout: 120000 }, async () => {
+  test(`round trip through the mailbox (${storeKind}): ${COUNT} hostile messages (dots, bare CR/LF, 998-byte lines, 8-bit, attachments) identical after normalisation`, {
+    timeout: 120000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nk-box-'));
     const box = await mailbox({ smtpPort: 0, pop3Port: 0, users, store: storeKind, dir });
     try {
@@ -98,7 +111,10 @@ test('nodemailer delivers to the mailbox with AUTH; POP3 lock, DELE at QUIT, RSE
   try {
     const t = createTransport({ host: '127.0.0.1', port: box.smtp.port, secure: false, ignoreTLS: true, auth: { user: 'bob', pass: 'hunter2' } });
     for (let i = 0; i < 3; i++) await t.sendMail({ from: 'bob@x.test', to: 'alice@x.test', subject: `n${i}`, text: `body ${i}\n.dot` });
-    await assert.rejects(createTransport({ host: '127.0.0.1', port: box.smtp.port, secure: false, ignoreTLS: true }).sendMail({ from: 'x@x', to: 'alice@x', text: 'x' }), /530/);
+    await assert.rejects(
+      createTransport({ host: '127.0.0.1', port: box.smtp.port, secure: false, ignoreTLS: true }).sendMail({ from: 'x@x', to: 'alice@x', text: 'x' }),
+      /530/,
+    );
     t.close();
     const a = await pop3.connect({ server: '127.0.0.1', port: box.pop3.port, user: 'alice', password: 'secret', apop: true });
     await assert.rejects(pop3.connect({ server: '127.0.0.1', port: box.pop3.port, user: 'alice', password: 'secret', allowPlainAuth: true }), /IN-USE/);
@@ -112,7 +128,10 @@ test('nodemailer delivers to the mailbox with AUTH; POP3 lock, DELE at QUIT, RSE
     assert.equal((await a.stat()).count, 2);
     await a.quit();
     const b = await pop3.connect({ server: '127.0.0.1', port: box.pop3.port, user: 'alice', password: 'secret', allowPlainAuth: true });
-    assert.deepEqual((await b.list()).map((m) => m.n), [1, 2]);
+    assert.deepEqual(
+      (await b.list()).map((m) => m.n),
+      [1, 2],
+    );
     await assert.rejects(b.retrieve(3), { code: 'reply' });
     await b.quit();
     await assert.rejects(pop3.connect({ server: '127.0.0.1', port: box.pop3.port, user: 'alice', password: 'wrong', allowPlainAuth: true }), { code: 'reply' });

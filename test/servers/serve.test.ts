@@ -124,7 +124,9 @@ test('an aborted signal closes the server', { timeout: 30000 }, async () => {
   await assert.rejects(connect('127.0.0.1', srv.port, { timeout: 2000 }), { code: 'refused' });
 });
 
-test('a burst of 1,000 simultaneous connections is taken in within seconds (the listen backlog is not the 32 of a bare socket)', { timeout: 60000 }, async () => {
+test('a burst of 1,000 simultaneous connections is taken in within seconds (the listen backlog is not the 32 of a bare socket)', {
+  timeout: 60000,
+}, async () => {
   const net = await import('node:net');
   let handled = 0;
   const srv = await serve({ port: 0, maxConnectionsPerClient: 2000, onError: () => {} }, async (c) => {

@@ -9,7 +9,6 @@ import { hasCommand, repoRoot, waitFor } from '../../testkit/index.js';
 import { missingClient, runProgram } from '../../testkit/http-raw.js';
 import { startServeCli } from '../../testkit/serve-cli.js';
 
-
 let dir: string;
 let site: WebServer;
 const log: string[] = [];
@@ -71,8 +70,13 @@ test('curl: an unread 5 MiB upload still gets its 413 (lingering close, no reset
 
 test('curl --path-as-is: traversal, dotfiles and symlinks out are refused (WS-01…WS-09)', { skip: missingClient('curl') }, async () => {
   for (const [path, code] of [
-    ['/../outside/secret.txt', '400'], ['/docs/../../outside/secret.txt', '400'], ['/%2e%2e/outside/secret.txt', '400'],
-    ['/..%2foutside%2fsecret.txt', '400'], ['/..%5coutside%5csecret.txt', '400'], ['/out.txt', '404'], ['/.env', '404'],
+    ['/../outside/secret.txt', '400'],
+    ['/docs/../../outside/secret.txt', '400'],
+    ['/%2e%2e/outside/secret.txt', '400'],
+    ['/..%2foutside%2fsecret.txt', '400'],
+    ['/..%5coutside%5csecret.txt', '400'],
+    ['/out.txt', '404'],
+    ['/.env', '404'],
   ] as const) {
     const r = await runProgram('curl', ['-sS', '--path-as-is', '-w', '\n%{http_code}', `${base()}${path}`]);
     assert.equal(r.stdout.toString().split('\n').pop(), code, path);
@@ -121,10 +125,24 @@ test('headless Chromium loads the bundled www page with its stylesheet and image
   const srv = await startServeCli([join(repoRoot(), 'www'), '--port', '0']);
   const profile = mkdtempSync(join(tmpdir(), 'nk-chromium-'));
   try {
-    const r = await runProgram(chromium, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-extensions', `--user-data-dir=${profile}`, '--dump-dom', srv.url,
-    ], { timeoutMs: 60000 });
+    const r = await runProgram(
+      chromium,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-extensions',
+        `--user-data-dir=${profile}`,
+        '--dump-dom',
+        srv.url,
+      ],
+      { timeoutMs: 60000 },
+    );
     assert.equal(r.code, 0, r.stderr.slice(-500));
     assert.match(r.stdout.toString(), /<img src="netkit\.svg"/);
     const line = (path: string) => srv.log().find((l) => l.includes(`"GET ${path} HTTP/1.1"`));

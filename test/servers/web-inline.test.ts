@@ -33,24 +33,47 @@ after(async () => {
 
 const req = (line: string, extra = '') => `${line}\r\nHost: x\r\n${extra}\r\n`;
 const withoutDates = (b: Buffer) => b.toString('latin1').replace(/^Date: .*\r\n/gm, '');
-const etagOf = async (port: number) => /ETag: (.*)\r\n/.exec((await rawExchange(port, req('HEAD /a.txt HTTP/1.1', 'Connection: close\r\n'))).data.toString('latin1'))![1]!;
+const etagOf = async (port: number) =>
+  /ETag: (.*)\r\n/.exec((await rawExchange(port, req('HEAD /a.txt HTTP/1.1', 'Connection: close\r\n'))).data.toString('latin1'))![1]!;
 
 // [name, requests]: the last request of each sequence closes the connection.
 const sequences: [string, (etag: string) => string[]][] = [
   ['cached GETs', () => [req('GET /a.txt HTTP/1.1'), req('GET /a.txt HTTP/1.1'), req('GET /a.txt HTTP/1.1', 'Connection: close\r\n')]],
-  ['HEAD, 304, range, 416', (etag) => [
-    req('HEAD /a.txt HTTP/1.1'), req('GET /a.txt HTTP/1.1', `If-None-Match: ${etag}\r\n`), req('GET /a.txt HTTP/1.1', 'Range: bytes=1-2\r\n'),
-    req('GET /a.txt HTTP/1.1', 'Range: bytes=99-\r\n'), req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
-  ]],
-  ['missing, folder redirect, index, dotfile, 405', () => [
-    req('GET /nope HTTP/1.1'), req('GET /sub HTTP/1.1'), req('GET /sub/ HTTP/1.1'), req('GET /.env HTTP/1.1'), req('DELETE /a.txt HTTP/1.1'),
-    req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
-  ]],
-  ['a body, a big file and HTTP/1.0 keep-alive between inline answers', () => [
-    req('GET /a.txt HTTP/1.1'), req('POST /a.txt HTTP/1.1', 'Content-Length: 5\r\n').replace(/\r\n$/, '\r\nabcde'), req('GET /mid.bin HTTP/1.1'),
-    req('GET /a.txt HTTP/1.0', 'Connection: keep-alive\r\n'), req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
-  ]],
-  ['a malformed head after good ones is answered 400 and closes', () => [req('GET /a.txt HTTP/1.1'), req('GET /a.txt HTTP/1.1'), 'GET /a b c HTTP/1.1\r\n\r\n', req('GET /a.txt HTTP/1.1')]],
+  [
+    'HEAD, 304, range, 416',
+    (etag) => [
+      req('HEAD /a.txt HTTP/1.1'),
+      req('GET /a.txt HTTP/1.1', `If-None-Match: ${etag}\r\n`),
+      req('GET /a.txt HTTP/1.1', 'Range: bytes=1-2\r\n'),
+      req('GET /a.txt HTTP/1.1', 'Range: bytes=99-\r\n'),
+      req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
+    ],
+  ],
+  [
+    'missing, folder redirect, index, dotfile, 405',
+    () => [
+      req('GET /nope HTTP/1.1'),
+      req('GET /sub HTTP/1.1'),
+      req('GET /sub/ HTTP/1.1'),
+      req('GET /.env HTTP/1.1'),
+      req('DELETE /a.txt HTTP/1.1'),
+      req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
+    ],
+  ],
+  [
+    'a body, a big file and HTTP/1.0 keep-alive between inline answers',
+    () => [
+      req('GET /a.txt HTTP/1.1'),
+      req('POST /a.txt HTTP/1.1', 'Content-Length: 5\r\n').replace(/\r\n$/, '\r\nabcde'),
+      req('GET /mid.bin HTTP/1.1'),
+      req('GET /a.txt HTTP/1.0', 'Connection: keep-alive\r\n'),
+      req('GET /a.txt HTTP/1.1', 'Connection: close\r\n'),
+    ],
+  ],
+  [
+    'a malformed head after good ones is answered 400 and closes',
+    () => [req('GET /a.txt HTTP/1.1'), req('GET /a.txt HTTP/1.1'), 'GET /a b c HTTP/1.1\r\n\r\n', req('GET /a.txt HTTP/1.1')],
+  ],
   ['HTTP/1.0 without keep-alive closes after one', () => [req('GET /a.txt HTTP/1.0'), req('GET /a.txt HTTP/1.1')]],
 ];
 

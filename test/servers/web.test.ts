@@ -55,17 +55,36 @@ const get = (target: string, extra = '') => rawRequest(site.port, `GET ${target}
 
 test('every traversal vector of WS-01…WS-10 is 400 or 404 and never shows a byte from outside', async () => {
   const vectors: [string, number][] = [
-    ['/../outside/secret.txt', 400], ['/a/../../outside/secret.txt', 400], ['/..', 400], ['/sub/../../www-evil.txt', 400],
-    ['/%2e%2e/outside/secret.txt', 400], ['/.%2e/outside/secret.txt', 400], ['/%2E%2E/outside/secret.txt', 400],
+    ['/../outside/secret.txt', 400],
+    ['/a/../../outside/secret.txt', 400],
+    ['/..', 400],
+    ['/sub/../../www-evil.txt', 400],
+    ['/%2e%2e/outside/secret.txt', 400],
+    ['/.%2e/outside/secret.txt', 400],
+    ['/%2E%2E/outside/secret.txt', 400],
     ['/%252e%252e/outside/secret.txt', 404], // decoded once: a literal '%2e%2e' folder that does not exist
-    ['/..%2foutside%2fsecret.txt', 400], ['/%2e%2e%2foutside%2fsecret.txt', 400],
-    ['/..\\outside\\secret.txt', 400], ['/..%5coutside%5csecret.txt', 400],
-    ['/a.txt%00.html', 400], ['/%00', 400],
-    ['/%c0%ae%c0%ae/outside/secret.txt', 400], ['/%ed%a0%80', 400],
-    ['/link-out.txt', 404], ['/dir-out/secret.txt', 404], ['/link-dot.txt', 404], // WS-08
-    ['/.env', 404], ['/.git/config', 404], ['/sub/.htpasswd', 404], ['/%2eenv', 404], // WS-09
-    ['/fifo', 404], ['/zero', 404], ['/empty/', 404], // WS-10
-    ['//outside/secret.txt', 404], ['http://x/../outside/secret.txt', 400], ['outside/secret.txt', 400], ['*', 400],
+    ['/..%2foutside%2fsecret.txt', 400],
+    ['/%2e%2e%2foutside%2fsecret.txt', 400],
+    ['/..\\outside\\secret.txt', 400],
+    ['/..%5coutside%5csecret.txt', 400],
+    ['/a.txt%00.html', 400],
+    ['/%00', 400],
+    ['/%c0%ae%c0%ae/outside/secret.txt', 400],
+    ['/%ed%a0%80', 400],
+    ['/link-out.txt', 404],
+    ['/dir-out/secret.txt', 404],
+    ['/link-dot.txt', 404], // WS-08
+    ['/.env', 404],
+    ['/.git/config', 404],
+    ['/sub/.htpasswd', 404],
+    ['/%2eenv', 404], // WS-09
+    ['/fifo', 404],
+    ['/zero', 404],
+    ['/empty/', 404], // WS-10
+    ['//outside/secret.txt', 404],
+    ['http://x/../outside/secret.txt', 400],
+    ['outside/secret.txt', 400],
+    ['*', 400],
   ];
   for (const [target, want] of vectors) {
     const r = await get(target);
@@ -153,8 +172,11 @@ test('a dotfile is served only when asked for with dotfiles: true, and still nev
 
 test('GET and HEAD with content types, index, directory redirect; 405 with Allow for the rest', async () => {
   const types: [string, string][] = [
-    ['/a.txt', 'text/plain; charset=utf-8'], ['/style.css', 'text/css; charset=utf-8'], ['/', 'text/html; charset=utf-8'],
-    ['/data.json', 'application/json; charset=utf-8'], ['/big.bin', 'application/octet-stream'],
+    ['/a.txt', 'text/plain; charset=utf-8'],
+    ['/style.css', 'text/css; charset=utf-8'],
+    ['/', 'text/html; charset=utf-8'],
+    ['/data.json', 'application/json; charset=utf-8'],
+    ['/big.bin', 'application/octet-stream'],
   ];
   for (const [target, type] of types) {
     const r = await get(target);
@@ -214,7 +236,10 @@ test('ETag/Last-Modified give 304; one range gives 206, an unsatisfiable one 416
 
 test('keep-alive: HTTP/1.1 by default, 1.0 only when asked, pipelined requests answered in order (WS-27)', async () => {
   const two = await rawExchange(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  assert.deepEqual(splitResponses(two.data).map((r) => r.status), [200, 200]);
+  assert.deepEqual(
+    splitResponses(two.data).map((r) => r.status),
+    [200, 200],
+  );
   assert.ok(two.closed);
   const ten = await rawExchange(site.port, 'GET /a.txt HTTP/1.0\r\n\r\nGET /a.txt HTTP/1.0\r\n\r\n');
   assert.equal(splitResponses(ten.data).length, 1, 'HTTP/1.0 closes after one response');
@@ -224,19 +249,41 @@ test('keep-alive: HTTP/1.1 by default, 1.0 only when asked, pipelined requests a
   assert.equal(r10[0]!.headers.connection, 'keep-alive');
   const targets = Array.from({ length: 100 }, (_, i) => ['/a.txt', '/style.css', '/nope', '/sub/'][i % 4]!);
   const burst = targets.map((t, i) => `${i % 7 === 3 ? 'HEAD' : 'GET'} ${t} HTTP/1.1\r\nHost: x\r\n${i === 99 ? 'Connection: close\r\n' : ''}\r\n`).join('');
-  const got = splitResponses((await rawExchange(site.port, burst)).data, targets.map((_, i) => i % 7 === 3));
+  const got = splitResponses(
+    (await rawExchange(site.port, burst)).data,
+    targets.map((_, i) => i % 7 === 3),
+  );
   assert.equal(got.length, 100);
-  assert.deepEqual(got.map((r) => r.status), targets.map((t) => (t === '/nope' ? 404 : 200)));
+  assert.deepEqual(
+    got.map((r) => r.status),
+    targets.map((t) => (t === '/nope' ? 404 : 200)),
+  );
   assert.equal(got[1]!.body.toString(), 'h1 { color: red }\n');
 });
 
 test('request bodies: small ones are drained, big or chunked ones close the connection (WS-22)', async () => {
-  const drained = await rawExchange(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nGET /GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  assert.deepEqual(splitResponses(drained.data).map((r) => r.status), [200, 200], 'the body is skipped, not parsed as a request');
-  const post = await rawExchange(site.port, 'POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  assert.deepEqual(splitResponses(post.data).map((r) => r.status), [405, 200]);
+  const drained = await rawExchange(
+    site.port,
+    'GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nGET /GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  );
+  assert.deepEqual(
+    splitResponses(drained.data).map((r) => r.status),
+    [200, 200],
+    'the body is skipped, not parsed as a request',
+  );
+  const post = await rawExchange(
+    site.port,
+    'POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  );
+  assert.deepEqual(
+    splitResponses(post.data).map((r) => r.status),
+    [405, 200],
+  );
   const huge = await rawExchange(site.port, 'POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n');
-  assert.deepEqual(splitResponses(huge.data).map((r) => r.status), [413]);
+  assert.deepEqual(
+    splitResponses(huge.data).map((r) => r.status),
+    [413],
+  );
   assert.ok(huge.closed);
   const chunked = await rawExchange(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nGET /\r\n0\r\n\r\n');
   const cr = splitResponses(chunked.data);
@@ -320,11 +367,12 @@ test('the per-client cap: one address holding connections open cannot take every
   const capped = await web({ root, port: 0, maxConnectionsPerClient: 3, headerTimeout: 30_000 });
   const net = await import('node:net');
   const held: import('node:net').Socket[] = [];
-  const open = (localAddress: string) => new Promise<import('node:net').Socket>((resolve) => {
-    const s = net.connect({ port: capped.port, host: '127.0.0.1', localAddress });
-    s.on('error', () => {});
-    s.once('connect', () => resolve(s));
-  });
+  const open = (localAddress: string) =>
+    new Promise<import('node:net').Socket>((resolve) => {
+      const s = net.connect({ port: capped.port, host: '127.0.0.1', localAddress });
+      s.on('error', () => {});
+      s.once('connect', () => resolve(s));
+    });
   try {
     for (let i = 0; i < 3; i++) {
       const s = await open('127.0.0.2');
@@ -358,9 +406,21 @@ test('the per-client cap: one address holding connections open cannot take every
 
 test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits (issue 14)', async () => {
   const bad: Record<string, unknown>[] = [
-    { maxConnections: NaN }, { maxConnections: 0 }, { headerTimeout: NaN }, { idleTimeout: -1 }, { sendTimeout: 'x' },
-    { maxBodyBytes: 1.5 }, { maxRequests: 0 }, { maxPathBytes: NaN }, { cacheTtl: Infinity }, { maxFileBytes: -1 }, { cacheBytes: NaN },
-    { maxInflightBytes: NaN }, { maxConnectionsPerClient: NaN }, { port: 70000 }, { port: NaN },
+    { maxConnections: NaN },
+    { maxConnections: 0 },
+    { headerTimeout: NaN },
+    { idleTimeout: -1 },
+    { sendTimeout: 'x' },
+    { maxBodyBytes: 1.5 },
+    { maxRequests: 0 },
+    { maxPathBytes: NaN },
+    { cacheTtl: Infinity },
+    { maxFileBytes: -1 },
+    { cacheBytes: NaN },
+    { maxInflightBytes: NaN },
+    { maxConnectionsPerClient: NaN },
+    { port: 70000 },
+    { port: NaN },
   ];
   for (const b of bad) await assert.rejects(web({ root, port: 0, ...b } as Parameters<typeof web>[0]), ArgumentError, JSON.stringify(b));
   const patient = await web({ root, port: 0, idleTimeout: 2 ** 31, headerTimeout: 2 ** 31 + 1000 });
@@ -427,7 +487,10 @@ test('the access log has one escaped line per request', async () => {
   await get('/nope');
   await rawRequest(site.port, 'GET / HTTP/1.1\nHost: x\n\n');
   assert.equal(logLines.length, 3);
-  assert.match(logLines[0]!, /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a\.txt HTTP\/1\.1" 200 6 "http:\/\/r\/" "evil\\"\\\\agent\\xE9" \d+\.\dms$/);
+  assert.match(
+    logLines[0]!,
+    /^127\.0\.0\.1 - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a\.txt HTTP\/1\.1" 200 6 "http:\/\/r\/" "evil\\"\\\\agent\\xE9" \d+\.\dms$/,
+  );
   assert.match(logLines[1]!, /"GET \/nope HTTP\/1\.1" 404 14 /);
   assert.match(logLines[2]!, /" 400 /);
 });
@@ -484,7 +547,9 @@ test('a 3 MiB file arrives byte-identical', async () => {
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
 });
 
-test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', { timeout: 60000 }, async () => {
+test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', {
+  timeout: 60000,
+}, async () => {
   const N = 200;
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-stall-'));
   writeFileSync(join(tmp, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
@@ -530,14 +595,20 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + bu
       const m = process.memoryUsage();
       peak = Math.max(peak, m.arrayBuffers + m.heapUsed - before.arrayBuffers - before.heapUsed);
     }, 20);
-    const sizes = await Promise.all(Array.from({ length: 8 }, () => new Promise<number>((resolve) => {
-      const s = net.connect(srv.port, '127.0.0.1');
-      s.on('error', () => {});
-      let n = 0;
-      s.on('data', (d) => (n += d.length));
-      s.on('close', () => resolve(n));
-      s.write('GET /huge.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    })));
+    const sizes = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<number>((resolve) => {
+            const s = net.connect(srv.port, '127.0.0.1');
+            s.on('error', () => {});
+            let n = 0;
+            s.on('data', (d) => (n += d.length));
+            s.on('close', () => resolve(n));
+            s.write('GET /huge.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+          }),
+      ),
+    );
     clearInterval(sample);
     for (const n of sizes) assert.ok(n > 256 * 1024 * 1024, `got ${n}`);
     assert.ok(peak < 64 * 1024 * 1024, `peak growth ${(peak / 1048576).toFixed(1)} MiB`);

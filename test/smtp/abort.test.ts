@@ -32,7 +32,15 @@ test('an abort during DATA: AbortError, connection closed, the server stores not
     const srv = await startSmtpSink({ hidePIPELINING });
     try {
       const ac = new AbortController();
-      const r = send({ host: '127.0.0.1', port: srv.port, tls: 'none', from: 'a@x.test', rcpt: 'b@x.test', source: stalling(3, () => ac.abort()), signal: ac.signal });
+      const r = send({
+        host: '127.0.0.1',
+        port: srv.port,
+        tls: 'none',
+        from: 'a@x.test',
+        rcpt: 'b@x.test',
+        source: stalling(3, () => ac.abort()),
+        signal: ac.signal,
+      });
       await assert.rejects(r, (e: Error) => e instanceof AbortError && e.code === 'aborted');
       const ac2 = new AbortController();
       const s = await open({ host: '127.0.0.1', port: srv.port });
@@ -84,8 +92,22 @@ test('every wait takes the signal: a silent server, a greeting that never comes,
     await assert.rejects(s.greet('x', { signal: AbortSignal.timeout(100) }), AbortError);
     assert.ok(performance.now() - t0 < 5000);
     assert.ok(s.conn.socket.closed);
-    await assert.rejects(send({ host: '127.0.0.1', port: silent.port, tls: 'none', from: 'a@x.test', rcpt: 'b@x.test', source: async () => null, signal: AbortSignal.timeout(100) }), { code: 'aborted' });
-    await assert.rejects(send({ server: '127.0.0.1', port: silent.port, from: 'a@x.test', rcpt: 'b@x.test', source: async () => null, signal: AbortSignal.abort() }), { code: 'aborted' });
+    await assert.rejects(
+      send({
+        host: '127.0.0.1',
+        port: silent.port,
+        tls: 'none',
+        from: 'a@x.test',
+        rcpt: 'b@x.test',
+        source: async () => null,
+        signal: AbortSignal.timeout(100),
+      }),
+      { code: 'aborted' },
+    );
+    await assert.rejects(
+      send({ server: '127.0.0.1', port: silent.port, from: 'a@x.test', rcpt: 'b@x.test', source: async () => null, signal: AbortSignal.abort() }),
+      { code: 'aborted' },
+    );
   } finally {
     await silent.close();
   }

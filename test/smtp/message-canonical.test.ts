@@ -34,19 +34,40 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const cyrillic = 'Привет,\nмир!\n'; // mostly 8-bit: base64 is chosen
 const vectors: { name: string; part: () => Part; content: Buffer }[] = [
   { name: 'a string whose base64 was chosen: LF → CRLF', part: () => ({ body: cyrillic }), content: Buffer.from(cyrillic.replace(/\n/g, '\r\n')) },
-  { name: 'a string already in CRLF stays (no CR doubled)', part: () => ({ headers: { 'Content-Transfer-Encoding': 'base64' }, body: 'a\r\nb\r\n' }), content: Buffer.from('a\r\nb\r\n') },
-  { name: 'bare CR and mixed ends', part: () => ({ headers: { 'Content-Transfer-Encoding': 'base64' }, body: 'a\rb\nc\r\nd' }), content: Buffer.from('a\r\nb\r\nc\r\nd') },
+  {
+    name: 'a string already in CRLF stays (no CR doubled)',
+    part: () => ({ headers: { 'Content-Transfer-Encoding': 'base64' }, body: 'a\r\nb\r\n' }),
+    content: Buffer.from('a\r\nb\r\n'),
+  },
+  {
+    name: 'bare CR and mixed ends',
+    part: () => ({ headers: { 'Content-Transfer-Encoding': 'base64' }, body: 'a\rb\nc\r\nd' }),
+    content: Buffer.from('a\r\nb\r\nc\r\nd'),
+  },
   {
     name: 'a text/plain Buffer',
-    part: () => ({ headers: [['Content-Type', 'text/plain; charset=koi8-r'], ['Content-Transfer-Encoding', 'base64']], body: Buffer.from([0xf0, 0x0a, 0xf1, 0x0a]) }),
+    part: () => ({
+      headers: [
+        ['Content-Type', 'text/plain; charset=koi8-r'],
+        ['Content-Transfer-Encoding', 'base64'],
+      ],
+      body: Buffer.from([0xf0, 0x0a, 0xf1, 0x0a]),
+    }),
     content: Buffer.from([0xf0, 0x0d, 0x0a, 0xf1, 0x0d, 0x0a]),
   },
   {
     name: 'a text/html Source, CR and LF cut apart between chunks',
-    part: () => ({ headers: { 'Content-Type': 'text/html', 'Content-Transfer-Encoding': 'base64' }, body: source.cat(source.string('x\r'), source.string('\ny\n'), source.string('z')) }),
+    part: () => ({
+      headers: { 'Content-Type': 'text/html', 'Content-Transfer-Encoding': 'base64' },
+      body: source.cat(source.string('x\r'), source.string('\ny\n'), source.string('z')),
+    }),
     content: Buffer.from('x\r\ny\r\nz'),
   },
-  { name: 'binary content is not touched', part: () => ({ body: Buffer.from([0x00, 0x0a, 0xff, 0x0d, 0x0a, 0x0d]) }), content: Buffer.from([0x00, 0x0a, 0xff, 0x0d, 0x0a, 0x0d]) },
+  {
+    name: 'binary content is not touched',
+    part: () => ({ body: Buffer.from([0x00, 0x0a, 0xff, 0x0d, 0x0a, 0x0d]) }),
+    content: Buffer.from([0x00, 0x0a, 0xff, 0x0d, 0x0a, 0x0d]),
+  },
   {
     name: 'an application/* Source in base64 is not touched',
     part: () => ({ headers: { 'Content-Type': 'application/x-thing', 'Content-Transfer-Encoding': 'base64' }, body: source.string('a\nb\n') }),
@@ -72,7 +93,16 @@ test('an attached text file travels byte-exact (no line-end change inside an att
 test('headers whose value is undefined or null are left out, not written empty', async () => {
   const cases: { headers: Part['headers']; absent: string[]; present: [string, string][] }[] = [
     { headers: { Subject: undefined, Cc: null, To: 'b@x.test' }, absent: ['subject', 'cc'], present: [['to', 'b@x.test']] },
-    { headers: [['X-A', null], ['X-B', 'v'], ['X-C', undefined], ['X-B', 'w']], absent: ['x-a', 'x-c'], present: [['x-b', 'v']] },
+    {
+      headers: [
+        ['X-A', null],
+        ['X-B', 'v'],
+        ['X-C', undefined],
+        ['X-B', 'w'],
+      ],
+      absent: ['x-a', 'x-c'],
+      present: [['x-b', 'v']],
+    },
     { headers: { 'X-Empty': '' }, absent: [], present: [['x-empty', '']] },
   ];
   for (const c of cases) {

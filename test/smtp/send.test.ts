@@ -64,7 +64,11 @@ test('send() delivers a multipart message with a streamed attachment, byte-exact
     const bytes = randomBytes(100_000);
     writeFileSync(file, bytes);
     const r = await send({
-      server: '127.0.0.1', port: srv.port, tls: 'none', from: 'alice@example.test', rcpt: ['bob@example.test', 'bad@example.test'],
+      server: '127.0.0.1',
+      port: srv.port,
+      tls: 'none',
+      from: 'alice@example.test',
+      rcpt: ['bob@example.test', 'bad@example.test'],
       source: message({
         headers: { From: 'Alice <alice@example.test>', To: 'bob@example.test', Subject: 'Grüße aus Köln' },
         body: { preamble: 'MIME message', parts: [{ body: 'hello\n.with a dot line\n' }, { body: 'naïve café text' }, attachment(file)] },
@@ -95,7 +99,10 @@ test('every recipient refused, or MAIL refused: ReplyError with the code', { tim
   const srv = await startServer();
   try {
     const base = { server: '127.0.0.1', port: srv.port, tls: 'none' as const, source: message({ body: 'x' }) };
-    await assert.rejects(send({ ...base, from: 'a@x.test', rcpt: ['bad1@x.test', 'bad2@x.test'] }), (e: ReplyError) => e instanceof ReplyError && e.replyCode === 550);
+    await assert.rejects(
+      send({ ...base, from: 'a@x.test', rcpt: ['bad1@x.test', 'bad2@x.test'] }),
+      (e: ReplyError) => e instanceof ReplyError && e.replyCode === 550,
+    );
     await assert.rejects(send({ ...base, from: 'spammer@x.test', rcpt: 'b@x.test' }), (e: ReplyError) => e.replyCode === 554);
     await assert.rejects(send({ ...base, from: 'a@x.test\r\nRCPT TO:<c@x>', rcpt: 'b@x.test' }), { code: 'invalid argument' });
     assert.equal(srv.got.length, 0);
@@ -148,7 +155,10 @@ test('one session sends several messages (connection reuse)', { timeout: 30000 }
     assert.ok(s.extensions.has('PIPELINING'));
     for (let i = 0; i < 5; i++) await s.send({ from: 'a@x.test', rcpt: [`r${i}@x.test`] }, message({ headers: { Subject: `n${i}` }, body: `body ${i}` }));
     await s.quit();
-    assert.deepEqual(srv.got.map((m) => parseHeaders(m.data).get('subject')), ['n0', 'n1', 'n2', 'n3', 'n4']);
+    assert.deepEqual(
+      srv.got.map((m) => parseHeaders(m.data).get('subject')),
+      ['n0', 'n1', 'n2', 'n3', 'n4'],
+    );
   } finally {
     await srv.close();
   }
@@ -165,7 +175,16 @@ test('AUTH CRAM-MD5 when offered; SIZE declared, and a message over the limit re
     },
   });
   try {
-    const base = { server: '127.0.0.1', port: srv.port, tls: 'none' as const, from: 'a@x.test', rcpt: 'b@x.test', user: 'u', password: 'pass', allowPlainAuth: true };
+    const base = {
+      server: '127.0.0.1',
+      port: srv.port,
+      tls: 'none' as const,
+      from: 'a@x.test',
+      rcpt: 'b@x.test',
+      user: 'u',
+      password: 'pass',
+      allowPlainAuth: true,
+    };
     const r = await send({ ...base, size: 200, source: message({ body: 'small' }) });
     assert.deepEqual(r.accepted, ['b@x.test']);
     assert.equal(srv.got[0]!.user, 'u');
@@ -192,8 +211,14 @@ test('sendMany() pipelines messages back to back; a refused one does not stop th
     await s.quit();
     assert.ok(results[1] instanceof ReplyError && results[1].replyCode === 550);
     assert.ok(results[2] instanceof ReplyError && results[2].replyCode === 554);
-    assert.deepEqual((results[3] as { rejected: { rcpt: string }[] }).rejected.map((r) => r.rcpt), ['bad2@x.test']);
-    assert.deepEqual(srv.got.map((m) => parseHeaders(m.data).get('subject')), ['m0', 'm3', 'm4']);
+    assert.deepEqual(
+      (results[3] as { rejected: { rcpt: string }[] }).rejected.map((r) => r.rcpt),
+      ['bad2@x.test'],
+    );
+    assert.deepEqual(
+      srv.got.map((m) => parseHeaders(m.data).get('subject')),
+      ['m0', 'm3', 'm4'],
+    );
     assert.ok(srv.got.every((m, k) => m.data.endsWith(`\r\n\r\n.body ${[0, 3, 4][k]}\r\n`)));
   } finally {
     await srv.close();

@@ -45,7 +45,10 @@ test('SMTPUTF8 not offered: a non-ASCII address is a NetError "unsupported" befo
     const srv = await startSmtpSink({ hideSMTPUTF8: true, hidePIPELINING });
     try {
       const base = { host: '127.0.0.1', port: srv.port, tls: 'none' as const };
-      for (const [from, rcpt] of [['jürgen@x.test', 'b@x.test'], ['a@x.test', 'zoë@x.test']] as const) {
+      for (const [from, rcpt] of [
+        ['jürgen@x.test', 'b@x.test'],
+        ['a@x.test', 'zoë@x.test'],
+      ] as const) {
         const err = await send({ ...base, from, rcpt: ['ok@x.test', rcpt], source: body() }).catch((e: unknown) => e);
         assert.ok(err instanceof NetError && err.code === 'unsupported', String(err));
         assert.match(err.message, /SMTPUTF8/);

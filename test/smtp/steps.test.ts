@@ -50,7 +50,10 @@ test('rset drops the envelope: only what follows it is delivered; data without M
     await s.rcpt('kept@x.test');
     await s.data(source.string('Subject: after rset\r\n\r\nbody\r\n'));
     await s.quit();
-    assert.deepEqual(srv.got.map((m) => [m.from, m.to]), [['second@x.test', ['kept@x.test']]]);
+    assert.deepEqual(
+      srv.got.map((m) => [m.from, m.to]),
+      [['second@x.test', ['kept@x.test']]],
+    );
   } finally {
     await srv.close();
   }
@@ -70,7 +73,15 @@ test('a custom step moves the message: send({ step }) and data(src, { step }) ca
         return pump.step(counting, snk);
       };
       const body = Buffer.alloc(10_000, 'a');
-      const r = await send({ host: '127.0.0.1', port: srv.port, tls: 'none', from: 'a@x.test', rcpt: ['b@x.test', 'bad@x.test'], source: source.string(body, 1000), step });
+      const r = await send({
+        host: '127.0.0.1',
+        port: srv.port,
+        tls: 'none',
+        from: 'a@x.test',
+        rcpt: ['b@x.test', 'bad@x.test'],
+        source: source.string(body, 1000),
+        step,
+      });
       assert.deepEqual(r.accepted, ['b@x.test']);
       assert.deepEqual(chunks, [...Array(10).fill(1000), -1], 'ten chunks, then the end');
       assert.deepEqual(srv.got[0]!.data, Buffer.concat([body, Buffer.from('\r\n')]), 'a final CRLF is added');

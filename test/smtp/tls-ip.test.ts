@@ -24,17 +24,36 @@ for (const mode of ['implicit', 'starttls'] as const) {
     sinks.push(ok, bad);
     let sni: string | false | undefined;
     const r = await send({
-      host: '127.0.0.1', port: ok.port, tls: mode, tlsOptions: { ca: right.cert, checkServerIdentity: (host, cert) => ((sni = host), tls.checkServerIdentity(host, cert)) },
-      from: 'a@x.test', rcpt: 'b@x.test', source: message({ body: 'over tls' }),
+      host: '127.0.0.1',
+      port: ok.port,
+      tls: mode,
+      tlsOptions: { ca: right.cert, checkServerIdentity: (host, cert) => ((sni = host), tls.checkServerIdentity(host, cert)) },
+      from: 'a@x.test',
+      rcpt: 'b@x.test',
+      source: message({ body: 'over tls' }),
     });
     assert.deepEqual(r.accepted, ['b@x.test']);
     assert.equal(sni, '127.0.0.1', 'checkServerIdentity is given the IP');
     assert.equal(ok.got.length, 1);
     // a certificate for another IP (its CN says 127.0.0.1, which must not count) is refused
-    await assert.rejects(send({ host: '127.0.0.1', port: bad.port, tls: mode, tlsOptions: { ca: wrong.cert }, from: 'a@x.test', rcpt: 'b@x.test', source: message({ body: 'x' }) }), (e: Error & { code?: string }) => e.code === 'tls' && /IP|127\.0\.0\.1/.test(e.message));
+    await assert.rejects(
+      send({
+        host: '127.0.0.1',
+        port: bad.port,
+        tls: mode,
+        tlsOptions: { ca: wrong.cert },
+        from: 'a@x.test',
+        rcpt: 'b@x.test',
+        source: message({ body: 'x' }),
+      }),
+      (e: Error & { code?: string }) => e.code === 'tls' && /IP|127\.0\.0\.1/.test(e.message),
+    );
     assert.equal(bad.got.length, 0);
     await tick();
-    assert.deepEqual(warnings.map((w) => w.message), []);
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      [],
+    );
   });
 }
 

@@ -45,7 +45,7 @@ test('bad arguments in core and socket are ArgumentError', async () => {
       ['shutdown("x")', () => client.shutdown('x' as never)],
       ['setEncoding("ascii")', () => client.setEncoding('ascii' as never)],
       ['setLineLimit(0)', () => client.setLineLimit(0)],
-      ['setLineLimit(NaN)', () => new ReceiveBuffer().lineLimit = NaN],
+      ['setLineLimit(NaN)', () => (new ReceiveBuffer().lineLimit = NaN)],
       ['setStats(NaN)', () => client.setStats(NaN, 0, 0)],
       ['setTimeout(NaN)', () => client.setTimeout(NaN)],
       ['setTimeout(-1)', () => client.setTimeout(-1)],

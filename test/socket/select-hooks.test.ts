@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { bind, select, selectHooks, udp } from '../../src/socket/index.js';
 
-test('every socket kind hands select() the same hooks object each time (5,000 sockets per call made GC pauses of 80 ms: R-17)', { timeout: 20000 }, async () => {
+test('every socket kind hands select() the same hooks object each time (5,000 sockets per call made GC pauses of 80 ms: R-17)', {
+  timeout: 20000,
+}, async () => {
   const server = await bind('127.0.0.1', 0);
   const peer = net.connect(server.getSockName().port, '127.0.0.1');
   const client = await server.accept();

@@ -263,17 +263,30 @@ test('options: supported ones round-trip, unsupported throw code unsupported', a
     assert.equal(p.client.getOption('tcp-keepidle'), 30_000);
     assert.deepEqual(p.client.getOption('linger'), { on: false, timeout: 0 });
     for (const name of ['tcp-keepcnt', 'tcp-keepintvl', 'reuseport', 'send-buffer', 'recv-buffer'] as const) {
-      assert.throws(() => p.client.setOption(name, 1), (e: NetError) => e.code === 'unsupported' && e.message.includes(name), name);
+      assert.throws(
+        () => p.client.setOption(name, 1),
+        (e: NetError) => e.code === 'unsupported' && e.message.includes(name),
+        name,
+      );
     }
-    assert.throws(() => p.client.setOption('ipv6-v6only', true), (e: NetError) => e.code === 'unsupported');
-    assert.throws(() => p.client.setOption('no-such' as never, true), (e: NetError) => e.code === 'invalid argument');
-    assert.throws(() => p.client.setOption('linger', 5), (e: NetError) => e.code === 'invalid argument');
+    assert.throws(
+      () => p.client.setOption('ipv6-v6only', true),
+      (e: NetError) => e.code === 'unsupported',
+    );
+    assert.throws(
+      () => p.client.setOption('no-such' as never, true),
+      (e: NetError) => e.code === 'invalid argument',
+    );
+    assert.throws(
+      () => p.client.setOption('linger', 5),
+      (e: NetError) => e.code === 'invalid argument',
+    );
   } finally {
     await p.close();
   }
 });
 
-test("linger { on: true, timeout: 0 } makes close() reset the connection", async () => {
+test('linger { on: true, timeout: 0 } makes close() reset the connection', async () => {
   const p = await tcpPair();
   try {
     p.client.setOption('linger', { on: true, timeout: 0 });

@@ -8,11 +8,14 @@ import { scriptedServer } from '../../testkit/scripted.js';
 
 for (const byteByByte of [false, true]) {
   test(`getReply() joins SMTP and FTP multi-line replies${byteByByte ? ' (1-byte writes)' : ''}`, { timeout: 20000 }, async () => {
-    const srv = await scriptedServer([
-      { send: '220-first\r\n220-second\r\n220 ready\r\n' },
-      { send: '211-Features:\r\n MDTM\r\n211-not the end\r\n211 End\r\n' },
-      { send: '550 no such file\r\n' },
-    ], { byteByByte });
+    const srv = await scriptedServer(
+      [
+        { send: '220-first\r\n220-second\r\n220 ready\r\n' },
+        { send: '211-Features:\r\n MDTM\r\n211-not the end\r\n211 End\r\n' },
+        { send: '550 no such file\r\n' },
+      ],
+      { byteByByte },
+    );
     const conn = await connect('127.0.0.1', srv.port);
     try {
       const greet = await conn.check('2..');
@@ -58,8 +61,15 @@ test('command() refuses CR, LF and NUL before sending anything; pipeline() reads
     await assert.rejects(conn.command('RCPT', 'TO:<a@x>\r\nRSET'), { code: 'invalid argument' });
     await assert.rejects(conn.command('MAIL\r\nX'), { code: 'invalid argument' });
     await assert.rejects(conn.command('USER', 'a\0b'), { code: 'invalid argument' });
-    const replies = await conn.pipeline([['MAIL', 'FROM:<a@x>'], ['RCPT', 'TO:<b@x>'], ['RCPT', 'TO:<c@x>']]);
-    assert.deepEqual(replies.map((r) => r.code), [250, 550, 250]);
+    const replies = await conn.pipeline([
+      ['MAIL', 'FROM:<a@x>'],
+      ['RCPT', 'TO:<b@x>'],
+      ['RCPT', 'TO:<c@x>'],
+    ]);
+    assert.deepEqual(
+      replies.map((r) => r.code),
+      [250, 550, 250],
+    );
     assert.equal(srv.received().toString(), 'MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\n');
   } finally {
     await conn.close();
@@ -69,15 +79,28 @@ test('command() refuses CR, LF and NUL before sending anything; pipeline() reads
 
 test('checkLine() is the one CR/LF/NUL check: formatCommand() refuses exactly what it refuses', () => {
   const vectors: [string, boolean][] = [
-    ['plain', true], ['with space', true], ['tab\there', true], ['é and ü', true], ['', true],
-    ['a\rb', false], ['a\nb', false], ['a\0b', false], ['a\r\nDELE x', false], ['\r\n', false], ['end\n', false],
+    ['plain', true],
+    ['with space', true],
+    ['tab\there', true],
+    ['é and ü', true],
+    ['', true],
+    ['a\rb', false],
+    ['a\nb', false],
+    ['a\0b', false],
+    ['a\r\nDELE x', false],
+    ['\r\n', false],
+    ['end\n', false],
   ];
   for (const [value, ok] of vectors) {
     if (ok) {
       assert.equal(checkLine(value, 'path'), value);
       assert.equal(formatCommand('CWD', value), value === '' ? 'CWD\r\n' : `CWD ${value}\r\n`);
     } else {
-      assert.throws(() => checkLine(value, 'path'), (e: unknown) => e instanceof ArgumentError && /CR, LF or NUL in the path/.test(e.message), JSON.stringify(value));
+      assert.throws(
+        () => checkLine(value, 'path'),
+        (e: unknown) => e instanceof ArgumentError && /CR, LF or NUL in the path/.test(e.message),
+        JSON.stringify(value),
+      );
       assert.throws(() => formatCommand('CWD', value), ArgumentError, JSON.stringify(value));
     }
   }

@@ -122,6 +122,10 @@ export async function startDovecot(): Promise<Dovecot> {
   writeFileSync(join(dir, 'dovecot.conf'), conf);
   // -F: stay in the foreground, so the PID we hold is dovecot's master.
   const daemon = launch(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], join(dir, 'stdout.log'));
-  await started([daemon], dir, [['127.0.0.1', pop3], ['127.0.0.1', pop3s], ['127.0.0.1', imap]]);
+  await started([daemon], dir, [
+    ['127.0.0.1', pop3],
+    ['127.0.0.1', pop3s],
+    ['127.0.0.1', imap],
+  ]);
   return { dir, pop3, pop3s, imap, imaps, cert, stop: () => stopAll([daemon], dir) };
 }

@@ -106,6 +106,9 @@ export async function startNginx(): Promise<Nginx> {
   }
   // SIGQUIT: graceful shutdown of master and worker.
   const daemon = launch(NGINX, args, join(dir, 'stdout.log'), 'SIGQUIT');
-  await started([daemon], dir, [['127.0.0.1', port], ['127.0.0.1', tlsPort]]);
+  await started([daemon], dir, [
+    ['127.0.0.1', port],
+    ['127.0.0.1', tlsPort],
+  ]);
   return { dir, www, port, tlsPort, cert, stop: () => stopAll([daemon], dir) };
 }

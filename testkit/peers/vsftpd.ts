@@ -31,20 +31,43 @@ export interface Vsftpd {
 
 function settings(dir: string, name: string, certFile: string, keyFile: string, own: Record<string, string | number>): string {
   const all: Record<string, string | number> = {
-    listen: 'YES', listen_ipv6: 'NO', background: 'NO',
+    listen: 'YES',
+    listen_ipv6: 'NO',
+    background: 'NO',
     // No privilege switching, sandbox or namespaces: runs as whoever starts it.
-    run_as_launching_user: 'YES', seccomp_sandbox: 'NO', isolate: 'NO', isolate_network: 'NO',
+    run_as_launching_user: 'YES',
+    seccomp_sandbox: 'NO',
+    isolate: 'NO',
+    isolate_network: 'NO',
     secure_chroot_dir: join(dir, 'empty'),
-    anonymous_enable: 'YES', local_enable: 'NO', no_anon_password: 'YES', anon_root: join(dir, 'root'),
-    write_enable: 'YES', anon_upload_enable: 'YES', anon_mkdir_write_enable: 'YES', anon_other_write_enable: 'YES', anon_umask: '022',
-    pasv_enable: 'YES', pasv_address: '127.0.0.1', port_enable: 'YES', connect_from_port_20: 'NO',
-    xferlog_enable: 'YES', log_ftp_protocol: 'YES', vsftpd_log_file: join(dir, `${name}.log`),
-    ssl_enable: 'YES', allow_anon_ssl: 'YES', rsa_cert_file: certFile, rsa_private_key_file: keyFile,
-    require_ssl_reuse: 'YES', ssl_ciphers: 'HIGH',
+    anonymous_enable: 'YES',
+    local_enable: 'NO',
+    no_anon_password: 'YES',
+    anon_root: join(dir, 'root'),
+    write_enable: 'YES',
+    anon_upload_enable: 'YES',
+    anon_mkdir_write_enable: 'YES',
+    anon_other_write_enable: 'YES',
+    anon_umask: '022',
+    pasv_enable: 'YES',
+    pasv_address: '127.0.0.1',
+    port_enable: 'YES',
+    connect_from_port_20: 'NO',
+    xferlog_enable: 'YES',
+    log_ftp_protocol: 'YES',
+    vsftpd_log_file: join(dir, `${name}.log`),
+    ssl_enable: 'YES',
+    allow_anon_ssl: 'YES',
+    rsa_cert_file: certFile,
+    rsa_private_key_file: keyFile,
+    require_ssl_reuse: 'YES',
+    ssl_ciphers: 'HIGH',
     listen_address: '127.0.0.1',
     ...own,
   };
-  return Object.entries(all).map(([k, v]) => `${k}=${v}\n`).join('');
+  return Object.entries(all)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join('');
 }
 
 /** Starts the explicit and the implicit instance on free ports; stop both with `stop()`. */
@@ -61,14 +84,26 @@ export async function startVsftpd(): Promise<Vsftpd> {
   const [port, iport] = [await freePortOn(), await freePortOn()];
   // Separate passive port ranges, so the two instances never compete for one.
   const explicit = settings(dir, 'explicit', certFile, keyFile, {
-    listen_port: port, pasv_min_port: 31000, pasv_max_port: 31049, force_anon_logins_ssl: 'NO', force_anon_data_ssl: 'NO',
+    listen_port: port,
+    pasv_min_port: 31000,
+    pasv_max_port: 31049,
+    force_anon_logins_ssl: 'NO',
+    force_anon_data_ssl: 'NO',
   });
   const implicit = settings(dir, 'implicit', certFile, keyFile, {
-    listen_port: iport, pasv_min_port: 31050, pasv_max_port: 31099, implicit_ssl: 'YES', force_anon_logins_ssl: 'YES', force_anon_data_ssl: 'YES',
+    listen_port: iport,
+    pasv_min_port: 31050,
+    pasv_max_port: 31099,
+    implicit_ssl: 'YES',
+    force_anon_logins_ssl: 'YES',
+    force_anon_data_ssl: 'YES',
   });
   writeFileSync(join(dir, 'explicit.conf'), explicit);
   writeFileSync(join(dir, 'implicit.conf'), implicit);
   const daemons = ['explicit', 'implicit'].map((n) => launch(VSFTPD, [join(dir, `${n}.conf`)], join(dir, `${n}.out`)));
-  await started(daemons, dir, [['127.0.0.1', port], ['127.0.0.1', iport]]);
+  await started(daemons, dir, [
+    ['127.0.0.1', port],
+    ['127.0.0.1', iport],
+  ]);
   return { port, iport, root, cert, stop: () => stopAll(daemons, dir) };
 }

@@ -11,7 +11,12 @@ import { filter, pump, sink, source, type Filter } from '../../ltn12/index.js';
 import { decode, encode, wrap } from '../../mime/index.js';
 import { UsageError, parseOptions, type Command, type Io } from '../command.js';
 
-const NAMES: Record<string, 'base64' | 'quoted-printable'> = { base64: 'base64', b64: 'base64', qp: 'quoted-printable', 'quoted-printable': 'quoted-printable' };
+const NAMES: Record<string, 'base64' | 'quoted-printable'> = {
+  base64: 'base64',
+  b64: 'base64',
+  qp: 'quoted-printable',
+  'quoted-printable': 'quoted-printable',
+};
 
 function pickEncoding(name: string | undefined): 'base64' | 'quoted-printable' {
   const enc = name === undefined ? undefined : NAMES[name];

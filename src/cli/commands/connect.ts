@@ -32,13 +32,17 @@ export const connectCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      tls: { type: 'boolean' }, ca: { type: 'string' }, insecure: { type: 'boolean', short: 'k' }, lines: { type: 'string' }, timeout: { type: 'string' },
+      tls: { type: 'boolean' },
+      ca: { type: 'string' },
+      insecure: { type: 'boolean', short: 'k' },
+      lines: { type: 'string' },
+      timeout: { type: 'string' },
     });
     if (positionals.length !== 2) throw new UsageError('expected HOST and PORT');
     const timeout = values.timeout === undefined ? null : Number(values.timeout);
     if (timeout !== null && !(timeout > 0)) throw new UsageError('--timeout takes milliseconds');
     if ((values.ca !== undefined || values.insecure) && !values.tls) throw new UsageError('--ca and --insecure go with --tls');
-    const tls = values.tls ? (await tlsSettings({ ca: values.ca, insecure: values.insecure }, 'implicit')).tlsOptions ?? {} : undefined;
+    const tls = values.tls ? ((await tlsSettings({ ca: values.ca, insecure: values.insecure }, 'implicit')).tlsOptions ?? {}) : undefined;
     const port = parsePort(positionals[1], 0);
     const where = formatServer({ host: positionals[0]!, port });
     const client = await Promise.race([whenAborted(io.signal), connect(positionals[0]!, port, { tls, timeout: timeout ?? 30_000, signal: io.signal })]);

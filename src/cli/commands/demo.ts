@@ -45,16 +45,30 @@ export const demo: Command = {
     say('netkit: LuaSocket for TypeScript — demo\n');
     const www = fileURLToPath(new URL('../../../../www/', import.meta.url));
     const site = await web({ root: www, port: await portOrAny(8080) });
-    const box = await mailbox({ smtpPort: await portOrAny(2525), pop3Port: await portOrAny(1100), users: { demo: 'demo' }, store: 'memory', web: { port: await portOrAny(8025) } });
+    const box = await mailbox({
+      smtpPort: await portOrAny(2525),
+      pop3Port: await portOrAny(1100),
+      users: { demo: 'demo' },
+      store: 'memory',
+      web: { port: await portOrAny(8025) },
+    });
     const echo = await inetd({
-      port: await portOrAny(23032), command: process.execPath, args: ['-e', "process.stdin.on('data', (d) => process.stdout.write(d))"],
-      timeLimit: 60_000, onLog: () => {},
+      port: await portOrAny(23032),
+      command: process.execPath,
+      args: ['-e', "process.stdin.on('data', (d) => process.stdout.write(d))"],
+      timeLimit: 60_000,
+      onLog: () => {},
     });
     const unique = await startUniqueServer(await portOrAny(23033));
-    say(`servers: web (www/) http://127.0.0.1:${site.port}/; mailbox SMTP 127.0.0.1:${box.smtp.port}, POP3 127.0.0.1:${box.pop3.port}; web inbox ${box.web!.url}; echo under inetd 127.0.0.1:${echo.port}; select server 127.0.0.1:${unique.port}\n`);
+    say(
+      `servers: web (www/) http://127.0.0.1:${site.port}/; mailbox SMTP 127.0.0.1:${box.smtp.port}, POP3 127.0.0.1:${box.pop3.port}; web inbox ${box.web!.url}; echo under inetd 127.0.0.1:${echo.port}; select server 127.0.0.1:${unique.port}\n`,
+    );
     let ok = false;
     try {
-      ok = await tour({ webPort: site.port, smtpPort: box.smtp.port, pop3Port: box.pop3.port, echoPort: echo.port, uniquePort: unique.port, inboxUrl: box.web!.url }, say);
+      ok = await tour(
+        { webPort: site.port, smtpPort: box.smtp.port, pop3Port: box.pop3.port, echoPort: echo.port, uniquePort: unique.port, inboxUrl: box.web!.url },
+        say,
+      );
       if (!values.once) {
         say(followUps(site.port, box.smtp.port, box.pop3.port, echo.port));
         say(`  open ${box.web!.url} in a browser to see the caught mail (the web inbox)`);

@@ -67,9 +67,15 @@ export const getCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      output: { type: 'string', short: 'o' }, head: { type: 'boolean', short: 'I' }, header: { type: 'string', short: 'H', multiple: true },
-      data: { type: 'string', short: 'd' }, request: { type: 'string', short: 'X' }, proxy: { type: 'string' },
-      ...TLS_FLAGS, active: { type: 'boolean' }, timeout: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      head: { type: 'boolean', short: 'I' },
+      header: { type: 'string', short: 'H', multiple: true },
+      data: { type: 'string', short: 'd' },
+      request: { type: 'string', short: 'X' },
+      proxy: { type: 'string' },
+      ...TLS_FLAGS,
+      active: { type: 'boolean' },
+      timeout: { type: 'string' },
     });
     const tls = await tlsSettings(values, 'none');
     if (positionals.length !== 1) throw new UsageError('expected one URL');
@@ -92,8 +98,17 @@ export const getCommand: Command = {
     let result;
     try {
       result = await getter({
-        url, method: values.request, headers, data, proxy: values.proxy, headOnly: values.head === true, tls, active: values.active === true,
-        timeout, signal: io.signal, env: io.env,
+        url,
+        method: values.request,
+        headers,
+        data,
+        proxy: values.proxy,
+        headOnly: values.head === true,
+        tls,
+        active: values.active === true,
+        timeout,
+        signal: io.signal,
+        env: io.env,
         open: ({ total }) => {
           bar.total = total;
           const out = toFile ? sinks.file(values.output!) : sinks.toWritable(io.stdout as unknown as Writable, { end: false });

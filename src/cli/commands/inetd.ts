@@ -15,7 +15,12 @@ import { UsageError, parseOptions, parsePort, untilInterrupted, type Command } f
  * executable, or a name found on no PATH entry (without this every client is closed silently).
  */
 export async function checkProgram(program: string, path: string | undefined): Promise<void> {
-  const candidates = program.includes('/') ? [program] : (path ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : (path ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
   for (const file of candidates) {
     try {
       if (!(await stat(file)).isFile()) continue;
@@ -40,7 +45,7 @@ export const inetdCommand: Command = {
     '  --max N             most programs running at once (default 50)',
     '  --per-host N        most at once per client address (default 10)',
     '  --time-limit MS     kill a program after MS milliseconds (default 60000)',
-    '  --stderr            send the program\'s stderr to the client too',
+    "  --stderr            send the program's stderr to the client too",
     'exit: 0 stopped by Ctrl-C, 1 failure (PROGRAM cannot run, port in use), 2 bad usage',
     'example:',
     '  netkit inetd --port 7000 -- /bin/cat',
@@ -49,8 +54,12 @@ export const inetdCommand: Command = {
     const dash = args.indexOf('--');
     if (dash < 0 || dash === args.length - 1) throw new UsageError('give the program after --');
     const { values, positionals } = parseOptions(args.slice(0, dash), {
-      host: { type: 'string' }, port: { type: 'string' }, max: { type: 'string' }, 'per-host': { type: 'string' },
-      'time-limit': { type: 'string' }, stderr: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      max: { type: 'string' },
+      'per-host': { type: 'string' },
+      'time-limit': { type: 'string' },
+      stderr: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected ${positionals[0]} before --`);
     const num = (v: string | undefined, fallback: number, what: string) => {
@@ -61,8 +70,13 @@ export const inetdCommand: Command = {
     const [command, ...rest] = args.slice(dash + 1);
     await checkProgram(command!, io.env.PATH);
     const srv = await inetd({
-      host: values.host, port: parsePort(values.port, 23032), command: command!, args: rest, stderr: values.stderr === true,
-      maxConnections: num(values.max, 50, '--max'), perHostLimit: num(values['per-host'], 10, '--per-host'),
+      host: values.host,
+      port: parsePort(values.port, 23032),
+      command: command!,
+      args: rest,
+      stderr: values.stderr === true,
+      maxConnections: num(values.max, 50, '--max'),
+      perHostLimit: num(values['per-host'], 10, '--per-host'),
       timeLimit: num(values['time-limit'], 60_000, '--time-limit'),
       onLog: (line) => io.stderr.write(`${escapeControls(line)}\n`),
     });

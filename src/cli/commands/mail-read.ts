@@ -16,9 +16,15 @@ import { UsageError, parseOptions, parsePort, whenAborted, write, type Command, 
 import { showMessage } from './mail-view.js';
 
 const OPTIONS = {
-  server: { type: 'string' }, user: { type: 'string' }, ...TLS_FLAGS, config: { type: 'string' },
-  apop: { type: 'boolean' }, 'allow-plain-auth': { type: 'boolean' }, delete: { type: 'boolean' },
-  raw: { type: 'boolean' }, save: { type: 'string' },
+  server: { type: 'string' },
+  user: { type: 'string' },
+  ...TLS_FLAGS,
+  config: { type: 'string' },
+  apop: { type: 'boolean' },
+  'allow-plain-auth': { type: 'boolean' },
+  delete: { type: 'boolean' },
+  raw: { type: 'boolean' },
+  save: { type: 'string' },
 } as const;
 
 const POP3_HELP = [
@@ -46,10 +52,20 @@ async function session(values: Record<string, string | boolean | undefined>, io:
   const user = (values.user ?? cfg.user ?? env.NETKIT_POP3_USER) as string | undefined;
   const password = (env.NETKIT_POP3_PASSWORD ?? cfg.password) as string | undefined;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
-  const s = await Promise.race([whenAborted(io.signal), connect({
-    host, port, tls, tlsOptions: settings.tlsOptions, user, password, signal: io.signal,
-    apop: values.apop === true, allowPlainAuth: values['allow-plain-auth'] === true,
-  })]);
+  const s = await Promise.race([
+    whenAborted(io.signal),
+    connect({
+      host,
+      port,
+      tls,
+      tlsOptions: settings.tlsOptions,
+      user,
+      password,
+      signal: io.signal,
+      apop: values.apop === true,
+      allowPlainAuth: values['allow-plain-auth'] === true,
+    }),
+  ]);
   return s;
 }
 
@@ -88,7 +104,8 @@ export const mailList: Command = {
     const { values } = parseOptions(args, OPTIONS);
     return withSession(values, io, async (s) => {
       // Decoded headers are the sender's text: control sequences are shown, never obeyed.
-      for (const m of await listHeaders(s, { signal: io.signal })) io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
+      for (const m of await listHeaders(s, { signal: io.signal }))
+        io.stdout.write(`${m.n}\t${m.size}\t${[m.from, m.date, m.subject].map((t) => escapeControls(t)).join('\t')}\n`);
     });
   },
 };

@@ -65,9 +65,18 @@ export const mailSend: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {
-      from: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true }, bcc: { type: 'string', multiple: true },
-      subject: { type: 'string' }, attach: { type: 'string', multiple: true }, server: { type: 'string' }, user: { type: 'string' },
-      ...TLS_FLAGS, config: { type: 'string' }, 'body-file': { type: 'string' }, 'allow-plain-auth': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string', multiple: true },
+      cc: { type: 'string', multiple: true },
+      bcc: { type: 'string', multiple: true },
+      subject: { type: 'string' },
+      attach: { type: 'string', multiple: true },
+      server: { type: 'string' },
+      user: { type: 'string' },
+      ...TLS_FLAGS,
+      config: { type: 'string' },
+      'body-file': { type: 'string' },
+      'allow-plain-auth': { type: 'boolean' },
     });
     const cfg = await loadConfig(values.config);
     const env = io.env;
@@ -79,25 +88,44 @@ export const mailSend: Command = {
     // Without a word anywhere, STARTTLS is used when offered (send's default), not required.
     const tls = values.tls === undefined && configured === undefined ? undefined : settings.mode;
     const portText = cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port);
-    const { host, port } = parseServer(values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1', parsePort(portText, tls === 'implicit' ? 465 : 25));
+    const { host, port } = parseServer(
+      values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1',
+      parsePort(portText, tls === 'implicit' ? 465 : 25),
+    );
     const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
     let password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
     if (user !== undefined && password === undefined) {
       if (!io.stdin.isTTY) throw new UsageError('set NETKIT_SMTP_PASSWORD (or "password" in the config file) for --user');
       password = await promptSecret(io.stdin, io.stderr, `Password for ${user}: `);
     }
-    const headers: [string, string][] = [['From', from], ['To', to.join(', ')]];
+    const headers: [string, string][] = [
+      ['From', from],
+      ['To', to.join(', ')],
+    ];
     if (values.cc?.length) headers.push(['Cc', values.cc.join(', ')]);
     if (values.subject !== undefined) headers.push(['Subject', values.subject]); // no --subject, no Subject header
     const text = await readBody(io, values['body-file']);
-    const body: Part['body'] = values.attach?.length ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] } : text.toString('utf8');
+    const body: Part['body'] = values.attach?.length
+      ? { parts: [{ body: text.toString('utf8') }, ...values.attach.map((f) => attachment(f))] }
+      : text.toString('utf8');
     // An interrupt aborts the send (signal): before the message's end the final dot is never
     // sent and the connection is dropped, so the server discards the partial message.
-    const result = await Promise.race([whenAborted(io.signal), send({
-      host, port, tls, tlsOptions: settings.tlsOptions, user, password, from, allowPlainAuth: values['allow-plain-auth'] === true, signal: io.signal,
-      rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
-      source: abortable(message({ headers, body }), io.signal),
-    })]);
+    const result = await Promise.race([
+      whenAborted(io.signal),
+      send({
+        host,
+        port,
+        tls,
+        tlsOptions: settings.tlsOptions,
+        user,
+        password,
+        from,
+        allowPlainAuth: values['allow-plain-auth'] === true,
+        signal: io.signal,
+        rcpt: [...to, ...(values.cc ?? []), ...(values.bcc ?? [])],
+        source: abortable(message({ headers, body }), io.signal),
+      }),
+    ]);
     for (const a of result.accepted) io.stdout.write(`accepted ${a}\n`);
     for (const r of result.rejected) io.stdout.write(`rejected ${r.rcpt}: ${escapeControls(r.reply)}\n`);
     return result.rejected.length === 0 ? 0 : 1;

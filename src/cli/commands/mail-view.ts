@@ -21,11 +21,17 @@ import { mailboxes, parseMessage, type Address, type AddressGroup, type MessageP
 import { isAttachment, leaves } from '../../servers/mailbox/web/catalog.js';
 import { write } from '../command.js';
 
-const line = (list: (Address | AddressGroup)[]) => mailboxes(list).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
+const line = (list: (Address | AddressGroup)[]) =>
+  mailboxes(list)
+    .map((a) => (a.name ? `${a.name} <${a.address}>` : a.address))
+    .join(', ');
 
 /** A file name safe to create in a folder, from a name a sender chose. */
 export function safeName(name: string | undefined, fallback: string): string {
-  const base = basename((name ?? '').replace(/\\/g, '/')).replace(/[\x00-\x1f\x7f/:*?"<>|]/g, '_').replace(/^\.+/, '').trim();
+  const base = basename((name ?? '').replace(/\\/g, '/'))
+    .replace(/[\x00-\x1f\x7f/:*?"<>|]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
   return base === '' ? fallback : base.slice(0, 200);
 }
 
@@ -57,7 +63,13 @@ export async function showMessage(raw: Buffer, out: NodeJS.WritableStream, opts:
   const html = all.find((p) => p.contentType === 'text/html' && !isAttachment(p));
   const attachments = all.filter((p) => p !== plain && p !== html && isAttachment(p));
   let text = '';
-  for (const [name, value] of [['From', line(msg.from)], ['To', line(msg.to)], ['Cc', line(msg.cc)], ['Date', msg.date ?? ''], ['Subject', msg.subject ?? '']]) {
+  for (const [name, value] of [
+    ['From', line(msg.from)],
+    ['To', line(msg.to)],
+    ['Cc', line(msg.cc)],
+    ['Date', msg.date ?? ''],
+    ['Subject', msg.subject ?? ''],
+  ]) {
     if (value !== '') text += `${name}: ${value}\n`;
   }
   text += '\n';

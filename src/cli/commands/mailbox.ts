@@ -37,9 +37,18 @@ export const mailboxCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      dir: { type: 'string' }, memory: { type: 'boolean' }, 'smtp-port': { type: 'string' }, 'pop3-port': { type: 'string' },
-      host: { type: 'string' }, users: { type: 'string' }, 'require-auth': { type: 'boolean' }, web: { type: 'string' },
-      tls: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'plain-auth': { type: 'string' },
+      dir: { type: 'string' },
+      memory: { type: 'boolean' },
+      'smtp-port': { type: 'string' },
+      'pop3-port': { type: 'string' },
+      host: { type: 'string' },
+      users: { type: 'string' },
+      'require-auth': { type: 'boolean' },
+      web: { type: 'string' },
+      tls: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'plain-auth': { type: 'string' },
     });
     const tls = await tlsChoice(values);
     const plainAuth = values['plain-auth'] ?? 'loopback';
@@ -53,9 +62,16 @@ export const mailboxCommand: Command = {
       io.stdout.write(`user dev, password ${users.dev}\n`);
     }
     const box = await mailbox({
-      host: values.host, dir: values.dir, store: values.memory ? 'memory' : 'maildir', users, requireAuth: values['require-auth'] === true,
-      smtpPort: parsePort(values['smtp-port'], 2525, '--smtp-port'), pop3Port: parsePort(values['pop3-port'], 1100, '--pop3-port'),
-      web: { port: parsePort(values.web, 8025, '--web') }, ...tls, plainAuth,
+      host: values.host,
+      dir: values.dir,
+      store: values.memory ? 'memory' : 'maildir',
+      users,
+      requireAuth: values['require-auth'] === true,
+      smtpPort: parsePort(values['smtp-port'], 2525, '--smtp-port'),
+      pop3Port: parsePort(values['pop3-port'], 1100, '--pop3-port'),
+      web: { port: parsePort(values.web, 8025, '--web') },
+      ...tls,
+      plainAuth,
     });
     io.stdout.write(`mailbox: SMTP on ${box.smtp.address}:${box.smtp.port}, POP3 on ${box.pop3.address}:${box.pop3.port}\n`);
     io.stdout.write(`mailbox: web inbox on ${box.web!.url}\n`);
@@ -71,7 +87,11 @@ export const mailboxCommand: Command = {
 };
 
 /** `--tls` and the certificate files as mailbox options. */
-async function tlsChoice(values: { tls?: string; 'tls-cert'?: string; 'tls-key'?: string }): Promise<{ tls: 'starttls' | 'none'; tlsOptions?: { cert: Buffer; key: Buffer } }> {
+async function tlsChoice(values: {
+  tls?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+}): Promise<{ tls: 'starttls' | 'none'; tlsOptions?: { cert: Buffer; key: Buffer } }> {
   const mode = values.tls ?? 'none';
   const starttls = mode === 'starttls' || mode === 'explicit' || mode === 'stls';
   if (!starttls && mode !== 'none') throw new UsageError('--tls takes starttls or none (implicit TLS is not served)');

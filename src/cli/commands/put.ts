@@ -27,7 +27,7 @@ export const putCommand: Command = {
   usage: [
     'usage: netkit put [options] FILE|- ftp://[user@]host[:port]/path',
     '  Uploads FILE (or standard input, -) over FTP or FTPS; a URL path ending in / gets',
-    '  the file\'s name. A progress line is drawn on stderr when it is a terminal.',
+    "  the file's name. A progress line is drawn on stderr when it is a terminal.",
     '  --active            active mode (EPRT/PORT) instead of passive (EPSV/PASV)',
     TLS_HELP.replace('(upgrade after the', '(AUTH TLS after the'),
     '                      ftps:// means implicit',
@@ -42,8 +42,11 @@ export const putCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      active: { type: 'boolean' }, ...TLS_FLAGS, ascii: { type: 'boolean' },
-      append: { type: 'boolean' }, timeout: { type: 'string' },
+      active: { type: 'boolean' },
+      ...TLS_FLAGS,
+      ascii: { type: 'boolean' },
+      append: { type: 'boolean' },
+      timeout: { type: 'string' },
     });
     if (positionals.length !== 2) throw new UsageError('a file and an ftp:// URL are needed');
     const [file, url] = positionals as [string, string];
@@ -65,7 +68,12 @@ export const putCommand: Command = {
     const size = file === '-' ? undefined : (await stat(file)).size;
     const bar = progress(io.stderr, { total: size, signal: io.signal });
     const req: FtpRequest = {
-      url, path, password, timeout, signal: io.signal, passive: !values.active,
+      url,
+      path,
+      password,
+      timeout,
+      signal: io.signal,
+      passive: !values.active,
       tls: tls.mode === 'starttls' ? 'explicit' : tls.mode === 'implicit' ? 'implicit' : undefined,
       tlsOptions: tls.tlsOptions,
       type: values.ascii ? 'a' : undefined,

@@ -28,11 +28,18 @@ export const serveCommand: Command = {
   ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
-      port: { type: 'string', short: 'p' }, host: { type: 'string' }, index: { type: 'string' }, 'no-index': { type: 'boolean' },
-      dotfiles: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, 'max-per-client': { type: 'string' }, workers: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      index: { type: 'string' },
+      'no-index': { type: 'boolean' },
+      dotfiles: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      'max-per-client': { type: 'string' },
+      workers: { type: 'string' },
     });
     const workers = values.workers;
-    if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256)) throw new UsageError('--workers takes a number from 1 to 256');
+    if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256))
+      throw new UsageError('--workers takes a number from 1 to 256');
     const perClient = values['max-per-client'];
     if (perClient !== undefined && (!/^\d+$/.test(perClient) || Number(perClient) < 1)) throw new UsageError('--max-per-client takes a positive number');
     if (positionals.length > 1) throw new UsageError(`one folder at most, got ${positionals.length}`);
@@ -48,8 +55,12 @@ export const serveCommand: Command = {
       pending += `${line}\n`; // already escaped: formatAccess escapes every client-chosen value
     };
     const site = await web({
-      root, host: values.host, port: parsePort(values.port, 8080), index: values['no-index'] ? false : values.index,
-      dotfiles: values.dotfiles === true, log: values.quiet ? undefined : log,
+      root,
+      host: values.host,
+      port: parsePort(values.port, 8080),
+      index: values['no-index'] ? false : values.index,
+      dotfiles: values.dotfiles === true,
+      log: values.quiet ? undefined : log,
       maxConnectionsPerClient: perClient === undefined ? undefined : Number(perClient),
       workers: workers === undefined ? undefined : Number(workers),
     });

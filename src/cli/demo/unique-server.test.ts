@@ -5,7 +5,12 @@ import { addChars, startUniqueServer } from './unique-server.js';
 
 test('addChars: the set grows across lines and is answered sorted', () => {
   const set = new Set<string>();
-  const rows: [string, string][] = [['ajx', 'ajx'], ['kby', 'abjkxy'], ['lcz', 'abcjklxyz'], ['', 'abcjklxyz']];
+  const rows: [string, string][] = [
+    ['ajx', 'ajx'],
+    ['kby', 'abjkxy'],
+    ['lcz', 'abcjklxyz'],
+    ['', 'abcjklxyz'],
+  ];
   for (const [line, want] of rows) assert.equal(addChars(set, line), want);
 });
 

@@ -94,7 +94,11 @@ function mailbox(tokens: Token[]): Address | undefined {
   const comments = tokens.filter((t) => t.kind === 'comment').map((t) => t.text.trim());
   if (angle) {
     const phrase = tokens.slice(0, tokens.indexOf(angle)).filter((t) => t.kind === 'atom' || t.kind === 'quoted' || (t.kind === 'special' && t.text === '.'));
-    const name = phrase.map((t) => t.text).join(' ').replace(/ \. /g, '. ').replace(/ \.$/, '.');
+    const name = phrase
+      .map((t) => t.text)
+      .join(' ')
+      .replace(/ \. /g, '. ')
+      .replace(/ \.$/, '.');
     const route = angle.text.lastIndexOf(':');
     return { name: decodeWords(name).trim(), address: (route >= 0 ? angle.text.slice(route + 1) : angle.text).replace(/\s+/g, '') };
   }
@@ -120,7 +124,15 @@ export function parseAddresses(header: string, maxAddresses = MAX_ADDRESSES): (A
     if (out.length + (group?.members.length ?? 0) >= maxAddresses) break;
     if (t.kind === 'special' && t.text === ',') flush();
     else if (t.kind === 'special' && t.text === ':' && !group && !current.some((x) => x.kind === 'angle')) {
-      group = { group: decodeWords(current.filter((x) => x.kind !== 'comment').map((x) => x.text).join(' ')).trim(), members: [] };
+      group = {
+        group: decodeWords(
+          current
+            .filter((x) => x.kind !== 'comment')
+            .map((x) => x.text)
+            .join(' '),
+        ).trim(),
+        members: [],
+      };
       current = [];
     } else if (t.kind === 'special' && t.text === ';' && group) {
       flush();

@@ -152,7 +152,8 @@ async function readLeaf(st: State, head: PartHead, bounds: Buffer[]): Promise<[M
 async function readMultipart(st: State, head: PartHead, bounds: Buffer[], depth: number): Promise<[MessagePart, Terminator]> {
   const part: MessagePart = { ...head, parts: [], size: 0 };
   const boundary = head.params.boundary!;
-  if (boundary.length > st.maxBoundaryLength) throw new LimitError('boundary', st.maxBoundaryLength, undefined, `a boundary of ${boundary.length} characters (limit ${st.maxBoundaryLength})`);
+  if (boundary.length > st.maxBoundaryLength)
+    throw new LimitError('boundary', st.maxBoundaryLength, undefined, `a boundary of ${boundary.length} characters (limit ${st.maxBoundaryLength})`);
   const inner = [...bounds, Buffer.from(boundary, 'latin1')];
   const level = inner.length - 1;
   const childType = head.contentType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
@@ -212,7 +213,13 @@ export async function parseMessage(src: Source, opts: ParseOptions = {}): Promis
   const [root, term] = await readPart(st, [], 'text/plain', [], 0);
   if (term.level !== -1 || !st.r.eof) throw new ProtocolError('message parser stopped before the end of its input');
   const h = root.headers;
-  const list = (name: string) => parseAddresses(h.filter((f) => f.name.toLowerCase() === name).map((f) => utf8OrLatin1(f.value)).join(', '));
+  const list = (name: string) =>
+    parseAddresses(
+      h
+        .filter((f) => f.name.toLowerCase() === name)
+        .map((f) => utf8OrLatin1(f.value))
+        .join(', '),
+    );
   const msg: ParsedMessage = { ...root, from: list('from'), to: list('to'), cc: list('cc'), replyTo: list('reply-to') };
   const subject = header(h, 'subject');
   if (subject !== undefined) msg.subject = subject;

@@ -127,8 +127,16 @@ export interface FtpCommand {
  * ```
  */
 export async function command(req: FtpRequest & { command: string; check?: Expected }): Promise<Reply>;
-export async function command(req: Omit<FtpRequest, 'command' | 'argument'> & { command: readonly (string | FtpCommand)[]; argument?: readonly (string | undefined)[]; check?: readonly Expected[] }): Promise<Reply[]>;
-export async function command(req: Omit<FtpRequest, 'command' | 'argument'> & { command?: unknown; argument?: unknown; check?: unknown }): Promise<Reply | Reply[]> {
+export async function command(
+  req: Omit<FtpRequest, 'command' | 'argument'> & {
+    command: readonly (string | FtpCommand)[];
+    argument?: readonly (string | undefined)[];
+    check?: readonly Expected[];
+  },
+): Promise<Reply[]>;
+export async function command(
+  req: Omit<FtpRequest, 'command' | 'argument'> & { command?: unknown; argument?: unknown; check?: unknown },
+): Promise<Reply | Reply[]> {
   if (!Array.isArray(req.command)) {
     const r = normalize(req as FtpRequest);
     if (!r.command) throw new ArgumentError('ftp.command needs a command');
@@ -149,8 +157,12 @@ function listOfCommands(commands: unknown[], args: unknown, checks: unknown): Ft
   if (args !== undefined && !Array.isArray(args)) throw new ArgumentError('with a list of commands, argument is a list too');
   if (checks !== undefined && !Array.isArray(checks)) throw new ArgumentError('with a list of commands, check is a list too');
   return commands.map((c, i) => {
-    const item: FtpCommand = typeof c === 'string' ? { command: c, argument: (args as unknown[] | undefined)?.[i] as string | undefined, check: (checks as Expected[] | undefined)?.[i] } : (c as FtpCommand);
-    if (typeof item !== 'object' || item === null || typeof item.command !== 'string' || item.command === '') throw new ArgumentError(`ftp.command: item ${i} is not a command`);
+    const item: FtpCommand =
+      typeof c === 'string'
+        ? { command: c, argument: (args as unknown[] | undefined)?.[i] as string | undefined, check: (checks as Expected[] | undefined)?.[i] }
+        : (c as FtpCommand);
+    if (typeof item !== 'object' || item === null || typeof item.command !== 'string' || item.command === '')
+      throw new ArgumentError(`ftp.command: item ${i} is not a command`);
     checkLine(item.command, 'command');
     if (item.argument !== undefined) checkLine(String(item.argument), 'argument');
     return item;

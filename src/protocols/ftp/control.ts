@@ -63,7 +63,12 @@ export async function finalReply(tp: TextConn, expected: Expected, signal?: Abor
     const reply = await readReply(tp, signal);
     if (reply.code < 200) {
       if (skipped === MAX_PRELIMINARY_REPLIES) {
-        throw new LimitError('preliminary replies', MAX_PRELIMINARY_REPLIES, Buffer.from(reply.text), `more than ${MAX_PRELIMINARY_REPLIES} 1xx replies before a completion reply`);
+        throw new LimitError(
+          'preliminary replies',
+          MAX_PRELIMINARY_REPLIES,
+          Buffer.from(reply.text),
+          `more than ${MAX_PRELIMINARY_REPLIES} 1xx replies before a completion reply`,
+        );
       }
       continue;
     }

@@ -164,4 +164,3 @@ export function openData(control: Control, opts: ConnectOptions, state: DataStat
   if (opts.passive === false) return openActive(control, opts, state);
   return openPassive(control, opts, state);
 }
-

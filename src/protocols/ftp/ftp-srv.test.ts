@@ -38,7 +38,15 @@ function randomSource(n: number): [Source, () => string] {
     async () => {
       if (left === 0) return null;
       const chunk = seed.subarray(0, Math.min(left, seed.length));
-      seed = Buffer.from(createHash('sha256').update(seed.subarray(0, 32)).digest().toString('hex').repeat(1024 * 4).slice(0, 65536), 'latin1');
+      seed = Buffer.from(
+        createHash('sha256')
+          .update(seed.subarray(0, 32))
+          .digest()
+          .toString('hex')
+          .repeat(1024 * 4)
+          .slice(0, 65536),
+        'latin1',
+      );
       left -= chunk.length;
       h.update(chunk);
       return chunk;
@@ -92,7 +100,10 @@ test('a session: mkd, cwd, pwd, store, size, mdtm, rename, list (LIST fallback),
   assert.ok(Math.abs(m.getTime() - Date.now()) < 120_000, m.toISOString());
   await s.rename('a.txt', 'b.txt');
   const entries = await s.list();
-  assert.deepEqual(entries.map((e) => [e.name, e.type, e.size]), [['b.txt', 'file', 6]]);
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.type, e.size]),
+    [['b.txt', 'file', 6]],
+  );
   assert.deepEqual(await s.nlst(), ['b.txt']);
   await s.dele('b.txt');
   await s.cdup();
@@ -135,7 +146,10 @@ test('TYPE A: local LF text goes out with CRLF and comes back with LF', async ()
 });
 
 test('failures: bad password, missing file (session stays usable), command() and list() one-call forms', async () => {
-  await assert.rejects(get({ host: '127.0.0.1', port: srv.port, user: 'user', password: 'wrong', path: 'x' }), (e: unknown) => e instanceof ReplyError && e.replyCode === 530);
+  await assert.rejects(
+    get({ host: '127.0.0.1', port: srv.port, user: 'user', password: 'wrong', path: 'x' }),
+    (e: unknown) => e instanceof ReplyError && e.replyCode === 530,
+  );
   writeFileSync(join(srv.root, 'here.txt'), 'here');
   const s = await connect({ host: '127.0.0.1', port: srv.port, timeout: 5000 });
   await assert.rejects(s.retrieve('missing.txt'), (e: unknown) => e instanceof ReplyError && e.replyCode >= 550 && e.replyCode <= 551);

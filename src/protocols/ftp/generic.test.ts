@@ -63,7 +63,10 @@ test('ftp.command takes lists of commands with their checks, as LuaSocket', asyn
   const srv = await scriptedFtp({ replies: { MKD: '257 "tmp" created\r\n', RMD: '250 removed\r\n', DELE: '550 no such file\r\n' } });
   try {
     const replies = await command({ host: '127.0.0.1', port: srv.port, command: ['MKD', 'RMD'], argument: ['tmp', 'tmp'], check: [257, 250], timeout: T });
-    assert.deepEqual(replies.map((r) => r.code), [257, 250]);
+    assert.deepEqual(
+      replies.map((r) => r.code),
+      [257, 250],
+    );
     assert.ok(srv.lines.includes('MKD tmp') && srv.lines.includes('RMD tmp'));
     const objects = await command({ host: '127.0.0.1', port: srv.port, command: [{ command: 'MKD', argument: 'a', check: 257 }], timeout: T });
     assert.equal(objects[0]!.code, 257);

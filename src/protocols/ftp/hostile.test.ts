@@ -29,10 +29,15 @@ interface Vector {
 
 const T = 400; // short waits: every vector must end well under 2 s
 
-const pasvTo = (payload: string | Buffer, opts: { hold?: boolean } = {}) => async () => {
-  const d = await dataServer(payload, opts);
-  return { replies: { PASV: `227 Entering Passive Mode (${pasvNumbers('127.0.0.1', d.port)}).\r\n`, RETR: '150 go\r\n', LIST: '150 go\r\n226 done\r\n' }, cleanup: d.close };
-};
+const pasvTo =
+  (payload: string | Buffer, opts: { hold?: boolean } = {}) =>
+  async () => {
+    const d = await dataServer(payload, opts);
+    return {
+      replies: { PASV: `227 Entering Passive Mode (${pasvNumbers('127.0.0.1', d.port)}).\r\n`, RETR: '150 go\r\n', LIST: '150 go\r\n226 done\r\n' },
+      cleanup: d.close,
+    };
+  };
 
 const vectors: Vector[] = [
   // FC-02 / FC-03 (and FC-07 for the huge ones): every refused PASV and EPSV reply of the corpus (testkit/corpus/ftp-pasv.json).
@@ -42,7 +47,8 @@ const vectors: Vector[] = [
       const reply = bytesOf(c.bytes).toString('latin1');
       const epsv = c.with === 'epsv';
       return {
-        id: epsv ? 'FC-03' : 'FC-02', what: c.id.replace(/^FC-0[23] /, ''),
+        id: epsv ? 'FC-03' : 'FC-02',
+        what: c.id.replace(/^FC-0[23] /, ''),
         script: async () => ({ replies: { [epsv ? 'EPSV' : 'PASV']: `${reply}\r\n` } }),
         run: (port) => get({ host: '127.0.0.1', port, path: 'f', ...(epsv ? {} : { extended: false }), timeout: T }),
         // Over the wire a reply line past the 8192-byte default (`maxLineBytes`) is a LimitError first.
@@ -58,41 +64,51 @@ const vectors: Vector[] = [
     ['CRLF in the user name', (p: number) => get(`ftp://bob%0d%0aDELE%20x@127.0.0.1:${p}/a`)],
     ['CRLF in the password', (p: number) => get({ host: '127.0.0.1', port: p, user: 'u', password: 'p\r\nDELE x', path: 'a' })],
     ['CRLF in an argument', (p: number) => get({ host: '127.0.0.1', port: p, path: 'a', argument: 'a\r\nDELE x' })],
-    ['CRLF in a session path', async (p: number) => {
-      const s = await connect({ host: '127.0.0.1', port: p, timeout: T });
-      try {
-        await s.dele('x\r\nRMD /');
-      } finally {
-        await s.quit();
-      }
-    }],
-  ].map(([what, run]): Vector => ({
-    id: 'FC-04', what: what as string,
-    script: async () => ({ replies: {} }),
-    run: run as Vector['run'],
-    error: ArgumentError,
-  })),
+    [
+      'CRLF in a session path',
+      async (p: number) => {
+        const s = await connect({ host: '127.0.0.1', port: p, timeout: T });
+        try {
+          await s.dele('x\r\nRMD /');
+        } finally {
+          await s.quit();
+        }
+      },
+    ],
+  ].map(
+    ([what, run]): Vector => ({
+      id: 'FC-04',
+      what: what as string,
+      script: async () => ({ replies: {} }),
+      run: run as Vector['run'],
+      error: ArgumentError,
+    }),
+  ),
   {
-    id: 'FC-07', what: 'multi-line reply never closed (2000 lines)',
+    id: 'FC-07',
+    what: 'multi-line reply never closed (2000 lines)',
     script: async () => ({ replies: {}, greeting: `220-hi\r\n${' more\r\n'.repeat(2000)}` }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: LimitError,
   },
   {
-    id: 'FC-07', what: 'one 1 MiB reply line',
+    id: 'FC-07',
+    what: 'one 1 MiB reply line',
     script: async () => ({ replies: {}, greeting: `220 ${'x'.repeat(1 << 20)}\r\n` }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: LimitError,
     wholeOnly: true,
   },
   {
-    id: 'FC-07', what: 'a 9000-byte reply line (limit 8 KiB)',
+    id: 'FC-07',
+    what: 'a 9000-byte reply line (limit 8 KiB)',
     script: async () => ({ replies: {}, greeting: `220 ${'x'.repeat(9000)}\r\n` }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: 5000 }),
     error: LimitError,
   },
   {
-    id: 'FC-07', what: 'multi-line greeting that stops (no final line)',
+    id: 'FC-07',
+    what: 'multi-line greeting that stops (no final line)',
     script: async () => ({ replies: {}, greeting: '220-hi\r\n still\r\n' }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: TimeoutError,
@@ -102,38 +118,46 @@ const vectors: Vector[] = [
     ['099 before the greeting', '099 hi\r\n220 ok\r\n'],
     ['600 greeting', '600 hi\r\n'],
     ['999 greeting', '999 hi\r\n'],
-  ].map(([what, greeting]): Vector => ({
-    id: 'FC-07', what: `reply code outside 100–599: ${what} (R-02 ftp-client)`,
-    script: async () => ({ replies: {}, greeting }),
-    run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
-    error: ProtocolError,
-  })),
+  ].map(
+    ([what, greeting]): Vector => ({
+      id: 'FC-07',
+      what: `reply code outside 100–599: ${what} (R-02 ftp-client)`,
+      script: async () => ({ replies: {}, greeting }),
+      run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
+      error: ProtocolError,
+    }),
+  ),
   {
-    id: 'FC-07', what: 'reply code 650 after USER (R-02 ftp-client)',
+    id: 'FC-07',
+    what: 'reply code 650 after USER (R-02 ftp-client)',
     script: async () => ({ replies: { USER: '650 odd\r\n230 ok\r\n' } }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: ProtocolError,
   },
   {
-    id: 'FC-07', what: 'reply with a bare LF line end',
+    id: 'FC-07',
+    what: 'reply with a bare LF line end',
     script: async () => ({ replies: {}, greeting: '220 hi\n' }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', timeout: T }),
     error: ProtocolError,
   },
   {
-    id: 'FC-08', what: '150, then the data connection stays silent',
+    id: 'FC-08',
+    what: '150, then the data connection stays silent',
     script: pasvTo('', { hold: true }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T }),
     error: TimeoutError,
   },
   {
-    id: 'FC-08', what: 'active mode: 150, then the server never connects',
+    id: 'FC-08',
+    what: 'active mode: 150, then the server never connects',
     script: async () => ({ replies: { EPRT: '200 ok\r\n', RETR: '150 go\r\n' } }),
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', passive: false, timeout: T }),
     error: TimeoutError,
   },
   {
-    id: 'FC-08', what: 'data ends after 500 of 1000 bytes announced by SIZE, then 226',
+    id: 'FC-08',
+    what: 'data ends after 500 of 1000 bytes announced by SIZE, then 226',
     script: async () => {
       const d = await dataServer(Buffer.alloc(500, 1));
       return { replies: { SIZE: '213 1000\r\n', PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 go\r\n226 done\r\n' }, cleanup: d.close };
@@ -142,25 +166,34 @@ const vectors: Vector[] = [
     error: ClosedError,
   },
   {
-    id: 'FC-08', what: 'data ends after 500 of "(1000 bytes)" in the 150 reply, then 226',
+    id: 'FC-08',
+    what: 'data ends after 500 of "(1000 bytes)" in the 150 reply, then 226',
     script: async () => {
       const d = await dataServer(Buffer.alloc(500, 1));
-      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 Opening BINARY mode data connection for f (1000 bytes).\r\n226 done\r\n' }, cleanup: d.close };
+      return {
+        replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 Opening BINARY mode data connection for f (1000 bytes).\r\n226 done\r\n' },
+        cleanup: d.close,
+      };
     },
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T }),
     error: ClosedError,
   },
   {
-    id: 'FC-08', what: 'all data, then 426 transfer aborted',
+    id: 'FC-08',
+    what: 'all data, then 426 transfer aborted',
     script: async () => {
       const d = await dataServer('payload');
-      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 go\r\n426 Connection closed; transfer aborted.\r\n' }, cleanup: d.close };
+      return {
+        replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 go\r\n426 Connection closed; transfer aborted.\r\n' },
+        cleanup: d.close,
+      };
     },
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T }),
     error: ReplyError,
   },
   {
-    id: 'FC-08', what: 'all data, then 551 after the data',
+    id: 'FC-08',
+    what: 'all data, then 551 after the data',
     script: async () => {
       const d = await dataServer('payload');
       return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '150 go\r\n551 page type unknown\r\n' }, cleanup: d.close };
@@ -169,16 +202,21 @@ const vectors: Vector[] = [
     error: ReplyError,
   },
   {
-    id: 'FC-08', what: 'data, then the control connection closes without a reply',
+    id: 'FC-08',
+    what: 'data, then the control connection closes without a reply',
     script: async () => {
       const d = await dataServer('payload');
-      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: (_a, sock) => (setTimeout(() => sock.end(), 50), '150 go\r\n') }, cleanup: d.close };
+      return {
+        replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: (_a, sock) => (setTimeout(() => sock.end(), 50), '150 go\r\n') },
+        cleanup: d.close,
+      };
     },
     run: (port) => get({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T }),
     error: ClosedError,
   },
   {
-    id: 'FC-08', what: 'RETR answered 226 without a 1xx (no data connection used)',
+    id: 'FC-08',
+    what: 'RETR answered 226 without a 1xx (no data connection used)',
     script: async () => {
       const d = await dataServer('payload');
       return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, RETR: '226 done\r\n' }, cleanup: d.close };
@@ -187,16 +225,21 @@ const vectors: Vector[] = [
     error: ProtocolError,
   },
   {
-    id: 'FC-08', what: 'upload: the server resets the data connection, then 426',
+    id: 'FC-08',
+    what: 'upload: the server resets the data connection, then 426',
     script: async () => {
       const d = await dataServer('', { reset: true });
-      return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, STOR: (_a, c) => (setTimeout(() => c.write('426 aborted\r\n'), 100), '150 go\r\n') }, cleanup: d.close };
+      return {
+        replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, STOR: (_a, c) => (setTimeout(() => c.write('426 aborted\r\n'), 100), '150 go\r\n') },
+        cleanup: d.close,
+      };
     },
     run: (port) => put({ host: '127.0.0.1', port, path: 'f', extended: false, timeout: T, source: sources.string(Buffer.alloc(16 << 20)) }),
     error: ReplyError,
   },
   {
-    id: 'FC-08', what: 'upload: the server resets the data connection and says nothing',
+    id: 'FC-08',
+    what: 'upload: the server resets the data connection and says nothing',
     script: async () => {
       const d = await dataServer('', { reset: true });
       return { replies: { PASV: `227 (${pasvNumbers('127.0.0.1', d.port)})\r\n`, STOR: '150 go\r\n' }, cleanup: d.close };
@@ -205,25 +248,29 @@ const vectors: Vector[] = [
     error: NetError,
   },
   {
-    id: 'FC-09', what: 'LIST line with a bare CR in the name',
+    id: 'FC-09',
+    what: 'LIST line with a bare CR in the name',
     script: pasvTo('-rw-r--r-- 1 u g 5 Jan  1 12:00 evil\rname\r\n'),
     run: (port) => list({ host: '127.0.0.1', port, extended: false, timeout: T }),
     error: ProtocolError,
   },
   {
-    id: 'FC-10', what: ';type=x in the URL',
+    id: 'FC-10',
+    what: ';type=x in the URL',
     script: async () => ({ replies: {} }),
     run: (port) => get(`ftp://127.0.0.1:${port}/f;type=x`),
     error: ArgumentError,
   },
   {
-    id: 'FC-10', what: 'unknown URL parameter ;mode=x',
+    id: 'FC-10',
+    what: 'unknown URL parameter ;mode=x',
     script: async () => ({ replies: {} }),
     run: (port) => get(`ftp://127.0.0.1:${port}/f;mode=x`),
     error: ArgumentError,
   },
   {
-    id: 'FC-10', what: '%00 before ;type=i',
+    id: 'FC-10',
+    what: '%00 before ;type=i',
     script: async () => ({ replies: {} }),
     run: (port) => get(`ftp://127.0.0.1:${port}/f%00.txt;type=i`),
     error: ArgumentError,
@@ -261,7 +308,9 @@ test('FC-01 PASV naming another host (127.0.0.2): the data connection goes to th
     await trap.close();
     return; // the same port is taken on 127.0.0.1: nothing to prove here
   }
-  const srv = await scriptedFtp({ replies: { PASV: `227 Entering Passive Mode (${pasvNumbers('127.0.0.2', trap.port)}).\r\n`, RETR: '150 go\r\n226 done\r\n' } });
+  const srv = await scriptedFtp({
+    replies: { PASV: `227 Entering Passive Mode (${pasvNumbers('127.0.0.2', trap.port)}).\r\n`, RETR: '150 go\r\n226 done\r\n' },
+  });
   try {
     const got = await get({ host: '127.0.0.1', port: srv.port, path: 'f', extended: false, timeout: 2000 });
     assert.equal(got.toString(), 'real data');
@@ -307,7 +356,7 @@ test('FC-05 active mode: a data connection from another address (127.0.0.2) is c
   }
 });
 
-test('FC-06 active mode announces only the control connection\'s own address (EPRT, then PORT when EPRT is refused)', async () => {
+test("FC-06 active mode announces only the control connection's own address (EPRT, then PORT when EPRT is refused)", async () => {
   for (const [replies, want] of [
     [{ EPRT: '200 ok\r\n', RETR: '550 no\r\n' }, /^EPRT \|1\|127\.0\.0\.1\|\d+\|$/],
     [{ EPRT: '500 what\r\n', PORT: '200 ok\r\n', RETR: '550 no\r\n' }, /^PORT 127,0,0,1,\d+,\d+$/],
@@ -315,7 +364,7 @@ test('FC-06 active mode announces only the control connection\'s own address (EP
     const srv = await scriptedFtp({ replies });
     try {
       await assert.rejects(get({ host: '127.0.0.1', port: srv.port, path: 'f', passive: false, timeout: 2000 }), ReplyError);
-      assert.match(srv.lines.find((l) => /^(EPRT|PORT) /.test(l) && !l.startsWith('EPRT') === (want.source.startsWith('^PORT')))!, want);
+      assert.match(srv.lines.find((l) => /^(EPRT|PORT) /.test(l) && !l.startsWith('EPRT') === want.source.startsWith('^PORT'))!, want);
     } finally {
       await srv.close();
     }
@@ -348,7 +397,11 @@ test('FC-07 a 1xx before the FEAT reply is skipped: the features are read and la
 });
 
 test('FC-07 1xx replies are skipped up to MAX_PRELIMINARY_REPLIES; one more is a LimitError, not an endless wait', async () => {
-  for (const [count, ok] of [[MAX_PRELIMINARY_REPLIES, true], [MAX_PRELIMINARY_REPLIES + 1, false], [1000, false]] as const) {
+  for (const [count, ok] of [
+    [MAX_PRELIMINARY_REPLIES, true],
+    [MAX_PRELIMINARY_REPLIES + 1, false],
+    [1000, false],
+  ] as const) {
     const srv = await scriptedFtp({ replies: { PWD: `${'120 wait\r\n'.repeat(count)}257 "/home"\r\n` } });
     try {
       const s = await connect({ host: '127.0.0.1', port: srv.port, timeout: 2000 });

@@ -12,7 +12,12 @@ import { sink as sinks } from '../../ltn12/index.js';
 import { scriptedFtp } from '../../../testkit/ftp-scripted.js';
 import { command, connect, download, get, list, put, type FtpRequest, type FtpSession } from './index.js';
 
-const BAD = [['CR', '\r'], ['LF', '\n'], ['NUL', '\0'], ['CRLF', '\r\n']] as const;
+const BAD = [
+  ['CR', '\r'],
+  ['LF', '\n'],
+  ['NUL', '\0'],
+  ['CRLF', '\r\n'],
+] as const;
 const T = 2000;
 
 /** One-call forms: nothing may reach the server, not even a connection. */
@@ -32,7 +37,10 @@ const oneCall: [string, (port: number, b: string) => Promise<unknown>][] = [
   ['download: path', (port, b) => download({ host: '127.0.0.1', port, timeout: T, path: `f${b}DELE x` }, sinks.null())],
   ['ftp.command: argument', (port, b) => command({ host: '127.0.0.1', port, timeout: T, command: 'SITE', argument: `x${b}DELE y` })],
   ['ftp.command: command', (port, b) => command({ host: '127.0.0.1', port, timeout: T, command: `NOOP${b}DELE y` })],
-  ['ftp.command: list argument', (port, b) => command({ host: '127.0.0.1', port, timeout: T, command: ['NOOP', 'SITE'], argument: [undefined, `x${b}DELE y`] })],
+  [
+    'ftp.command: list argument',
+    (port, b) => command({ host: '127.0.0.1', port, timeout: T, command: ['NOOP', 'SITE'], argument: [undefined, `x${b}DELE y`] }),
+  ],
   ['ftp.command: list command', (port, b) => command({ host: '127.0.0.1', port, timeout: T, command: ['NOOP', { command: `SITE${b}DELE` }] })],
   ['connect: user', (port, b) => connect({ host: '127.0.0.1', port, timeout: T, user: `u${b}DELE x` })],
   ['connect: password', (port, b) => connect({ host: '127.0.0.1', port, timeout: T, user: 'u', password: `p${b}DELE x` })],

@@ -22,12 +22,18 @@ test('MLSD lines: facts (case-insensitive), types, size, modify, names with spac
   }
   for (const bad of ['type=file;size=1;', 'type=file;=x; name', 'type=file; ']) assert.throws(() => parseMlsdLine(bad), ProtocolError, bad);
   const all = parseMlsd(Buffer.from('type=cdir; .\r\ntype=pdir; ..\r\ntype=file;size=0; a\r\n'));
-  assert.deepEqual(all.map((e) => e.name), ['a']);
+  assert.deepEqual(
+    all.map((e) => e.name),
+    ['a'],
+  );
 });
 
 test('Unix LIST lines: files, dirs, links, recent times and years, odd owners', () => {
   const vectors: [string, { name: string; type: string; size: number; modified: string; target?: string }][] = [
-    ['-rw-r--r--    1 ftp      ftp        300000 Dec 02 15:48 file.bin', { name: 'file.bin', type: 'file', size: 300000, modified: '2025-12-02T15:48:00.000Z' }],
+    [
+      '-rw-r--r--    1 ftp      ftp        300000 Dec 02 15:48 file.bin',
+      { name: 'file.bin', type: 'file', size: 300000, modified: '2025-12-02T15:48:00.000Z' },
+    ],
     ['drwxr-xr-x 2 0 0 4096 Mar  1 12:00 pub', { name: 'pub', type: 'dir', size: 4096, modified: '2026-03-01T12:00:00.000Z' }],
     ['lrwxrwxrwx 1 u g 7 Jan 1  2020 l -> /etc/x', { name: 'l', type: 'link', size: 7, modified: '2020-01-01T00:00:00.000Z', target: '/etc/x' }],
     ['-rw-r--r-- 1 user 12 Jun 15 11:00 no group', { name: 'no group', type: 'file', size: 12, modified: '2026-06-15T11:00:00.000Z' }],
@@ -35,7 +41,11 @@ test('Unix LIST lines: files, dirs, links, recent times and years, odd owners', 
   ];
   for (const [line, want] of vectors) {
     const e = parseListLine(line, now)!;
-    assert.deepEqual(JSON.parse(JSON.stringify({ name: e.name, type: e.type, size: e.size, modified: e.modified?.toISOString(), target: e.target })), want, line);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify({ name: e.name, type: e.type, size: e.size, modified: e.modified?.toISOString(), target: e.target })),
+      want,
+      line,
+    );
   }
   assert.equal(parseListLine('total 12', now), undefined);
   assert.equal(parseListLine('something else entirely', now)?.type, 'unknown');
@@ -53,7 +63,10 @@ test('DOS LIST lines: 12- and 24-hour times, 2- and 4-digit years, <DIR>', () =>
     assert.deepEqual(JSON.parse(JSON.stringify({ name: e.name, type: e.type, size: e.size, modified: e.modified?.toISOString() })), want, line);
   }
   const entries = parseList(Buffer.from('total 2\r\ndrwxr-xr-x 2 0 0 4096 Mar  1 12:00 .\r\n-rw-r--r-- 1 0 0 1 Mar  1 12:00 x\n'), now);
-  assert.deepEqual(entries.map((e) => e.name), ['x']);
+  assert.deepEqual(
+    entries.map((e) => e.name),
+    ['x'],
+  );
 });
 
 test('parseTimeVal() accepts only YYYYMMDDHHMMSS[.sss]', () => {
@@ -65,7 +78,14 @@ test('dates that do not exist are left out, not rolled over into other dates (R-
   for (const bad of ['20241301000000', '20240230000000', '20240101240000', '20240101006000', '00240101000000']) assert.equal(parseTimeVal(bad), undefined, bad);
   assert.equal(parseTimeVal('20240229235959.999')?.toISOString(), '2024-02-29T23:59:59.999Z');
   assert.equal(parseMlsdLine('type=file;modify=20241341250000; a').modified, undefined);
-  for (const line of ['-rw-r--r-- 1 u g 5 Feb 30  2024 a', '-rw-r--r-- 1 u g 5 Jan  1 25:61 a', '13-01-24  12:00PM  5 a', '01-01-24  99:99PM  5 a', '01-01-24  13:00PM  5 a', '01-01-24  00:10AM  5 a']) {
+  for (const line of [
+    '-rw-r--r-- 1 u g 5 Feb 30  2024 a',
+    '-rw-r--r-- 1 u g 5 Jan  1 25:61 a',
+    '13-01-24  12:00PM  5 a',
+    '01-01-24  99:99PM  5 a',
+    '01-01-24  13:00PM  5 a',
+    '01-01-24  00:10AM  5 a',
+  ]) {
     const e = parseListLine(line, now)!;
     assert.equal(e.type, 'file', line);
     assert.equal(e.size, 5, line);

@@ -52,7 +52,13 @@ export function isSafeName(name: string): boolean {
  */
 function utcDate(y: number, mo: number, d: number, h = 0, mi = 0, se = 0, ms = 0): Date | undefined {
   const date = new Date(Date.UTC(y, mo, d, h, mi, se, ms));
-  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === se;
+  const same =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === se;
   return same ? date : undefined;
 }
 
@@ -83,7 +89,8 @@ export function parseMlsdLine(line: string): Entry {
   }
   const name = checkName(line.slice(sp + 1), line);
   const t = (facts.type ?? '').toLowerCase();
-  const type: Entry['type'] = t === 'file' ? 'file' : t === 'dir' || t === 'cdir' || t === 'pdir' ? 'dir' : t.startsWith('os.unix=slink') || t === 'os.unix=symlink' ? 'link' : 'unknown';
+  const type: Entry['type'] =
+    t === 'file' ? 'file' : t === 'dir' || t === 'cdir' || t === 'pdir' ? 'dir' : t.startsWith('os.unix=slink') || t === 'os.unix=symlink' ? 'link' : 'unknown';
   const entry: Entry = { name, type, facts, raw: line };
   const size = facts.size === undefined ? undefined : sizeOf(facts.size);
   if (size !== undefined) entry.size = size;
@@ -156,12 +163,17 @@ export function parseListLine(line: string, now = new Date()): Entry | undefined
 
 /** Splits listing bytes into lines (CRLF, or bare LF as some servers send), dropping empty ones. */
 export function listingLines(data: Buffer): string[] {
-  return data.toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+  return data
+    .toString('utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
 }
 
 /** Parses a whole MLSD listing; the `cdir`/`pdir` entries (`.` and `..`) are left out. */
 export function parseMlsd(data: Buffer): Entry[] {
-  return listingLines(data).map(parseMlsdLine).filter((e) => !['cdir', 'pdir'].includes((e.facts?.type ?? '').toLowerCase()));
+  return listingLines(data)
+    .map(parseMlsdLine)
+    .filter((e) => !['cdir', 'pdir'].includes((e.facts?.type ?? '').toLowerCase()));
 }
 
 /** Parses a whole LIST listing (Unix or DOS lines, `total` lines skipped, `.` and `..` left out). */

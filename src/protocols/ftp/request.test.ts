@@ -29,9 +29,23 @@ test('normalize(): request fields win over the URL (LuaSocket override); paths a
 
 test('normalize(): refuses what must not reach the wire', () => {
   const bad: (string | Parameters<typeof normalize>[0])[] = [
-    'http://h/x', 'ftp:///x', 'ftp://h:0/x', 'ftp://h:65536/x', 'ftp://h:x1/x', 'ftp://h/x?y', 'ftp://h/x;type=e', 'ftp://h/x;foo=bar',
-    'ftp://h/a%0d%0aDELE%20b', 'ftp://h/a%00', 'ftp://u%0a@h/x', 'ftp://u:p%0d@h/x',
-    { host: 'h', path: 'a\nb' }, { host: 'h', argument: 'a\rb' }, { host: 'h\r\n' }, { path: 'x' }, { host: 'h', port: 70000 },
+    'http://h/x',
+    'ftp:///x',
+    'ftp://h:0/x',
+    'ftp://h:65536/x',
+    'ftp://h:x1/x',
+    'ftp://h/x?y',
+    'ftp://h/x;type=e',
+    'ftp://h/x;foo=bar',
+    'ftp://h/a%0d%0aDELE%20b',
+    'ftp://h/a%00',
+    'ftp://u%0a@h/x',
+    'ftp://u:p%0d@h/x',
+    { host: 'h', path: 'a\nb' },
+    { host: 'h', argument: 'a\rb' },
+    { host: 'h\r\n' },
+    { path: 'x' },
+    { host: 'h', port: 70000 },
     { host: 'h', type: 'x' as 'a' },
   ];
   for (const b of bad) assert.throws(() => normalize(b), ArgumentError, JSON.stringify(b));

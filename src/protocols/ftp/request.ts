@@ -102,7 +102,13 @@ export interface Normalized extends Omit<FtpRequest, keyof ConnectOptions | 'pat
 
 /** Refuses CR, LF and NUL (tp's {@link checkLine}) in every field that ends up in a command line. */
 function checkLines(r: Partial<Pick<Normalized, 'path' | 'user' | 'password' | 'argument' | 'command'>>): void {
-  for (const [v, what] of [[r.path, 'path'], [r.user, 'user name'], [r.password, 'password'], [r.argument, 'argument'], [r.command, 'command']] as const) {
+  for (const [v, what] of [
+    [r.path, 'path'],
+    [r.user, 'user name'],
+    [r.password, 'password'],
+    [r.argument, 'argument'],
+    [r.command, 'command'],
+  ] as const) {
     if (v !== undefined) checkLine(v, what);
   }
 }

@@ -265,7 +265,10 @@ export class FtpSession {
   async nlst(path?: string, opts: TransferOptions = {}): Promise<string[]> {
     const [snk, all] = limitedSink(MAX_LISTING_BYTES);
     await this.receiveCommand('NLST', path || undefined, snk, opts);
-    return all().toString('utf8').split(/\r?\n/).filter((l) => l !== '');
+    return all()
+      .toString('utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
   }
 
   /** Says QUIT (waiting for the 221) and closes. */
@@ -288,7 +291,11 @@ export class FtpSession {
 /** Connects, logs in (anonymous by default), and gives a session. See {@link ConnectOptions}. */
 export async function connect(opts: ConnectOptions): Promise<FtpSession> {
   const port = checkSettings(opts);
-  for (const [v, what] of [[opts.user, 'user name'], [opts.password, 'password']] as const) if (v !== undefined) checkLine(v, what);
+  for (const [v, what] of [
+    [opts.user, 'user name'],
+    [opts.password, 'password'],
+  ] as const)
+    if (v !== undefined) checkLine(v, what);
   const settings = { ...opts, port, timeout: opts.timeout ?? DEFAULT_TIMEOUT };
   return new FtpSession(await openControl(settings), settings);
 }

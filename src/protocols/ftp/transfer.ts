@@ -113,7 +113,13 @@ export async function transfer(link: Link, t: Transfer): Promise<TransferResult>
   return run(link, t, signal, limit, (sock) => receiveAll(sock, sink, { ...t, expectedBytes: limit }, signal));
 }
 
-async function run(link: Link, t: Transfer, signal: AbortSignal | undefined, expectedBytes: number | undefined, move: (sock: DataSocket) => Promise<number>): Promise<TransferResult> {
+async function run(
+  link: Link,
+  t: Transfer,
+  signal: AbortSignal | undefined,
+  expectedBytes: number | undefined,
+  move: (sock: DataSocket) => Promise<number>,
+): Promise<TransferResult> {
   const { control, opts } = link;
   const data = await openData(control, { ...opts, signal }, link.state);
   let bytes: number;

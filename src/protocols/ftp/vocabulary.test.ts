@@ -11,12 +11,26 @@ import { scriptedFtp, type Answer, type FtpScript } from '../../../testkit/ftp-s
 import { command, connect, get, list, put, type ConnectOptions, type FtpSession } from './index.js';
 
 const bad: [string, Record<string, unknown>][] = [
-  ['port 0', { port: 0 }], ['port 65536', { port: 65536 }], ['port 21.5', { port: 21.5 }], ['port as a string', { port: '21' }],
-  ['timeout -1', { timeout: -1 }], ['timeout NaN', { timeout: Number.NaN }], ['timeout Infinity', { timeout: Number.POSITIVE_INFINITY }], ['timeout as a string', { timeout: '5' }],
-  ['maxLineBytes 0', { maxLineBytes: 0 }], ['maxLineBytes 1.5', { maxLineBytes: 1.5 }], ['maxReplyLines -1', { maxReplyLines: -1 }],
-  ['passive as a word', { passive: 'yes' }], ['extended 1', { extended: 1 }], ['usePasvAddress as a word', { usePasvAddress: 'no' }],
-  ['tls word', { tls: 'ssl' }], ['tls true', { tls: true }], ['signal not a signal', { signal: {} }],
-  ['empty host', { host: '' }], ['host with a space', { host: 'a b' }], ['host not a string', { host: 1 }],
+  ['port 0', { port: 0 }],
+  ['port 65536', { port: 65536 }],
+  ['port 21.5', { port: 21.5 }],
+  ['port as a string', { port: '21' }],
+  ['timeout -1', { timeout: -1 }],
+  ['timeout NaN', { timeout: Number.NaN }],
+  ['timeout Infinity', { timeout: Number.POSITIVE_INFINITY }],
+  ['timeout as a string', { timeout: '5' }],
+  ['maxLineBytes 0', { maxLineBytes: 0 }],
+  ['maxLineBytes 1.5', { maxLineBytes: 1.5 }],
+  ['maxReplyLines -1', { maxReplyLines: -1 }],
+  ['passive as a word', { passive: 'yes' }],
+  ['extended 1', { extended: 1 }],
+  ['usePasvAddress as a word', { usePasvAddress: 'no' }],
+  ['tls word', { tls: 'ssl' }],
+  ['tls true', { tls: true }],
+  ['signal not a signal', { signal: {} }],
+  ['empty host', { host: '' }],
+  ['host with a space', { host: 'a b' }],
+  ['host not a string', { host: 1 }],
 ];
 
 test('bad numeric and word options are ArgumentError before connecting (get, put, list, command, connect)', { timeout: 30_000 }, async () => {
@@ -30,7 +44,12 @@ test('bad numeric and word options are ArgumentError before connecting (get, put
       await assert.rejects(command({ ...(opts as object), command: 'NOOP' } as never), ArgumentError, `command: ${what}`);
       await assert.rejects(connect(opts as ConnectOptions), ArgumentError, `connect: ${what}`);
     }
-    for (const [what, extra] of [['type x', { type: 'x' }], ['offset -1', { offset: -1 }], ['offset 1.5', { offset: 1.5 }], ['maxBytes -1', { maxBytes: -1 }]] as const) {
+    for (const [what, extra] of [
+      ['type x', { type: 'x' }],
+      ['offset -1', { offset: -1 }],
+      ['offset 1.5', { offset: 1.5 }],
+      ['maxBytes -1', { maxBytes: -1 }],
+    ] as const) {
       await assert.rejects(get({ host: '127.0.0.1', port: server.port, path: 'f', ...extra } as never), ArgumentError, `get: ${what}`);
     }
     assert.equal(server.connections, 0, 'nothing connected');
@@ -113,7 +132,10 @@ test('connect and login take a signal: a silent greeting or USER is aborted (Abo
     const server = await scriptedFtp(script);
     try {
       const started = Date.now();
-      await assert.rejects(connect({ host: '127.0.0.1', port: server.port, user: 'u', password: 'p', timeout: 30_000, signal: AbortSignal.timeout(100) }), AbortError);
+      await assert.rejects(
+        connect({ host: '127.0.0.1', port: server.port, user: 'u', password: 'p', timeout: 30_000, signal: AbortSignal.timeout(100) }),
+        AbortError,
+      );
       await assert.rejects(get({ host: '127.0.0.1', port: server.port, path: 'f', timeout: 30_000, signal: AbortSignal.timeout(100) }), AbortError);
       assert.ok(Date.now() - started < 5000);
     } finally {

@@ -28,7 +28,18 @@ test('ChunkedDecoder decodes data, trailers and the rest identically at every sp
 });
 
 test('hostile chunked bodies (HC-04…HC-07) are typed errors', () => {
-  const protocol = ['-5\r\nhello\r\n0\r\n\r\n', '0x5\r\nhello\r\n0\r\n\r\n', '\r\nhello\r\n', '12345678901234567\r\n', '5 x\r\nhello\r\n', '5\r\nhelloXX0\r\n\r\n', '5\nhello\r\n', '0\r\n\rX', '0\r\nA: b\n\r\n', '0\r\nbad trailer\r\n\r\n'];
+  const protocol = [
+    '-5\r\nhello\r\n0\r\n\r\n',
+    '0x5\r\nhello\r\n0\r\n\r\n',
+    '\r\nhello\r\n',
+    '12345678901234567\r\n',
+    '5 x\r\nhello\r\n',
+    '5\r\nhelloXX0\r\n\r\n',
+    '5\nhello\r\n',
+    '0\r\n\rX',
+    '0\r\nA: b\n\r\n',
+    '0\r\nbad trailer\r\n\r\n',
+  ];
   for (const wire of protocol) {
     assert.throws(() => decode(wire), ProtocolError, JSON.stringify(wire));
     assert.throws(() => decode(wire, [1]), ProtocolError, `${JSON.stringify(wire)} 1-byte`);

@@ -65,7 +65,7 @@ export async function open(host: string, port: number, opts: OpenOptions = {}): 
   const timeout = checkMs('timeout', opts.timeout, defaults.timeout);
   checkInteger('port', port, { min: 1, max: 65535 });
   const secure = tlsMode(opts.tls) !== 'none';
-  if (tlsMode(opts.tls) === 'starttls') throw new ArgumentError('HTTP has no STARTTLS: use tls: \'implicit\'');
+  if (tlsMode(opts.tls) === 'starttls') throw new ArgumentError("HTTP has no STARTTLS: use tls: 'implicit'");
   let sock: TcpClient;
   if (opts.create !== undefined) {
     sock = await opts.create(host, port, { timeout, signal: opts.signal });

@@ -52,7 +52,11 @@ function response(encoding: string, body: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${bytes.length}\r\n\r\n`), bytes]);
 }
 const chunked = (encoding: string, body: Buffer): Buffer =>
-  Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: ${encoding}\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
+  Buffer.concat([
+    Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: ${encoding}\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n`),
+    body,
+    Buffer.from('\r\n0\r\n\r\n'),
+  ]);
 
 /** [name, response, expected body or 'protocol'] */
 const CASES: [string, Buffer, string][] = [
@@ -128,7 +132,9 @@ async function fetch(wire: Buffer[]): Promise<string> {
   }
 }
 
-test('bodies not matching their Content-Encoding end quickly with a ProtocolError, whole, in 1-byte writes and random splits', { timeout: 120_000 }, async () => {
+test('bodies not matching their Content-Encoding end quickly with a ProtocolError, whole, in 1-byte writes and random splits', {
+  timeout: 120_000,
+}, async () => {
   for (const [name, wire, want] of CASES) {
     assert.equal(await fetch([wire]), want, `${name}, whole`);
     assert.equal(await fetch([...wire].map((b) => Buffer.from([b]))), want, `${name}, 1-byte writes`);

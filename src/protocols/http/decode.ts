@@ -31,7 +31,10 @@ export const MAX_CODINGS = 5;
  */
 export function codings(contentEncoding: string | undefined): string[] | null {
   if (contentEncoding === undefined) return null;
-  const list = contentEncoding.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  const list = contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
   if (list.length > MAX_CODINGS) throw new ProtocolError(`more than ${MAX_CODINGS} content codings`, contentEncoding.slice(0, 200));
   if (list.length === 0 || list.some((c) => c !== 'gzip' && c !== 'x-gzip' && c !== 'deflate')) return null;
   return list;
@@ -60,13 +63,15 @@ function inflating(coding: string, next: Sink): Sink {
     const zz = coding === 'deflate' ? (isZlibHeader(first) ? zlib.createInflate() : zlib.createInflateRaw()) : zlib.createGunzip();
     zz.on('data', (d: Buffer) => {
       zz.pause();
-      chain = chain.then(() => next(d)).then(
-        () => void zz.resume(),
-        (err: unknown) => {
-          failed ??= err;
-          zz.destroy();
-        },
-      );
+      chain = chain
+        .then(() => next(d))
+        .then(
+          () => void zz.resume(),
+          (err: unknown) => {
+            failed ??= err;
+            zz.destroy();
+          },
+        );
     });
     zz.on('error', (err) => (failed ??= err));
     return zz;
@@ -162,7 +167,12 @@ export function boundedDecoding(list: string[], sink: Sink, bounds: DecodeBounds
       decoded += chunk.length;
       if (decoded > maxBytes) throw new LimitError('body', maxBytes, undefined, `the decoded body is over ${maxBytes} bytes (maxDecodedBytes)`);
       if (maxRatio !== null && decoded > DECODE_RATIO_FLOOR && decoded > encoded * maxRatio) {
-        throw new LimitError('decode ratio', maxRatio, undefined, `${encoded} compressed bytes decoded to more than ${maxRatio} times as many (maxDecodeRatio): a decompression bomb?`);
+        throw new LimitError(
+          'decode ratio',
+          maxRatio,
+          undefined,
+          `${encoded} compressed bytes decoded to more than ${maxRatio} times as many (maxDecodeRatio): a decompression bomb?`,
+        );
       }
     }
     return sink(chunk);

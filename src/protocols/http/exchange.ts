@@ -67,7 +67,12 @@ export interface Exchanged {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
-export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoing, plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>): Promise<Exchanged> {
+export async function exchange(
+  ctx: ExchangeContext,
+  target: Target,
+  out: Outgoing,
+  plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>,
+): Promise<Exchanged> {
   inFlight++;
   try {
     return await exchangeOnce(ctx, target, out, plan);
@@ -76,7 +81,12 @@ export async function exchange(ctx: ExchangeContext, target: Target, out: Outgoi
   }
 }
 
-async function exchangeOnce(ctx: ExchangeContext, target: Target, out: Outgoing, plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>): Promise<Exchanged> {
+async function exchangeOnce(
+  ctx: ExchangeContext,
+  target: Target,
+  out: Outgoing,
+  plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>,
+): Promise<Exchanged> {
   const head = formatRequestHead(out.method, out.requestTarget, target, out.fields);
   const retryable = IDEMPOTENT.has(out.method.toUpperCase()) && out.source === undefined;
   for (let attempt = 0; ; attempt++) {

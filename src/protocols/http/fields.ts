@@ -91,7 +91,11 @@ function tooMany(max: number): LimitError {
 const Table = function Table(this: Record<string, string>) {} as unknown as new () => Record<string, string>;
 Table.prototype = Object.create(null, {
   // Printed as the plain table it is (a symbol key: never a field name).
-  [inspect.custom]: { value(this: Record<string, string>) { return { ...this }; } },
+  [inspect.custom]: {
+    value(this: Record<string, string>) {
+      return { ...this };
+    },
+  },
 }) as Record<string, string>;
 
 /** The fields as a table: lower-cased names, repeated fields joined with ', ' (LuaSocket's shape); nothing inherited. */
@@ -143,7 +147,10 @@ export function framingOf(table: Readonly<Record<string, string>>): FramingField
   const teField = table['transfer-encoding'];
   const cl = table['content-length'];
   if (teField !== undefined) {
-    const te = teField.toLowerCase().split(',').map((t) => t.trim());
+    const te = teField
+      .toLowerCase()
+      .split(',')
+      .map((t) => t.trim());
     if (cl !== undefined) return { kind: 'problem', problem: 'both Content-Length and Transfer-Encoding', detail: `${cl} / ${te.join(',')}` };
     if (te[te.length - 1] !== 'chunked') return { kind: 'unchunked', codings: te.join(', ') };
     if (te.length > 1) return { kind: 'problem', problem: 'codings before chunked', detail: te.join(', ') };

@@ -37,7 +37,10 @@ export async function readHead(sock: TcpClient, opts: ReadHeadOptions = {}): Pro
   for (;;) {
     const chunk = await sock.receivePartial(65536, { signal: opts.signal });
     if (chunk === null) {
-      throw new ClosedError(buf === null ? 'the server closed the connection before responding' : 'the server closed the connection in the middle of the response head', buf ?? undefined);
+      throw new ClosedError(
+        buf === null ? 'the server closed the connection before responding' : 'the server closed the connection in the middle of the response head',
+        buf ?? undefined,
+      );
     }
     buf = buf === null ? chunk : Buffer.concat([buf, chunk]);
     for (;;) {

@@ -80,7 +80,9 @@ test('limits: chunk extension, trailers, header bytes and count are LimitErrors 
 });
 
 test('interim responses are skipped; trailers are kept without framing fields (HC-07, HC-14)', async () => {
-  const s = await answer('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\nContent-Length: 99\r\n\r\n');
+  const s = await answer(
+    'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\nContent-Length: 99\r\n\r\n',
+  );
   const r = await get(s.url);
   assert.equal(r.body, 'hello');
   assert.deepEqual(r.trailers, [['X-Sum', '1']]);
@@ -142,8 +144,24 @@ test('a close-delimited body is read to the end; unknown TE means until close, n
 
 test('bytes after the body, and bodies on HEAD/204/304, are not read and the connection is dropped (HC-18, HC-19)', async () => {
   const pool = new Pool();
-  const extra = await serve((req, sock) => void sock.write(req.method === 'HEAD' ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' : req.target === '/204' ? 'HTTP/1.1 204 No Content\r\n\r\nhello' : req.target === '/304' ? 'HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbad'));
-  for (const [path, method, body] of [['/', 'GET', 'hello'], ['/', 'HEAD', ''], ['/204', 'GET', ''], ['/304', 'GET', '']] as const) {
+  const extra = await serve(
+    (req, sock) =>
+      void sock.write(
+        req.method === 'HEAD'
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'
+          : req.target === '/204'
+            ? 'HTTP/1.1 204 No Content\r\n\r\nhello'
+            : req.target === '/304'
+              ? 'HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello'
+              : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbad',
+      ),
+  );
+  for (const [path, method, body] of [
+    ['/', 'GET', 'hello'],
+    ['/', 'HEAD', ''],
+    ['/204', 'GET', ''],
+    ['/304', 'GET', ''],
+  ] as const) {
     const before = extra.connections;
     const r = await get(extra.url + path, { pool, method });
     assert.equal(r.body, body, `${method} ${path}`);
@@ -195,7 +213,13 @@ test('redirects drop credentials on the way to another origin (HC-24, HC-27)', a
   const other = await serve((_req, sock) => void sock.write(ok('other')));
   const otherHost = await serve((_req, sock) => void sock.write(ok('other host')), '127.0.0.2');
   const origin = await serve((req, sock) => {
-    const to: Record<string, string> = { '/port': `${other.url}/x`, '/host': `${otherHost.url}/y`, '/scheme-rel': `//127.0.0.2:${otherHost.port}/z`, '/same': '/final', '/a/b/up': '../../final' };
+    const to: Record<string, string> = {
+      '/port': `${other.url}/x`,
+      '/host': `${otherHost.url}/y`,
+      '/scheme-rel': `//127.0.0.2:${otherHost.port}/z`,
+      '/same': '/final',
+      '/a/b/up': '../../final',
+    };
     sock.write(to[req.target] !== undefined ? ok('', { Location: to[req.target]! }, '302 Found') : ok('same'));
   });
   const headers = { Authorization: 'Bearer secret', Cookie: 'session=1', 'Proxy-Authorization': 'Basic cHg6cHg=', 'X-Keep': 'yes' };
@@ -221,7 +245,9 @@ test('redirects drop credentials on the way to another origin (HC-24, HC-27)', a
 test('redirect method rules: 303 and POST 301/302 become GET without body; 307/308 replay a Buffer body, not a source (HC-25)', async () => {
   const s = await serve((req, sock) => {
     const code = req.target.slice(1, 4);
-    sock.write(/^\d+$/.test(code) ? ok('', { Location: '/done' }, `${code} Moved`) : ok(`${req.method} ${req.body.toString()} ${req.headers['content-type'] ?? '-'}`));
+    sock.write(
+      /^\d+$/.test(code) ? ok('', { Location: '/done' }, `${code} Moved`) : ok(`${req.method} ${req.body.toString()} ${req.headers['content-type'] ?? '-'}`),
+    );
   });
   const post = (code: number, extra = {}) => get(`${s.url}/${code}`, { method: 'POST', body: 'x=1', headers: { 'Content-Type': 'text/plain' }, ...extra });
   assert.equal((await post(303)).body, 'GET  -');
@@ -260,7 +286,12 @@ test('caller input with CR/LF/NUL is refused before anything is sent (HC-28…HC
 
 test('HTTP proxy: absolute-form for http, CONNECT refused is a ReplyError, credentials only to the proxy (HC-31…HC-35)', async () => {
   const proxy = await serve((req, sock) => {
-    if (req.method === 'CONNECT') sock.write(req.target.startsWith('big') ? `HTTP/1.1 200 OK\r\nX: ${'a'.repeat(100_000)}\r\n\r\n` : 'HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n');
+    if (req.method === 'CONNECT')
+      sock.write(
+        req.target.startsWith('big')
+          ? `HTTP/1.1 200 OK\r\nX: ${'a'.repeat(100_000)}\r\n\r\n`
+          : 'HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n',
+      );
     else sock.write(ok(`via proxy ${req.target}`));
   });
   const viaProxy = `http://pu:pp@127.0.0.1:${proxy.port}`;
@@ -310,7 +341,8 @@ test('a pooled connection the server dropped is retried once for idempotent requ
 test('a redirect with a large body is followed without reading it; a caller Host never goes to another origin', async () => {
   const other = await serve((req, sock) => void sock.write(ok(`host ${req.headers.host}`)));
   const s = await serve((req, sock) => {
-    if (req.target === '/big-chunked') sock.write(`HTTP/1.1 302 Found\r\nLocation: /done\r\nTransfer-Encoding: chunked\r\n\r\n${`10000\r\n${'a'.repeat(65536)}\r\n`.repeat(3)}0\r\n\r\n`);
+    if (req.target === '/big-chunked')
+      sock.write(`HTTP/1.1 302 Found\r\nLocation: /done\r\nTransfer-Encoding: chunked\r\n\r\n${`10000\r\n${'a'.repeat(65536)}\r\n`.repeat(3)}0\r\n\r\n`);
     else if (req.target === '/big-length') sock.write(`HTTP/1.1 302 Found\r\nLocation: /done\r\nContent-Length: 200000\r\n\r\n${'a'.repeat(200000)}`);
     else if (req.target === '/away') sock.write(ok('', { Location: `${other.url}/` }, '307 Temporary'));
     else sock.write(ok(`done ${req.method} ${req.headers['content-length'] ?? '-'}`));
@@ -324,6 +356,14 @@ test('a redirect with a large body is followed without reading it; a caller Host
 test('a throwing onResponse closes the connection and rejects', async () => {
   const pool = new Pool();
   const s = await answer(ok('body'));
-  await assert.rejects(get(s.url, { pool, onResponse: () => { throw new Error('no thanks'); } }), /no thanks/);
+  await assert.rejects(
+    get(s.url, {
+      pool,
+      onResponse: () => {
+        throw new Error('no thanks');
+      },
+    }),
+    /no thanks/,
+  );
   assert.equal(pool.size, 0);
 });

@@ -63,7 +63,8 @@ export function checkLimits(opts: LimitOptions): Limits {
 function ratio(name: string, value: unknown, fallback: number | null): number | null {
   if (value === undefined) return fallback;
   if (value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) throw new ArgumentError(`${name} must be a finite number ≥ 1 or null, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1)
+    throw new ArgumentError(`${name} must be a finite number ≥ 1 or null, got ${describe(value)}`);
   return value;
 }
 

@@ -111,14 +111,17 @@ export class Pool {
 
   #sweepLater(): void {
     if (this.#timer !== null || this.idleTimeout === Infinity) return;
-    this.#timer = setInterval(() => {
-      const now = performance.now();
-      for (const list of [...this.#idle.values()]) for (const idle of [...list]) if (now - idle.since >= this.idleTimeout) idle.evict();
-      if (this.#idle.size === 0 && this.#timer !== null) {
-        clearInterval(this.#timer);
-        this.#timer = null;
-      }
-    }, Math.min(MAX_TIMER_MS, Math.max(100, this.idleTimeout / 2)));
+    this.#timer = setInterval(
+      () => {
+        const now = performance.now();
+        for (const list of [...this.#idle.values()]) for (const idle of [...list]) if (now - idle.since >= this.idleTimeout) idle.evict();
+        if (this.#idle.size === 0 && this.#timer !== null) {
+          clearInterval(this.#timer);
+          this.#timer = null;
+        }
+      },
+      Math.min(MAX_TIMER_MS, Math.max(100, this.idleTimeout / 2)),
+    );
     this.#timer.unref();
   }
 }

@@ -35,7 +35,12 @@ export interface RequestFraming {
 const METHODS_WITH_BODY = /^(POST|PUT|PATCH)$/i;
 
 /** Checks the caller's framing fields against the body and decides what the client adds. */
-export function requestFraming(fields: readonly (readonly [string, string])[], body: Buffer | undefined, source: Source | undefined, method: string): RequestFraming {
+export function requestFraming(
+  fields: readonly (readonly [string, string])[],
+  body: Buffer | undefined,
+  source: Source | undefined,
+  method: string,
+): RequestFraming {
   const lengths: string[] = [];
   const codings: string[] = [];
   for (const [n, v] of fields) {
@@ -51,7 +56,9 @@ export function requestFraming(fields: readonly (readonly [string, string])[], b
   }
   if (codings.length > 0) {
     if (source === undefined || codings.length !== 1 || codings[0] !== 'chunked') {
-      throw new ArgumentError(`Transfer-Encoding ${JSON.stringify(codings.join(', '))} is not what the client applies: the client frames the body itself (leave the field out)`);
+      throw new ArgumentError(
+        `Transfer-Encoding ${JSON.stringify(codings.join(', '))} is not what the client applies: the client frames the body itself (leave the field out)`,
+      );
     }
     if (declared !== undefined) throw new ArgumentError('both Content-Length and Transfer-Encoding');
     return { add: [], length: undefined };

@@ -4,7 +4,10 @@ import { formatRequestHead, hostHeader } from './request-head.js';
 import { ArgumentError } from '../../core/errors.js';
 
 test('formatRequestHead() writes the request line, Host and fields', () => {
-  assert.equal(formatRequestHead('GET', '/a?b=1', { host: '::1', port: 8080 }, [['Accept', '*/*']]), 'GET /a?b=1 HTTP/1.1\r\nHost: [::1]:8080\r\nAccept: */*\r\n\r\n');
+  assert.equal(
+    formatRequestHead('GET', '/a?b=1', { host: '::1', port: 8080 }, [['Accept', '*/*']]),
+    'GET /a?b=1 HTTP/1.1\r\nHost: [::1]:8080\r\nAccept: */*\r\n\r\n',
+  );
   assert.equal(formatRequestHead('HEAD', '/', { host: 'example.test', port: 80 }, []), 'HEAD / HTTP/1.1\r\nHost: example.test\r\n\r\n');
   assert.equal(formatRequestHead('GET', '/', { host: 'h' }, [['Host', 'other']]), 'GET / HTTP/1.1\r\nHost: other\r\n\r\n');
   assert.equal(hostHeader('h', 443, 443), 'h');

@@ -18,7 +18,6 @@
 import { ArgumentError } from '../../core/errors.js';
 import { SENDABLE_VALUE, TARGET, TOKEN } from './fields.js';
 
-
 /** `Host` for a host and port, bracketing IPv6 literals and leaving out a default port. */
 export function hostHeader(host: string, port?: number, defaultPort = 80): string {
   if (!/^[A-Za-z0-9.\-:_%]+$/.test(host)) throw new ArgumentError(`bad host ${JSON.stringify(host)}`);

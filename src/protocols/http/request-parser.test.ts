@@ -128,8 +128,13 @@ test('the verdict does not depend on how the bytes were split', () => {
 
 test('random bytes and mutated heads give a head, null, or a typed refusal — never anything else (R-18)', () => {
   const valid = 'GET /a HTTP/1.1\r\nHost: x\r\nRange: bytes=0-4\r\n\r\n';
-  const mutated = fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => valid.slice(0, i) + String.fromCharCode(b) + valid.slice(i + 1));
-  const input = fc.oneof(fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')), mutated);
+  const mutated = fc
+    .tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }))
+    .map(([i, b]) => valid.slice(0, i) + String.fromCharCode(b) + valid.slice(i + 1));
+  const input = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')),
+    mutated,
+  );
   fc.assert(
     fc.property(input, (text) => {
       const got = status(text);

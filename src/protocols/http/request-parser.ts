@@ -129,7 +129,8 @@ function checkIncomplete(buf: Buffer, start: number, maxLine: number, maxField: 
 function checkLine(buf: Buffer, from: number, to: number, max: number, what: string): string {
   if (to - from > max) throw new LimitError(what, max, undefined, `${what} over ${max} bytes`);
   const cr = buf.indexOf(13, from);
-  if (cr >= 0 && cr < to - (to === buf.length ? 1 : 0)) throw new RequestError(400, 'bare CR in the request head', buf.toString('latin1', from, Math.min(to, from + 200)));
+  if (cr >= 0 && cr < to - (to === buf.length ? 1 : 0))
+    throw new RequestError(400, 'bare CR in the request head', buf.toString('latin1', from, Math.min(to, from + 200)));
   return buf.toString('latin1', from, to);
 }
 
@@ -176,7 +177,11 @@ function framing(table: Record<string, string>, version: '1.0' | '1.1'): Request
   }
   switch (f.kind) {
     case 'problem':
-      throw new RequestError(f.problem === 'codings before chunked' ? 501 : 400, f.problem === 'codings before chunked' ? 'unsupported transfer coding' : f.problem, f.detail.slice(0, 200));
+      throw new RequestError(
+        f.problem === 'codings before chunked' ? 501 : 400,
+        f.problem === 'codings before chunked' ? 'unsupported transfer coding' : f.problem,
+        f.detail.slice(0, 200),
+      );
     case 'unchunked':
       throw new RequestError(400, 'Transfer-Encoding without chunked last', f.codings.slice(0, 200));
     case 'unframed':

@@ -38,12 +38,21 @@ export function requestUrl(f: UrlFields): { url: string; uri: string | undefined
   for (const name of ['url', 'scheme', 'host', 'path', 'user', 'password', 'uri'] as const) {
     if (f[name] !== undefined && typeof f[name] !== 'string') throw new ArgumentError(`${name} must be a string, got ${describe(f[name])}`);
   }
-  if (f.port !== undefined && typeof f.port !== 'number' && typeof f.port !== 'string') throw new ArgumentError(`port must be a number or a string, got ${describe(f.port)}`);
-  const overrides = f.scheme !== undefined || f.host !== undefined || f.port !== undefined || f.path !== undefined || f.user !== undefined || f.password !== undefined;
+  if (f.port !== undefined && typeof f.port !== 'number' && typeof f.port !== 'string')
+    throw new ArgumentError(`port must be a number or a string, got ${describe(f.port)}`);
+  const overrides =
+    f.scheme !== undefined || f.host !== undefined || f.port !== undefined || f.path !== undefined || f.user !== undefined || f.password !== undefined;
   if (f.url === undefined && f.host === undefined) throw new ArgumentError('a request needs a url or a host');
   if (!overrides) return { url: f.url!, uri: f.uri };
   const p = f.url === undefined ? {} : parse(f.url);
-  const parts = { ...p, scheme: f.scheme ?? p.scheme ?? 'http', host: f.host ?? p.host, path: f.path ?? p.path ?? '/', authority: undefined, userinfo: undefined };
+  const parts = {
+    ...p,
+    scheme: f.scheme ?? p.scheme ?? 'http',
+    host: f.host ?? p.host,
+    path: f.path ?? p.path ?? '/',
+    authority: undefined,
+    userinfo: undefined,
+  };
   if (f.port !== undefined) parts.port = String(f.port);
   if (f.user !== undefined) parts.user = escape(f.user);
   if (f.password !== undefined) parts.password = escape(f.password);

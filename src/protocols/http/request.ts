@@ -152,7 +152,12 @@ export async function request(arg: string | RequestOptions, body?: string | Uint
 
 async function generic(opts: RequestOptions): Promise<Response> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('request takes a URL or an options object');
-  const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? Buffer.from(opts.body) : Buffer.from(opts.body.buffer, opts.body.byteOffset, opts.body.byteLength);
+  const body =
+    opts.body === undefined
+      ? undefined
+      : typeof opts.body === 'string'
+        ? Buffer.from(opts.body)
+        : Buffer.from(opts.body.buffer, opts.body.byteOffset, opts.body.byteLength);
   if (body !== undefined && opts.source !== undefined) throw new ArgumentError('give body or source, not both');
   const method = opts.method ?? (body !== undefined || opts.source !== undefined ? 'POST' : 'GET');
   const limits = checkLimits(opts);
@@ -167,7 +172,8 @@ async function generic(opts: RequestOptions): Promise<Response> {
   for (let redirects = 0; ; redirects++) {
     const step = await oneHop(opts, route, hop, redirects);
     if ('response' in step) return step.response;
-    if (redirects >= maxRedirects) throw new LimitError('redirects', maxRedirects, undefined, `more than ${maxRedirects} redirects (last to ${step.next.url.slice(0, 200)})`);
+    if (redirects >= maxRedirects)
+      throw new LimitError('redirects', maxRedirects, undefined, `more than ${maxRedirects} redirects (last to ${step.next.url.slice(0, 200)})`);
     hop = step.next;
   }
 }
@@ -190,8 +196,19 @@ async function oneHop(opts: RequestOptions, route: Route, hop: Hop, redirects: n
   let final: { response: Response } | undefined;
   const plan = async (head: ResponseHead): Promise<BodyPlan> => {
     next = opts.redirect === false ? null : planRedirect(hop, head);
-    if (next !== null) return head.framing.kind === 'close' || (head.framing.kind === 'length' && head.framing.length > REDIRECT_BODY) ? null : { sink: sinks.null(), maxBodyBytes: REDIRECT_BODY };
-    const response: Response = { code: head.code, headers: head.headers, status: head.status, rawHeaders: head.rawHeaders, trailers: [], url: hop.url, redirects };
+    if (next !== null)
+      return head.framing.kind === 'close' || (head.framing.kind === 'length' && head.framing.length > REDIRECT_BODY)
+        ? null
+        : { sink: sinks.null(), maxBodyBytes: REDIRECT_BODY };
+    const response: Response = {
+      code: head.code,
+      headers: head.headers,
+      status: head.status,
+      rawHeaders: head.rawHeaders,
+      trailers: [],
+      url: hop.url,
+      redirects,
+    };
     await opts.onResponse?.(response);
     final = { response };
     return { sink: bodySink(opts, route.limits, head), maxBodyBytes: opts.decode ? undefined : route.limits.maxBodyBytes };
@@ -252,7 +269,12 @@ function outgoing(hop: Hop, target: Target, proxy: Proxy | undefined, opts: Requ
   fields.push(...framing.add);
   for (const pair of hop.headers) if (pair[0].toLowerCase() !== 'proxy-authorization') fields.push(pair);
   const close = hop.headers.some(([n, v]) => n.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(v));
-  const requestTarget = hop.uri !== undefined ? hop.uri : absoluteForm ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}` : target.path;
+  const requestTarget =
+    hop.uri !== undefined
+      ? hop.uri
+      : absoluteForm
+        ? `http://${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 80 ? '' : `:${target.port}`}${target.path}`
+        : target.path;
   return { method: hop.method, requestTarget, fields, close, body: hop.body, source: hop.source, length: framing.length, step: opts.step, signal: opts.signal };
 }
 
@@ -264,7 +286,8 @@ function headerPairs(h: HeaderInput | undefined): [string, string][] {
 
 function tlsOptions(opts: RequestOptions): tls.ConnectionOptions | undefined {
   const given = typeof opts.tls === 'object' && opts.tls !== null ? opts.tls : undefined;
-  if (opts.tlsOptions !== undefined && (typeof opts.tlsOptions !== 'object' || opts.tlsOptions === null)) throw new ArgumentError('tlsOptions must be an object');
+  if (opts.tlsOptions !== undefined && (typeof opts.tlsOptions !== 'object' || opts.tlsOptions === null))
+    throw new ArgumentError('tlsOptions must be an object');
   if (given === undefined && opts.tlsOptions === undefined && opts.rejectUnauthorized === undefined && opts.ca === undefined) return undefined;
   const t: tls.ConnectionOptions = { ...given, ...opts.tlsOptions };
   if (opts.rejectUnauthorized !== undefined) t.rejectUnauthorized = opts.rejectUnauthorized;

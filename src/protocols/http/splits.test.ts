@@ -11,7 +11,10 @@ import { sink as sinks } from '../../ltn12/index.js';
 import { rawHttpServer } from '../../../testkit/raw-http.js';
 import { Pool, request } from './index.js';
 
-const good = Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n5;ext=1\r\nhello\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-Sum: 31\r\n\r\n', 'latin1');
+const good = Buffer.from(
+  'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n5;ext=1\r\nhello\r\n1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-Sum: 31\r\n\r\n',
+  'latin1',
+);
 const second = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nsecond!', 'latin1');
 const bad = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX\r\n0\r\n\r\n', 'latin1');
 let pieces: number[] = [];

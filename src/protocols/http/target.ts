@@ -72,7 +72,15 @@ function parseTarget(url: string): Target {
   if (!path.startsWith('/')) path = `/${path}`;
   if (p.params !== undefined) path += `;${p.params}`;
   if (p.query !== undefined) path += `?${p.query}`;
-  const t: Target = { scheme, host, port, defaultPort, path: encodeTarget(path), origin: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`, url };
+  const t: Target = {
+    scheme,
+    host,
+    port,
+    defaultPort,
+    path: encodeTarget(path),
+    origin: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+  };
   if (p.user !== undefined) {
     t.user = unescape(p.user);
     t.password = p.password === undefined ? '' : unescape(p.password);

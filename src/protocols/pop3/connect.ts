@@ -64,7 +64,8 @@ export async function connect(opts: Pop3Options): Promise<Pop3Session> {
   const limits = checkLimits(opts);
   const host = opts.host ?? opts.server;
   if (typeof host !== 'string' || host === '') throw new ArgumentError('pop3.connect needs a host');
-  if (opts.host !== undefined && opts.server !== undefined && opts.host !== opts.server) throw new ArgumentError(`host ${JSON.stringify(opts.host)} and its alias server ${JSON.stringify(opts.server)} disagree`);
+  if (opts.host !== undefined && opts.server !== undefined && opts.host !== opts.server)
+    throw new ArgumentError(`host ${JSON.stringify(opts.host)} and its alias server ${JSON.stringify(opts.server)} disagree`);
   const { signal } = opts;
   const mode = opts.tls === undefined ? undefined : tlsMode(opts.tls);
   const implicit = mode === 'implicit';
@@ -99,10 +100,13 @@ async function login(conn: TextConn, host: string, opts: Pop3Options, limits: Re
   if (opts.apop) {
     const stamp = /<[^<>]+>/.exec(greeting)?.[0];
     if (!stamp) throw new ProtocolError('APOP needs a timestamp in the greeting', greeting);
-    const digest = createHash('md5').update(stamp + opts.password).digest('hex');
+    const digest = createHash('md5')
+      .update(stamp + opts.password)
+      .digest('hex');
     await command(conn, 'APOP', `${opts.user} ${digest}`, signal);
   } else {
-    if (!encrypted && !opts.allowPlainAuth) throw new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)');
+    if (!encrypted && !opts.allowPlainAuth)
+      throw new NetError('tls', 'refusing to send a password over an unencrypted connection (allowPlainAuth to override)');
     if (opts.auth === 'plain') {
       await command(conn, 'AUTH', `PLAIN ${Buffer.from(`\0${opts.user}\0${opts.password}`).toString('base64')}`, signal);
     } else {

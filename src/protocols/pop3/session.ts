@@ -145,10 +145,14 @@ export class Pop3Session {
       await command(this.conn, 'LIST', undefined, signal);
       return readBlock(this.conn, 'LIST answer', this.#maxListing, undefined, signal);
     });
-    return block.toString('latin1').split('\r\n').filter(Boolean).map((l) => {
-      const [num, size] = numbers(l, 'LIST');
-      return { n: num!, size: size! };
-    });
+    return block
+      .toString('latin1')
+      .split('\r\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [num, size] = numbers(l, 'LIST');
+        return { n: num!, size: size! };
+      });
   }
 
   /** Every message's unique id (or one message's). */

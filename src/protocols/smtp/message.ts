@@ -146,7 +146,8 @@ function partSource(part: Part, top: boolean): Source {
 
 /** The body encoded as `cte` says; text gets CRLF line ends first, for base64 too. */
 function encoded(src: Source, cte: string, text: boolean): Source {
-  if (cte === 'base64') return source.chain(src, text ? filter.chain(normalize(), encode('base64'), wrap('base64')) : filter.chain(encode('base64'), wrap('base64')));
+  if (cte === 'base64')
+    return source.chain(src, text ? filter.chain(normalize(), encode('base64'), wrap('base64')) : filter.chain(encode('base64'), wrap('base64')));
   if (cte === 'quoted-printable') return source.chain(src, filter.chain(normalize(), encode('quoted-printable'), wrap('quoted-printable')));
   return source.chain(src, normalize());
 }

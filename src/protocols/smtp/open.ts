@@ -48,7 +48,8 @@ export interface OpenOptions {
 /** The server's name from `host` or its alias `server` (ArgumentError when they disagree). */
 export function hostOf(opts: Pick<OpenOptions, 'host' | 'server'>): string | undefined {
   const { host, server } = opts;
-  if (host !== undefined && server !== undefined && host !== server) throw new ArgumentError(`host ${JSON.stringify(host)} and its alias server ${JSON.stringify(server)} disagree`);
+  if (host !== undefined && server !== undefined && host !== server)
+    throw new ArgumentError(`host ${JSON.stringify(host)} and its alias server ${JSON.stringify(server)} disagree`);
   const name = host ?? server;
   if (name !== undefined && (typeof name !== 'string' || name === '')) throw new ArgumentError(`host must be a non-empty string, got ${JSON.stringify(name)}`);
   return name;

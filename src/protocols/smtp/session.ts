@@ -107,7 +107,12 @@ export class SmtpSession {
       await say(this.conn, formatCommand('EHLO', domain), signal);
       const reply = await this.conn.getReply({ signal });
       if (reply.code >= 200 && reply.code < 300) {
-        this.#ext = new Map(reply.lines.slice(1).map((l) => l.slice(4)).map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]));
+        this.#ext = new Map(
+          reply.lines
+            .slice(1)
+            .map((l) => l.slice(4))
+            .map((l) => [l.split(' ')[0]!.toUpperCase(), l.slice(l.indexOf(' ') + 1 || l.length)]),
+        );
         return reply;
       }
       this.#ext = new Map();
@@ -128,7 +133,8 @@ export class SmtpSession {
 
   /** Authenticates with the best mechanism offered (see the module doc). */
   async auth(user: string, password: string, opts: StepOptions = {}): Promise<Reply> {
-    if (!this.#encrypted && !this.#opts.allowPlainAuth) throw new NetError('tls', 'refusing to send credentials over an unencrypted connection (allowPlainAuth to override)');
+    if (!this.#encrypted && !this.#opts.allowPlainAuth)
+      throw new NetError('tls', 'refusing to send credentials over an unencrypted connection (allowPlainAuth to override)');
     return this.#step('AUTH', opts.signal, () => authenticate(this.conn, this.#ext.get('AUTH') ?? '', user, password, opts.signal));
   }
 

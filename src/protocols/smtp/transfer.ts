@@ -43,9 +43,15 @@ export async function transmit(conn: TextConn, src: Source, opts: TransferOption
   const guardedSource: Source = () => {
     // Asked before waiting, so an abort from inside the source itself is seen too.
     const next = signal.aborted ? Promise.resolve(null) : src();
-    return waitFor<Buffer | null>((done) => {
-      next.then((chunk) => done(null, chunk), (err: Error) => done(err));
-    }, { signal, what: 'message' });
+    return waitFor<Buffer | null>(
+      (done) => {
+        next.then(
+          (chunk) => done(null, chunk),
+          (err: Error) => done(err),
+        );
+      },
+      { signal, what: 'message' },
+    );
   };
   const guardedSink: Sink = (chunk) => (signal.aborted ? Promise.reject(abortError('message', signal.reason)) : sink(chunk));
   return pump.all(guardedSource, guardedSink, step);
@@ -116,7 +122,12 @@ async function final(conn: TextConn, verdict: Verdict, signal?: AbortSignal): Pr
  * behind the previous message's final dot, so a message costs about one
  * round trip. Each message gets its result, or the ReplyError that stopped it.
  */
-export async function sendManyPipelined(conn: TextConn, plans: Plan[], items: readonly { envelope: Envelope; source: Source }[], opts: TransferOptions = {}): Promise<(SendResult | NetError)[]> {
+export async function sendManyPipelined(
+  conn: TextConn,
+  plans: Plan[],
+  items: readonly { envelope: Envelope; source: Source }[],
+  opts: TransferOptions = {},
+): Promise<(SendResult | NetError)[]> {
   const { signal } = opts;
   const results: (SendResult | NetError)[] = [];
   let pending: { index: number; verdict: Verdict } | null = null;

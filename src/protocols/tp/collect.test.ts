@@ -47,7 +47,13 @@ test('BlockCollector holds the payload plus at most one 256 KiB block, never mor
   big.push(Buffer.alloc(10));
   big.push(Buffer.alloc(990, 1)); // one piece past the first block's free end, up to the limit exactly
   assert.equal(big.capacity, 1000);
-  assert.equal(big.take().subarray(10).every((b) => b === 1), true);
+  assert.equal(
+    big
+      .take()
+      .subarray(10)
+      .every((b) => b === 1),
+    true,
+  );
 });
 
 test('BlockCollector refuses a bad limit', () => {

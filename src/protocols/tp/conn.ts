@@ -51,7 +51,8 @@ export class TextConn {
     const lines = [first];
     if (more) {
       for (;;) {
-        if (lines.length >= this.#maxReplyLines) throw new LimitError('reply lines', this.#maxReplyLines, undefined, `reply longer than ${this.#maxReplyLines} lines`);
+        if (lines.length >= this.#maxReplyLines)
+          throw new LimitError('reply lines', this.#maxReplyLines, undefined, `reply longer than ${this.#maxReplyLines} lines`);
         const line = await this.socket.receiveLine({ strict: true, signal: opts.signal });
         lines.push(line);
         if (isLastLine(line, code)) break;
@@ -124,5 +125,9 @@ export function formatCommand(cmd: string, arg?: string): string {
 /** Connects and wraps the connection in a {@link TextConn} (LuaSocket's `tp.connect`). */
 export async function connect(host: string, port: number, opts: TextConnOptions = {}): Promise<TextConn> {
   const socket = await tcpConnect(host, port, opts);
-  return new TextConn(socket, { idleTimeout: opts.idleTimeout === undefined ? 60_000 : opts.idleTimeout, maxLineBytes: opts.maxLineBytes, maxReplyLines: opts.maxReplyLines });
+  return new TextConn(socket, {
+    idleTimeout: opts.idleTimeout === undefined ? 60_000 : opts.idleTimeout,
+    maxLineBytes: opts.maxLineBytes,
+    maxReplyLines: opts.maxReplyLines,
+  });
 }

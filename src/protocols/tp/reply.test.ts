@@ -22,8 +22,17 @@ test('isLastLine() and makeReply() for SMTP and FTP multi-line forms', () => {
 
 test('matches() takes codes, patterns, lists and predicates', () => {
   const vectors: [number, Parameters<typeof matches>[1], boolean][] = [
-    [250, 250, true], [250, 251, false], [250, '2..', true], [354, '2..', false], [354, '3..', true], [250, '25.', true],
-    [252, '25.', true], [260, '25.', false], [550, [250, '5..'], true], [421, [250, '5..'], false], [220, (c) => c < 300, true],
+    [250, 250, true],
+    [250, 251, false],
+    [250, '2..', true],
+    [354, '2..', false],
+    [354, '3..', true],
+    [250, '25.', true],
+    [252, '25.', true],
+    [260, '25.', false],
+    [550, [250, '5..'], true],
+    [421, [250, '5..'], false],
+    [220, (c) => c < 300, true],
   ];
   for (const [code, expected, want] of vectors) assert.equal(matches(code, expected), want, `${code} ${String(expected)}`);
   assert.throws(() => matches(250, '2.'), { code: 'invalid argument' });

@@ -125,7 +125,8 @@ async function loadUsers(users: MailboxOptions['users']): Promise<Map<string, st
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ArgumentError('users must be an object of user → password');
   const map = new Map<string, string>();
   for (const [u, p] of Object.entries(obj)) {
-    if (typeof p !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(u)) throw new ArgumentError(`users: bad entry ${JSON.stringify(u)} (a name of 1–64 letters, digits, '.', '_' or '-', and a string password)`);
+    if (typeof p !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(u))
+      throw new ArgumentError(`users: bad entry ${JSON.stringify(u)} (a name of 1–64 letters, digits, '.', '_' or '-', and a string password)`);
     map.set(u, p);
   }
   return map;
@@ -166,7 +167,9 @@ export async function mailbox(opts: MailboxOptions): Promise<Mailbox> {
   const locks = new Set<string>();
   let pop3: Served;
   try {
-    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) => pop3Session(c, { users, store, locks, hostname, ...shared }));
+    pop3 = await serve({ host, port: opts.pop3Port ?? 1100, idleTimeout: 600_000, maxConnections }, (c) =>
+      pop3Session(c, { users, store, locks, hostname, ...shared }),
+    );
   } catch (e) {
     await smtp.close();
     throw e;

@@ -21,7 +21,17 @@ import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
 import { upgrade } from './tls.js';
-import { AUTH_FAILURE_DELAY_MS, AuthThrottle, MAX_AUTH_FAILURES, PLAIN_AUTH, type PlainAuth, peerLeft, plainAuthAllowed, samePassword, sendIfThere } from './guard.js';
+import {
+  AUTH_FAILURE_DELAY_MS,
+  AuthThrottle,
+  MAX_AUTH_FAILURES,
+  PLAIN_AUTH,
+  type PlainAuth,
+  peerLeft,
+  plainAuthAllowed,
+  samePassword,
+  sendIfThere,
+} from './guard.js';
 import type { MailStore, StoredMessage } from './store.js';
 
 export interface Pop3OutOptions {
@@ -115,11 +125,19 @@ async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> 
       const verb = verbRaw.toUpperCase();
       if (verb === 'QUIT') {
         const drop = p.drop;
-        if (drop) await opts.store.remove(drop.user, [...drop.deleted].map((i) => drop.messages[i]!.uid));
+        if (drop)
+          await opts.store.remove(
+            drop.user,
+            [...drop.deleted].map((i) => drop.messages[i]!.uid),
+          );
         return void (await ok(client, 'bye'));
       }
       if (verb === 'CAPA') {
-        await client.send(`+OK capabilities\r\n${capabilities(p).map((c) => `${c}\r\n`).join('')}.\r\n`);
+        await client.send(
+          `+OK capabilities\r\n${capabilities(p)
+            .map((c) => `${c}\r\n`)
+            .join('')}.\r\n`,
+        );
         continue;
       }
       if (p.drop) await transaction(client, opts, p.drop, verb, args);
@@ -159,7 +177,8 @@ async function authorize(p: Session, verb: string, args: string[]): Promise<'clo
   let user: string | undefined;
   if (verb === 'STLS') return stls(p, args);
   // RFC 2595 §4: LOGINDISABLED servers refuse USER/PASS in clear; RFC 3206's [AUTH] marks it
-  if ((verb === 'USER' || verb === 'PASS') && !plainAllowed(p)) return void (await err(client, '[AUTH] plaintext authentication disallowed on an unencrypted connection (use STLS or APOP)'));
+  if ((verb === 'USER' || verb === 'PASS') && !plainAllowed(p))
+    return void (await err(client, '[AUTH] plaintext authentication disallowed on an unencrypted connection (use STLS or APOP)'));
   if (verb === 'USER' && args.length === 1) {
     p.pendingUser = args[0];
     return void (await ok(client));
@@ -170,7 +189,16 @@ async function authorize(p: Session, verb: string, args: string[]): Promise<'clo
     if (samePassword(opts.users.get(name), args.join(' '))) user = name;
   } else if (verb === 'APOP' && args.length === 2) {
     const pw = opts.users.get(args[0]!);
-    if (pw !== undefined && samePassword(createHash('md5').update(p.stamp + pw).digest('hex'), args[1]!)) user = args[0]!;
+    if (
+      pw !== undefined &&
+      samePassword(
+        createHash('md5')
+          .update(p.stamp + pw)
+          .digest('hex'),
+        args[1]!,
+      )
+    )
+      user = args[0]!;
   } else {
     return void (await err(client, 'log in first (USER/PASS or APOP)'));
   }
@@ -206,7 +234,11 @@ async function transaction(client: TcpClient, opts: Pop3OutOptions, drop: Drop, 
         const i = pick();
         return void (i < 0 ? await err(client, 'no such message') : await ok(client, show(i)));
       }
-      return void (await client.send(`+OK\r\n${live().map(({ i }) => `${show(i)}\r\n`).join('')}.\r\n`));
+      return void (await client.send(
+        `+OK\r\n${live()
+          .map(({ i }) => `${show(i)}\r\n`)
+          .join('')}.\r\n`,
+      ));
     }
     case 'RETR':
     case 'TOP': {

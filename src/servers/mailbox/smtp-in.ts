@@ -34,7 +34,21 @@ import type { SecureContext } from 'node:tls';
 import type { TcpClient } from '../../socket/index.js';
 import { formatReply, readDotData, skipLine } from '../../protocols/tp/index.js';
 import type { MailStore } from './store.js';
-import { AUTH_FAILURE_DELAY_MS, AuthThrottle, GREET_DELAY_MS, MAX_AUTH_FAILURES, MAX_BAD_COMMANDS, PLAIN_AUTH, type PlainAuth, Strikes, peerLeft, plainAuthAllowed, samePassword, sendIfThere, talksEarly } from './guard.js';
+import {
+  AUTH_FAILURE_DELAY_MS,
+  AuthThrottle,
+  GREET_DELAY_MS,
+  MAX_AUTH_FAILURES,
+  MAX_BAD_COMMANDS,
+  PLAIN_AUTH,
+  type PlainAuth,
+  Strikes,
+  peerLeft,
+  plainAuthAllowed,
+  samePassword,
+  sendIfThere,
+  talksEarly,
+} from './guard.js';
 import { SASL_MECHANISMS, saslCredentials } from './sasl.js';
 import { upgrade } from './tls.js';
 

@@ -52,7 +52,10 @@ export class MemoryStore implements MailStore {
   }
 
   async remove(user: string, uids: readonly string[]): Promise<void> {
-    this.#boxes.set(user, (this.#boxes.get(user) ?? []).filter((m) => !uids.includes(m.uid)));
+    this.#boxes.set(
+      user,
+      (this.#boxes.get(user) ?? []).filter((m) => !uids.includes(m.uid)),
+    );
   }
 }
 

@@ -63,5 +63,13 @@ export function writeAccess(log: AccessLog, e: AccessEntry): void {
 
 /** Logs one answered request: its request line, fields and outcome. */
 export function logRequest(log: AccessLog, remote: string, head: RequestHead, status: number, bytes: number, ms: number): void {
-  writeAccess(log, { remote, request: `${head.method} ${head.target} HTTP/${head.version}`, status, bytes, referer: head.headers.referer, userAgent: head.headers['user-agent'], ms });
+  writeAccess(log, {
+    remote,
+    request: `${head.method} ${head.target} HTTP/${head.version}`,
+    status,
+    bytes,
+    referer: head.headers.referer,
+    userAgent: head.headers['user-agent'],
+    ms,
+  });
 }

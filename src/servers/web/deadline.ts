@@ -38,7 +38,11 @@ export class ConnectionDeadline {
   arm(ms: number, what: string): void {
     this.#what = what;
     if (this.#ac.signal.aborted) this.#ac = new AbortController();
-    if (this.#timer === null) this.#timer = new LongTimer(() => this.#ac.abort(new TimeoutError(this.#what === 'send' ? 'the client took nothing in time' : `${this.#what} not received in time`)), ms);
+    if (this.#timer === null)
+      this.#timer = new LongTimer(
+        () => this.#ac.abort(new TimeoutError(this.#what === 'send' ? 'the client took nothing in time' : `${this.#what} not received in time`)),
+        ms,
+      );
     else this.#timer.restart(ms);
   }
 

@@ -71,7 +71,8 @@ export function fromEntry(head: RequestHead, file: FileEntry, framing: Framing, 
     fields = `Server: netkit\r\nContent-Range: bytes */${file.size}\r\nContent-Length: 0\r\n`;
   } else {
     fields = okFields(file, sel);
-    if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start) body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
+    if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start)
+      body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
   return { status: sel.status, head: headText(sel.status, fields, framing), body };
 }

@@ -125,10 +125,13 @@ export class FileStore {
   /** What `p` names: a file, a directory (asked without its slash), or nothing. */
   lookup(p: SafePath): Lookup | Promise<Lookup> {
     const key = keyOf(p);
-    return this.#fresh(key) ?? this.#resolve(p).then((result) => {
-      if (this.#ttl > 0 && result.kind === 'file') this.#remember(key, result);
-      return result;
-    });
+    return (
+      this.#fresh(key) ??
+      this.#resolve(p).then((result) => {
+        if (this.#ttl > 0 && result.kind === 'file') this.#remember(key, result);
+        return result;
+      })
+    );
   }
 
   /** The remembered lookup of `p` while it is fresh, else undefined; never touches the file system. */
@@ -213,7 +216,14 @@ export class FileStore {
       return (err as NodeJS.ErrnoException).code === 'EACCES' ? FORBIDDEN : MISSING;
     }
     if (real !== this.root && !real.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep)) return MISSING;
-    if (!this.#dotfiles && real.slice(this.root.length).split(sep).some((s) => s.charCodeAt(0) === 46)) return MISSING;
+    if (
+      !this.#dotfiles &&
+      real
+        .slice(this.root.length)
+        .split(sep)
+        .some((s) => s.charCodeAt(0) === 46)
+    )
+      return MISSING;
     return real;
   }
 

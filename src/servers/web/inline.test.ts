@@ -21,8 +21,19 @@ test('answerInline takes whole requests that memory decides and stops at the fir
   const store = new FileStore(dir);
   await store.lookup(parseTarget('/a.txt') as SafePath); // warm: a.txt is cached, b.txt is not
   const ctx: WebContext = {
-    store, pool: new Inflight(1 << 20), limits: {}, maxPathBytes: 4096, idleTimeout: 5000, headerTimeout: 5000, sendTimeout: 5000,
-    maxBodyBytes: 1024, maxRequests: 100, dotfiles: false, log: null, closing: false, idle: new Set(),
+    store,
+    pool: new Inflight(1 << 20),
+    limits: {},
+    maxPathBytes: 4096,
+    idleTimeout: 5000,
+    headerTimeout: 5000,
+    sendTimeout: 5000,
+    maxBodyBytes: 1024,
+    maxRequests: 100,
+    dotfiles: false,
+    log: null,
+    closing: false,
+    idle: new Set(),
   };
   const p = await tcpPair();
   const reader = { parked: true } as unknown as HeadReader;

@@ -45,10 +45,22 @@ export interface SendLimit {
 
 /** Reason phrases of the statuses the server sends. */
 export const REASONS: Record<number, string> = {
-  200: 'OK', 206: 'Partial Content', 301: 'Moved Permanently', 304: 'Not Modified',
-  400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Content Too Large', 414: 'URI Too Long', 416: 'Range Not Satisfiable', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 501: 'Not Implemented', 505: 'HTTP Version Not Supported',
+  200: 'OK',
+  206: 'Partial Content',
+  301: 'Moved Permanently',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  416: 'Range Not Satisfiable',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  505: 'HTTP Version Not Supported',
 };
 
 /** How the response ends the exchange. */
@@ -100,7 +112,16 @@ export function oneWrite(head: string, body: Buffer | null): Buffer | null {
  * handed to the socket.
  * @throws {NetError} 'io' when the file ends before `end`.
  */
-export async function sendFile(client: TcpClient, fh: FileHandle, head: string, start: number, end: number, progress: { bytes: number }, pool: Inflight, limit: SendLimit): Promise<void> {
+export async function sendFile(
+  client: TcpClient,
+  fh: FileHandle,
+  head: string,
+  start: number,
+  end: number,
+  progress: { bytes: number },
+  pool: Inflight,
+  limit: SendLimit,
+): Promise<void> {
   let lent = 0; // pool bytes held by the chunks below; all given back however this ends
   const read = async (pos: number, lead: number, floor: number): Promise<{ buf: Buffer; extra: number } | null> => {
     const want = Math.min(CHUNK, end - pos);

@@ -130,7 +130,13 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
     pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
-    store: new FileStore(root, { index: opts.index, dotfiles: opts.dotfiles, ttl: ms('cacheTtl', opts.cacheTtl, 1000), maxFileBytes: int('maxFileBytes', opts.maxFileBytes, MAX_CACHED_FILE_BYTES), maxBytes: int('cacheBytes', opts.cacheBytes, MAX_CACHE_BYTES) }),
+    store: new FileStore(root, {
+      index: opts.index,
+      dotfiles: opts.dotfiles,
+      ttl: ms('cacheTtl', opts.cacheTtl, 1000),
+      maxFileBytes: int('maxFileBytes', opts.maxFileBytes, MAX_CACHED_FILE_BYTES),
+      maxBytes: int('cacheBytes', opts.cacheBytes, MAX_CACHE_BYTES),
+    }),
     limits: opts.limits ?? {},
     maxPathBytes: int('maxPathBytes', opts.maxPathBytes, MAX_PATH_BYTES, 1),
     idleTimeout: ms('idleTimeout', opts.idleTimeout, 5000),
@@ -144,7 +150,15 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     idle: new Set(),
   };
   const served = await serve(
-    { host: opts.host, port: opts.port, maxConnections, maxConnectionsPerClient: opts.maxConnectionsPerClient, backlog: 511, idleTimeout: null, closeGrace: 2000 },
+    {
+      host: opts.host,
+      port: opts.port,
+      maxConnections,
+      maxConnectionsPerClient: opts.maxConnectionsPerClient,
+      backlog: 511,
+      idleTimeout: null,
+      closeGrace: 2000,
+    },
     (client) => serveConnection(client, ctx),
   );
   let closing: Promise<void> | null = null;

@@ -13,7 +13,11 @@ import { web, type WebOptions } from './web.js';
 
 const opts = JSON.parse(process.env.NETKIT_WEB_OPTIONS ?? '{}') as WebOptions & { logToPrimary?: boolean };
 const { logToPrimary, ...rest } = opts;
-const site = await web({ ...rest, workers: 1, log: logToPrimary ? (line, entry) => process.send?.({ kind: 'log', line, entry: { ...entry, pid: process.pid } }) : undefined });
+const site = await web({
+  ...rest,
+  workers: 1,
+  log: logToPrimary ? (line, entry) => process.send?.({ kind: 'log', line, entry: { ...entry, pid: process.pid } }) : undefined,
+});
 process.on('message', (m: { kind?: string }) => {
   if (m?.kind === 'close') void site.close().then(() => process.exit(0));
 });

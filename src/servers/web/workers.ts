@@ -60,12 +60,16 @@ export async function webWorkers(opts: WebOptions, root: string, n: number): Pro
   };
   // the first worker picks the port (port 0 = a free one); the others share it
   const first = fork();
-  const listening = (w: Worker) => waitFor<{ address: string; port: number; addressType: number | string }>((done) => {
-    const on = (addr: { address: string; port: number; addressType: number | string }): void => done(null, addr);
-    const dead = (): void => done(new ArgumentError('web: a worker exited before it listened'));
-    w.once('listening', on).once('exit', dead);
-    return () => void w.off('listening', on).off('exit', dead);
-  }, { timeout: WORKER_START_MS, what: 'web worker start' });
+  const listening = (w: Worker) =>
+    waitFor<{ address: string; port: number; addressType: number | string }>(
+      (done) => {
+        const on = (addr: { address: string; port: number; addressType: number | string }): void => done(null, addr);
+        const dead = (): void => done(new ArgumentError('web: a worker exited before it listened'));
+        w.once('listening', on).once('exit', dead);
+        return () => void w.off('listening', on).off('exit', dead);
+      },
+      { timeout: WORKER_START_MS, what: 'web worker start' },
+    );
   const addr = await listening(first);
   port = addr.port;
   address = addr.address;
@@ -76,19 +80,27 @@ export async function webWorkers(opts: WebOptions, root: string, n: number): Pro
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
-      await Promise.all([...live].map((w) => new Promise<void>((resolve) => {
-        if (w.isDead()) return resolve();
-        const kill = new LongTimer(() => w.process.kill('SIGKILL'), WORKER_CLOSE_MS);
-        w.once('exit', () => (kill.clear(), resolve()));
-        w.send({ kind: 'close' }, (err: Error | null) => (err ? w.process.kill('SIGKILL') : undefined));
-      })));
+      await Promise.all(
+        [...live].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
+              const kill = new LongTimer(() => w.process.kill('SIGKILL'), WORKER_CLOSE_MS);
+              w.once('exit', () => (kill.clear(), resolve()));
+              w.send({ kind: 'close' }, (err: Error | null) => (err ? w.process.kill('SIGKILL') : undefined));
+            }),
+        ),
+      );
     })();
     return closed;
   };
   signal?.addEventListener('abort', () => void close(), { once: true });
   if (signal?.aborted) void close();
   return {
-    address, port, family, root,
+    address,
+    port,
+    family,
+    root,
     get connections() {
       return 0; // counted in the workers
     },

@@ -40,9 +40,11 @@ export interface Reply {
 }
 
 /** The policy of the page itself: only its own script, style and frames. */
-export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** The policy of a mail's HTML: no script, no remote anything, sandboxed even when opened directly. */
-export const MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
+export const MAIL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 
 const json = (status: number, value: unknown): Reply => ({ status, type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(value)) });
 const text = (status: number, message: string): Reply => ({ status, type: 'text/plain; charset=utf-8', body: Buffer.from(`${message}\n`) });
@@ -62,7 +64,14 @@ async function messageView(catalog: Catalog, id: string): Promise<Reply> {
   const all = leaves(parsed);
   const plain = firstText(all, 'text/plain');
   const html = firstText(all, 'text/html');
-  const describe = (p: MessagePart) => ({ part: partName(p), contentType: p.contentType, filename: p.filename ?? null, size: p.size, charset: p.charset ?? null, defects: p.defects });
+  const describe = (p: MessagePart) => ({
+    part: partName(p),
+    contentType: p.contentType,
+    filename: p.filename ?? null,
+    size: p.size,
+    charset: p.charset ?? null,
+    defects: p.defects,
+  });
   return json(200, {
     ...summary,
     headers: parsed.headers,
@@ -90,7 +99,8 @@ export async function route(catalog: Catalog, method: string, target: string): P
   const path = q < 0 ? target : target.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
   const get = method === 'GET' || method === 'HEAD';
-  if (get && (path === '/' || path === '/index.html')) return { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(INDEX_HTML), fields: `Content-Security-Policy: ${PAGE_CSP}\r\n` };
+  if (get && (path === '/' || path === '/index.html'))
+    return { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(INDEX_HTML), fields: `Content-Security-Policy: ${PAGE_CSP}\r\n` };
   if (get && path === '/app.js') return { status: 200, type: 'text/javascript; charset=utf-8', body: Buffer.from(APP_JS) };
   if (get && path === '/style.css') return { status: 200, type: 'text/css; charset=utf-8', body: Buffer.from(STYLE_CSS) };
   if (path === '/api/messages') {
@@ -115,7 +125,12 @@ export async function route(catalog: Catalog, method: string, target: string): P
     if (m[2] === 'html') {
       const html = firstText(leaves(parsed), 'text/html');
       if (!html) return text(404, 'no HTML part');
-      return { status: 200, type: 'text/html; charset=utf-8', body: Buffer.from(blockRemote(html.text ?? html.content?.toString('utf8') ?? '')), fields: `Content-Security-Policy: ${MAIL_CSP}\r\n` };
+      return {
+        status: 200,
+        type: 'text/html; charset=utf-8',
+        body: Buffer.from(blockRemote(html.text ?? html.content?.toString('utf8') ?? '')),
+        fields: `Content-Security-Policy: ${MAIL_CSP}\r\n`,
+      };
     }
     const part = findPart(parsed, m[3]!);
     return part ? download(part) : text(404, 'no such part');

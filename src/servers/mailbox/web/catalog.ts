@@ -116,9 +116,14 @@ export class Catalog {
     if (hit) return hit;
     const msg = await parseMessage(source.string(await this.#store.read(user, uid)), { body: () => null });
     const summary: Summary = {
-      id, user, size,
-      from: addressLine(msg.from), to: addressLine(msg.to), cc: addressLine(msg.cc),
-      subject: msg.subject ?? '', date: msg.date ?? '',
+      id,
+      user,
+      size,
+      from: addressLine(msg.from),
+      to: addressLine(msg.to),
+      cc: addressLine(msg.cc),
+      subject: msg.subject ?? '',
+      date: msg.date ?? '',
       attachments: leaves(msg).filter(isAttachment).length,
     };
     if (this.#cache.size >= this.#maxCached) this.#cache.delete(this.#cache.keys().next().value!);

@@ -82,10 +82,13 @@ async function eventStream(client: TcpClient, catalog: Catalog, heartbeat: numbe
   try {
     while (!closing.aborted) {
       if (queue.length === 0) {
-        await waitFor<void>((done) => {
-          wake = () => done(null);
-          return () => void (wake = null);
-        }, { timeout: heartbeat, signal: closing, what: 'inbox event', onTimeout: () => new Error('heartbeat') }).catch(() => {});
+        await waitFor<void>(
+          (done) => {
+            wake = () => done(null);
+            return () => void (wake = null);
+          },
+          { timeout: heartbeat, signal: closing, what: 'inbox event', onTimeout: () => new Error('heartbeat') },
+        ).catch(() => {});
       }
       let out = queue.length === 0 ? ': heartbeat\n\n' : '';
       for (const e of queue.splice(0)) out += `event: ${e.kind}\ndata: ${JSON.stringify(e.kind === 'message' ? e.summary : { ids: e.ids })}\n\n`;
@@ -96,7 +99,12 @@ async function eventStream(client: TcpClient, catalog: Catalog, heartbeat: numbe
   }
 }
 
-async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<WebInboxOptions, 'host' | 'port' | 'maxConnections'>>, closing: AbortSignal): Promise<void> {
+async function connection(
+  client: TcpClient,
+  catalog: Catalog,
+  o: Required<Omit<WebInboxOptions, 'host' | 'port' | 'maxConnections'>>,
+  closing: AbortSignal,
+): Promise<void> {
   const deadline = new ConnectionDeadline();
   const limit: SendLimit = { deadline, ms: SEND_TIMEOUT };
   const reader = new HeadReader(client, { idleTimeout: o.idleTimeout, headerTimeout: o.headerTimeout, deadline });
@@ -107,7 +115,9 @@ async function connection(client: TcpClient, catalog: Catalog, o: Required<Omit<
     } catch (err) {
       if (err instanceof RequestError || err instanceof NetError) {
         const status = err instanceof RequestError ? requestErrorStatus(err) : 408;
-        await reply(client, { status, type: 'text/plain; charset=utf-8', body: Buffer.from(`${status} ${REASONS[status] ?? ''}\n`) }, true, false, limit).catch(() => {});
+        await reply(client, { status, type: 'text/plain; charset=utf-8', body: Buffer.from(`${status} ${REASONS[status] ?? ''}\n`) }, true, false, limit).catch(
+          () => {},
+        );
       }
       return;
     }

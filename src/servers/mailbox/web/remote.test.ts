@@ -11,7 +11,10 @@ const vectors: [string, string][] = [
   ['<style>@import "https://a/i.css";</style>', '<style>@import "#blocked:a/i.css";</style>'],
   ['<meta http-equiv="refresh" content="0;url=http://a/r">', '<meta http-equiv="refresh" content="0;#blocked:a/r">'.replace('0;#', '0;url=#')],
   ['<img srcset="https://a/1.png 1x, https://a/2.png 2x">', '<img srcset="#blocked:a/1.png 1x, #blocked:a/2.png 2x">'],
-  ['<p>see https://example.test/ and <img src="cid:x"> <img src="data:image/png;base64,AA"></p>', '<p>see https://example.test/ and <img src="cid:x"> <img src="data:image/png;base64,AA"></p>'],
+  [
+    '<p>see https://example.test/ and <img src="cid:x"> <img src="data:image/png;base64,AA"></p>',
+    '<p>see https://example.test/ and <img src="cid:x"> <img src="data:image/png;base64,AA"></p>',
+  ],
 ];
 
 for (const [input, expected] of vectors) {
