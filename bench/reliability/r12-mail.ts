@@ -17,6 +17,8 @@ import { normalize } from '../../src/mime/index.js';
 import { heapMiB, type Figure, type FigureSpec } from './figure.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+const mib = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${(bytes / 1048576).toFixed(1)}`;
+
 /** Heap growth, in units of maxConnections × maxMessageBytes, under 3-byte-line DATA from more clients than the cap. */
 async function dataHeap(): Promise<Figure[]> {
   const limit = 4 * 1024 * 1024;
@@ -24,6 +26,7 @@ async function dataHeap(): Promise<Figure[]> {
   const clients = 6;
   const box = await mailbox({ smtpPort: 0, pop3Port: 0, users: { u: 'p' }, store: 'memory', maxMessageBytes: limit, maxConnections: cap, greetDelay: 0 });
   const before = await heapMiB();
+  const start = process.memoryUsage();
   const lines = Buffer.from('a\r\n'.repeat(64 * 1024));
   const socks: net.Socket[] = [];
   const sending = Array.from({ length: clients }, async () => {
@@ -45,10 +48,12 @@ async function dataHeap(): Promise<Figure[]> {
   await Promise.all(sending);
   // The last bytes sit in socket buffers until the handlers read them: wait for the heap to settle.
   let peak = await heapMiB();
+  let atPeak = process.memoryUsage();
   for (let i = 0, last = 0; i < 50 && Math.abs(peak - last) > 0.5; i++) {
     last = peak;
     await sleep(200);
-    peak = Math.max(peak, await heapMiB());
+    const now = await heapMiB();
+    if (now > peak) (peak = now), (atPeak = process.memoryUsage());
   }
   const refused = box.smtp.refused;
   for (const c of socks) c.destroy();
@@ -61,7 +66,7 @@ async function dataHeap(): Promise<Figure[]> {
       unit: '×',
       pass: '<=',
       threshold: 1.5,
-      detail: `${clients} clients, cap ${cap}, 4 MiB of 3-byte lines each: +${(peak - before).toFixed(1)} MiB`,
+      detail: `${clients} clients, cap ${cap}, 4 MiB of 3-byte lines each: +${(peak - before).toFixed(1)} MiB (heap ${mib(atPeak.heapUsed - start.heapUsed)}, buffers ${mib(atPeak.arrayBuffers - start.arrayBuffers)}, other external ${mib(atPeak.external - atPeak.arrayBuffers - start.external + start.arrayBuffers)})`,
     },
     { name: 'R-12 over-cap-refused', value: refused, unit: '', pass: '==', threshold: clients - cap, detail: `maxConnections ${cap}` },
   ];

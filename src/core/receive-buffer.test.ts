@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReceiveBuffer, type Pattern } from './receive-buffer.js';
-import { AbortError, ClosedError, LimitError, NetError, type ProtocolError, TimeoutError } from './errors.js';
+import { AbortError, ArgumentError, ClosedError, LimitError, NetError, type ProtocolError, TimeoutError } from './errors.js';
 
 function filled(text: string | Buffer, end = true): ReceiveBuffer {
   const rb = new ReceiveBuffer();
@@ -218,6 +218,24 @@ test('back-pressure: pauses above the high-water mark, resumes when drained', as
   rb.push(Buffer.alloc(500, 66));
   assert.equal((await big).length, 5000);
   assert.equal(calls.at(-1), 'resume', 'flowing again once drained');
+});
+
+test('highWater: set lower, the buffer pauses sooner; never below twice the line limit; bad values refused', () => {
+  const calls: string[] = [];
+  const rb = new ReceiveBuffer({ pause: () => calls.push('pause'), resume: () => calls.push('resume') });
+  assert.equal(rb.highWater, 1024 * 1024);
+  rb.lineLimit = 100;
+  rb.highWater = 300;
+  assert.equal(rb.highWater, 300);
+  rb.push(Buffer.alloc(299, 65));
+  assert.deepEqual(calls, []);
+  rb.push(Buffer.alloc(1, 65));
+  assert.deepEqual(calls, ['pause']);
+  rb.highWater = 10;
+  assert.equal(rb.highWater, 200, 'twice the line limit at least');
+  rb.lineLimit = 1000;
+  assert.equal(rb.highWater, 2000);
+  for (const bad of [0, -1, 1.5, Number.NaN]) assert.throws(() => (rb.highWater = bad), ArgumentError);
 });
 
 test('receive(n) across chunks reuses an owned head chunk, and never writes into chunks it does not own or has lent', async () => {

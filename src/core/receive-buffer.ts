@@ -149,6 +149,19 @@ export class ReceiveBuffer {
     this.#highWater = Math.max(this.#minHighWater, 2 * bytes);
   }
 
+  /**
+   * Bytes held before the transport is asked to pause: at least twice the
+   * line limit, whatever is set. @default 1 MiB
+   */
+  get highWater(): number {
+    return this.#highWater;
+  }
+  set highWater(bytes: number) {
+    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ArgumentError(`high water must be a positive integer, got ${bytes}`);
+    this.#minHighWater = bytes;
+    this.#highWater = Math.max(bytes, 2 * this.#lineLimit);
+  }
+
   // ---- producer side -------------------------------------------------------
 
   /**

@@ -204,6 +204,27 @@ export class TcpClient {
   }
 
   /**
+   * Most bytes read from the peer ahead of the receives; past it the socket
+   * stops reading until receives drain the buffer (the peer then waits on
+   * TCP flow control). Never less than twice the line limit. A server with
+   * many connections bounds its memory with it. @default 1 MiB
+   *
+   * @example
+   * ```ts
+   * declare const client: socket.TcpClient;
+   * client.setReadAhead(64 * 1024);
+   * ```
+   */
+  setReadAhead(bytes: number): void {
+    this.#rb.highWater = bytes;
+  }
+
+  /** The read-ahead in force (see {@link setReadAhead}). */
+  getReadAhead(): number {
+    return this.#rb.highWater;
+  }
+
+  /**
    * Lets a server answer what it can without a receive: while set, every
    * chunk that arrives when nothing is buffered is first offered to `take`,
    * synchronously, and `take` returns how many bytes of it it consumed; the

@@ -21,6 +21,7 @@ import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
 import { upgrade } from './tls.js';
+import { MAILBOX_READ_AHEAD } from './smtp-in.js';
 import {
   AUTH_FAILURE_DELAY_MS,
   AuthThrottle,
@@ -103,6 +104,7 @@ interface Session {
 
 async function converse(client: TcpClient, opts: Pop3OutOptions): Promise<void> {
   client.setLineLimit(512);
+  client.setReadAhead(MAILBOX_READ_AHEAD);
   client.setOption('tcp-nodelay', true);
   const p: Session = {
     client,

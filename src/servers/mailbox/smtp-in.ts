@@ -78,6 +78,8 @@ export const MAX_RECIPIENTS = 100;
 export const MAX_COMMAND_LINE = 512;
 /** Longest line of a message the server accepts, octets; a longer one makes the message refused (552). */
 export const MAX_DATA_LINE = 64 * 1024;
+/** Bytes read ahead of the session per connection (see `TcpClient.setReadAhead`). */
+export const MAILBOX_READ_AHEAD = 64 * 1024;
 /** Bytes a command line may take before it is read as too long without being kept. */
 const COMMAND_LINE_LIMIT = 2048;
 
@@ -142,6 +144,8 @@ export async function smtpSession(client: TcpClient, opts: SmtpInOptions): Promi
 async function converse(s: Session): Promise<void> {
   const { client, opts } = s;
   client.setLineLimit(COMMAND_LINE_LIMIT);
+  // DATA is consumed line by line as it comes: 64 KiB ahead (128 KiB with the DATA line limit) is plenty, and keeps a connection's buffer small beside maxMessageBytes
+  client.setReadAhead(MAILBOX_READ_AHEAD);
   client.setOption('tcp-nodelay', true); // replies are small and each one is awaited
   if (await talksEarly(client, opts.greetDelay ?? GREET_DELAY_MS)) return void (await s.say('554 5.5.0 talked before the greeting'));
   await s.say(`220 ${opts.hostname} netkit mailbox ESMTP ready`);
