@@ -1,24 +1,22 @@
 /**
  * R-13 URL linearity: parse, build and absolute on 1 MiB pathological inputs
  * (hostile-inputs UP-14) and their 100 KiB versions; best of 9 runs each (a full collection before each),
- * big and small in turns, in user CPU time (the process's, all threads:
- * garbage collection counts) so that being descheduled on a loaded machine,
- * or faulting in fresh pages, does not count as slowness. The escaping and header functions (url.escape,
+ * big and small in turns, in CPU time (the process's, all threads: garbage
+ * collection counts) so that being descheduled on a loaded machine does not
+ * count as slowness. The escaping and header functions (url.escape,
  * buildPath(parsePath(…)), mime.encodeHeaderValue, mime.foldHeader) are
  * held to url.parse's speed: under 30 ms per MiB on their worst inputs.
+ * Known to miss on cold-memory VMs (see knownFailures).
  */
 import { absolute, build, buildPath, escape, parse, parsePath } from '../../src/url/index.js';
 import { encodeHeaderValue, foldHeader } from '../../src/mime/index.js';
 import type { FigureSpec } from './figure.js';
 
-/**
- * User-mode CPU milliseconds this process has used (all threads: garbage
- * collection counts). Kernel time is left out: it is the page faults of
- * fresh memory, which on these VMs costs twice as much once the host has
- * reclaimed the guest's free pages (seen: foldHeader 16 ms user + 22 ms
- * system cold, 16 + 7 warm) — the machine's state, not the function's work.
- */
-const cpuMs = (): number => process.cpuUsage().user / 1000;
+/** CPU milliseconds this process has used (all threads: garbage collection counts). */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** A full collection when the runner exposes it (--expose-gc), so that one run's garbage is not collected inside the next. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -46,6 +44,10 @@ const bestPair = (big: () => unknown, small: () => unknown, n = 9): [number, num
 export const spec: FigureSpec = {
   id: 'R-13',
   budgetMs: 60_000,
+  knownFailures: {
+    'R-13 escape-header-1MiB-worst':
+      "19–25 ms on a warm machine, 30–42 ms CPU on VMs whose free memory the host has reclaimed (fresh pages then cost twice as much in system time: foldHeader 16 ms user + 22 ms system); in the same runs the url functions' own worst is 27–48 ms. Less fresh memory per call (writing output into reused buffers) would fix it",
+  },
   async run() {
     let worst = 0;
     let worstRatio = 0;
@@ -98,7 +100,7 @@ export const spec: FigureSpec = {
       if (ratio > worstRatio) (worstRatio = ratio), (ratioCase = `${op} of '${pat}'×`);
     }
     return [
-      { name: 'R-13 escape-header-1MiB-worst', value: codecWorst, unit: 'ms', pass: '<=', threshold: 30, detail: codecCase },
+      { name: 'R-13 escape-header-1MiB-worst', value: codecWorst, unit: 'ms', pass: '<=', threshold: 30, detail: `${codecCase}; url functions' worst in this run ${worst.toFixed(1)} ms (${worstCase})` },
       { name: 'R-13 url-1MiB-worst', value: worst, unit: 'ms', pass: '<=', threshold: 100, detail: worstCase },
       { name: 'R-13 url-1MiB/100KiB-ratio', value: worstRatio, unit: '', pass: '<=', threshold: 15, detail: ratioCase },
     ];
