@@ -100,7 +100,14 @@ export const spec: FigureSpec = {
       if (ratio > worstRatio) (worstRatio = ratio), (ratioCase = `${op} of '${pat}'×`);
     }
     return [
-      { name: 'R-13 escape-header-1MiB-worst', value: codecWorst, unit: 'ms', pass: '<=', threshold: 30, detail: `${codecCase}; url functions' worst in this run ${worst.toFixed(1)} ms (${worstCase})` },
+      {
+        name: 'R-13 escape-header-1MiB-worst',
+        value: codecWorst,
+        unit: 'ms',
+        pass: '<=',
+        threshold: 30,
+        detail: `${codecCase}; url functions' worst in this run ${worst.toFixed(1)} ms (${worstCase})`,
+      },
       { name: 'R-13 url-1MiB-worst', value: worst, unit: 'ms', pass: '<=', threshold: 100, detail: worstCase },
       { name: 'R-13 url-1MiB/100KiB-ratio', value: worstRatio, unit: '', pass: '<=', threshold: 15, detail: ratioCase },
     ];
