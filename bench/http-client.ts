@@ -15,7 +15,7 @@
  *     npm run build && node --expose-gc dist/bench/http-client.js
  *     (REQUESTS=20000 CONCURRENT_REQUESTS=10000 IN_FLIGHT=32 MIB=1024 ROUNDS=5; WARM=0.1)
  */
-import { truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Agent, request as undiciRequest } from 'undici';
@@ -62,6 +62,17 @@ async function gets(get: (url: string) => Promise<number>, url: string, count: n
   return { work: count };
 }
 
+/** Reads a file once so that every round finds it in the page cache (the first reader of a fresh sparse file fills it: a third of the speed). */
+function primePageCache(path: string): void {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // One pool / agent per process, as a program would keep one.
 let pool: Pool | undefined;
 let agent: Agent | undefined;
@@ -92,6 +103,7 @@ try {
   for (const size of [bytes, Math.floor(bytes * warm)]) {
     writeFileSync(join(nginx.www, `${size}.bin`), '');
     truncateSync(join(nginx.www, `${size}.bin`), size); // sparse: served from the page cache
+    primePageCache(join(nginx.www, `${size}.bin`)); // else the first round's contender pays for filling it
   }
   const small = `http://127.0.0.1:${nginx.port}/1k.bin`;
   const base = `http://127.0.0.1:${nginx.port}`;

@@ -1,12 +1,8 @@
 /**
- * Socket helpers for netkit's tests: connected pairs, raw Node peers, and a
- * throw-away self-signed certificate. Not part of the package.
+ * Socket helpers for netkit's tests: connected pairs and raw Node peers
+ * (certificates are in `tls.ts`). Not part of the package.
  */
 import net from 'node:net';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bind, connect, type TcpClient, type TcpServer } from '../src/socket/index.js';
 
 /** A connected pair over loopback: `client` connected to `peer` (accepted by `server`). */
@@ -66,36 +62,5 @@ export async function writeInPieces(sock: net.Socket, data: Buffer, sizes: numbe
     if (!sock.write(data.subarray(i, i + n))) await new Promise((r) => sock.once('drain', r));
     i += n;
     if (k % 16 === 0) await new Promise((r) => setImmediate(r));
-  }
-}
-
-/** A self-signed certificate for `localhost`/127.0.0.1 made with the `openssl` binary. */
-export function selfSignedCert(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'netkit-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }

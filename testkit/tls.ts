@@ -9,37 +9,10 @@ import { join } from 'node:path';
 
 let cached: { key: string; cert: string } | undefined;
 
-/** `{ key, cert }` in PEM; `cert` doubles as the CA that verifies it. */
+/** `{ key, cert }` in PEM for localhost, 127.0.0.1 and ::1; `cert` doubles as the CA that verifies it. */
 export function selfSigned(): { key: string; cert: string } {
-  if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), 'nk-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cached = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-    return cached;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  cached ??= selfSignedFor('DNS:localhost,IP:127.0.0.1,IP:::1');
+  return cached;
 }
 
 /**
@@ -49,27 +22,8 @@ export function selfSigned(): { key: string; cert: string } {
 export function selfSignedFor(san: string, cn = 'localhost'): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'nk-cert-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${cn}`,
-        '-addext',
-        `subjectAltName=${san}`,
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=${san}`];
+    execFileSync('openssl', [...args, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

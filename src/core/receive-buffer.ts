@@ -45,6 +45,7 @@ import { checkStrict, decode, EMPTY, prefixBuffer, type LineEncoding } from './l
 import { dropCr, parsePattern, prefixLength, type BytesPattern, type LinePattern, type Pattern } from './receive-pattern.js';
 import { checkInteger } from './validate.js';
 import { GrowingBuffer } from './growing-buffer.js';
+import { LineCache } from './line-cache.js';
 
 export type { LineEncoding, LinePattern, BytesPattern, Pattern };
 
@@ -97,10 +98,8 @@ export class ReceiveBuffer {
   readonly #slot = new WaitSlot();
   #received = 0;
   #listeners: Set<() => void> | null = null;
-  /** Decoded lines of the head chunk not yet handed out (see #fastLine). */
-  #cache: string[] | null = null;
-  #cacheAt = 0;
-  #uncacheable: Buffer | null = null;
+  /** Decoded lines of the head chunk not yet handed out: `'*l'`'s fast path. */
+  readonly #lines = new LineCache();
   /** Where a waiting `'*a'` gathers in place (see #gatherAll), and how much it may hold. */
   #acc: GrowingBuffer | null = null;
   #accLimit = 0;
@@ -227,7 +226,7 @@ export class ReceiveBuffer {
   discard(): number {
     const n = this.#q.length + (this.#acc?.length ?? 0);
     this.#acc = null;
-    this.#cache = null;
+    this.#lines.drop();
     this.#q.clear();
     this.#afterTake();
     return n;
@@ -362,48 +361,12 @@ export class ReceiveBuffer {
     return prefix === undefined ? s : this.#prefixString(prefix, s);
   }
 
-  /**
-   * The common case: the line sits in the head chunk. The first call on a
-   * chunk decodes all its complete lines at once (up to 64 KiB) and keeps
-   * them as strings; later calls just hand them out. The bytes stay in the
-   * buffer until handed out, so any other receive simply drops the cache.
-   * Only used while bytes and chars correspond one to one (ASCII or latin1).
-   */
+  /** The common case, a line wholly in the head chunk, through the line cache; else the general path. */
   #fastLine(): string | undefined {
-    let s: string;
-    if (this.#cache !== null) {
-      s = this.#cache[this.#cacheAt]!;
-      if (s.length > this.#lineLimit) throw this.#limitError();
-      if (++this.#cacheAt === this.#cache.length) this.#cache = null;
-      this.#consumeHead(s.length + 1);
-    } else {
-      const chunk = this.#q.chunks[this.#q.head]!;
-      const start = this.#q.offset;
-      if (chunk !== this.#uncacheable) {
-        const last = chunk.lastIndexOf(10, Math.min(chunk.length - 1, start + 65535));
-        if (last >= start) {
-          const text = decode(chunk, start, last, this.encoding);
-          if (text.length === last - start) {
-            this.#cache = text.split('\n');
-            this.#cacheAt = 0;
-            return this.#fastLine();
-          }
-          this.#uncacheable = chunk;
-        }
-      }
-      const lf = chunk.indexOf(10, start);
-      if (lf === -1 || lf - start > this.#lineLimit) return this.#tryLine(0) as string | undefined;
-      s = decode(chunk, start, lf, this.encoding);
-      this.#consumeHead(lf + 1 - start);
-    }
-    if (s.includes('\r')) s = s.replaceAll('\r', '');
-    return s;
-  }
-
-  /** Consumes `n` bytes that lie in the head chunk. */
-  #consumeHead(n: number): void {
-    this.#q.consumeHead(n);
+    const s = this.#lines.next(this.#q, this.encoding, this.#lineLimit);
+    if (s === undefined) return this.#tryLine(0) as string | undefined;
     if (this.#paused) this.#afterTake();
+    return s;
   }
 
   /**
@@ -457,7 +420,7 @@ export class ReceiveBuffer {
   /** Puts bytes back in front of the buffer (they are read next). */
   unshift(data: Buffer): void {
     if (data.length === 0) return;
-    this.#cache = null;
+    this.#lines.drop();
     this.#q.unshift(data);
   }
 
@@ -489,7 +452,7 @@ export class ReceiveBuffer {
 
   /** Takes `n` ≤ length bytes (see ChunkQueue.take); drops the line cache. */
   #take(n: number): Buffer {
-    this.#cache = null;
+    this.#lines.drop();
     const out = this.#q.take(n);
     if (this.#paused) this.#afterTake();
     return out;

@@ -25,7 +25,8 @@ function bestPair(big: () => unknown, small: () => unknown): [number, number] {
 const MiB = 1024 * 1024;
 const patterns = ['/..', 'a/./', '%', '[', '@', ':', '/', '?', ';', '#x', '../', '//'];
 
-test('parse, absolute and build take < 100 ms on 1 MiB pathological inputs, and scale linearly', () => {
+// How fast (under 100 ms per MiB) is a measurement: the R-13 reliability figure. This test pins the shape: linear, not quadratic.
+test('parse, absolute and build scale linearly on pathological inputs (1 MiB against 100 KiB)', () => {
   for (const pat of patterns) {
     const big = `http://h/${pat.repeat(Math.ceil(MiB / pat.length))}`;
     const small = `http://h/${pat.repeat(Math.ceil((100 * 1024) / pat.length))}`;
@@ -39,7 +40,6 @@ test('parse, absolute and build take < 100 ms on 1 MiB pathological inputs, and 
         () => fn(big),
         () => fn(small),
       );
-      assert.ok(tBig < 100, `${name} on ${pat}×: ${tBig.toFixed(1)} ms`);
       // 10× the input: linear gives ~10×, quadratic ~100×; 40 leaves room for a noisy machine.
       assert.ok(tBig / Math.max(tSmall, 1) < 40, `${name} on ${pat}×: ${tBig.toFixed(1)} vs ${tSmall.toFixed(1)} ms`);
     }

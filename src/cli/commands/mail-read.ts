@@ -4,15 +4,15 @@
  * shows message N parsed (header fields, the text part, its attachments;
  * see `mail-view.ts`), `--raw` prints its bytes as stored, `--save DIR`
  * writes its attachments into DIR, and --delete deletes it. POP3 settings as for
- * `mail send`: options, `--config FILE.json`, or `NETKIT_POP3_SERVER`,
- * `NETKIT_POP3_USER`, `NETKIT_POP3_PASSWORD`, `NETKIT_POP3_TLS`.
+ * `mail send` (see `mail-account.ts`): options, `--config FILE.json`, or
+ * `NETKIT_POP3_SERVER`, `NETKIT_POP3_PORT`, `NETKIT_POP3_USER`,
+ * `NETKIT_POP3_PASSWORD`, `NETKIT_POP3_TLS`.
  */
 import { escapeControls } from '../text.js';
-import { readFile } from 'node:fs/promises';
-import { connect, listHeaders, type Pop3Options, type Pop3Session } from '../../protocols/pop3/index.js';
-import { parseServer } from '../address.js';
-import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
-import { UsageError, parseOptions, parsePort, whenAborted, write, type Command, type Io } from '../command.js';
+import { connect, listHeaders, type Pop3Session } from '../../protocols/pop3/index.js';
+import { mailAccount } from '../mail-account.js';
+import { TLS_FLAGS, TLS_HELP } from '../tls.js';
+import { UsageError, parseOptions, whenAborted, write, type Command, type Io } from '../command.js';
 import { showMessage } from './mail-view.js';
 
 const OPTIONS = {
@@ -28,7 +28,7 @@ const OPTIONS = {
 } as const;
 
 const POP3_HELP = [
-  '  --server HOST[:PORT] POP3 server, [::1]:1100 for IPv6 (NETKIT_POP3_SERVER; default',
+  '  --server HOST[:PORT] POP3 server, [::1]:1100 for IPv6 (NETKIT_POP3_SERVER, NETKIT_POP3_PORT; default',
   '                      127.0.0.1, port 110 or 995 with implicit)',
   '  --user NAME         the mailbox user (NETKIT_POP3_USER)',
   TLS_HELP,
@@ -41,16 +41,8 @@ const POP3_HELP = [
 ].join('\n');
 
 async function session(values: Record<string, string | boolean | undefined>, io: Io) {
-  const cfg = values.config ? (JSON.parse(await readFile(String(values.config), 'utf8')) as Record<string, unknown>) : {};
-  const env = io.env;
-  const configured = cfg.tls ?? env.NETKIT_POP3_TLS;
-  const settings = await tlsSettings(values as Parameters<typeof tlsSettings>[0], 'none', configured);
-  const mode = values.tls === undefined && configured === undefined ? undefined : settings.mode;
-  const tls: Pop3Options['tls'] = mode === 'starttls' ? 'stls' : mode;
-  const portFallback = cfg.port === undefined ? (tls === 'implicit' ? 995 : 110) : parsePort(String(cfg.port), 110);
-  const { host, port } = parseServer(String(values.server ?? cfg.server ?? env.NETKIT_POP3_SERVER ?? '127.0.0.1'), portFallback);
-  const user = (values.user ?? cfg.user ?? env.NETKIT_POP3_USER) as string | undefined;
-  const password = (env.NETKIT_POP3_PASSWORD ?? cfg.password) as string | undefined;
+  const account = await mailAccount(values, io.env, { protocol: 'POP3', port: 110, implicitPort: 995, tls: 'none' });
+  const { host, port, tls, tlsOptions, user, password } = account;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
   const s = await Promise.race([
     whenAborted(io.signal),
@@ -58,7 +50,7 @@ async function session(values: Record<string, string | boolean | undefined>, io:
       host,
       port,
       tls,
-      tlsOptions: settings.tlsOptions,
+      tlsOptions,
       user,
       password,
       signal: io.signal,

@@ -11,26 +11,10 @@
 import { escapeControls } from '../text.js';
 import { readFile } from 'node:fs/promises';
 import { attachment, message, send, type Part } from '../../protocols/smtp/index.js';
-import { UsageError, abortable, parseOptions, parsePort, readAll, whenAborted, type Command, type Io } from '../command.js';
+import { UsageError, abortable, parseOptions, readAll, whenAborted, type Command, type Io } from '../command.js';
 import { promptSecret } from '../prompt.js';
-import { parseServer } from '../address.js';
-import { TLS_FLAGS, TLS_HELP, tlsSettings } from '../tls.js';
-
-interface MailConfig {
-  server?: string;
-  port?: number;
-  user?: string;
-  password?: string;
-  tls?: 'starttls' | 'implicit' | 'none';
-  from?: string;
-}
-
-async function loadConfig(path: string | undefined): Promise<MailConfig> {
-  if (path === undefined) return {};
-  const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${path}: expected a JSON object`);
-  return parsed as MailConfig;
-}
+import { mailAccount } from '../mail-account.js';
+import { TLS_FLAGS, TLS_HELP } from '../tls.js';
 
 /** The body: `--body-file`, or all of stdin; Ctrl-C while it is being typed sends nothing. */
 async function readBody(io: Io, file: string | undefined): Promise<Buffer> {
@@ -78,22 +62,13 @@ export const mailSend: Command = {
       'body-file': { type: 'string' },
       'allow-plain-auth': { type: 'boolean' },
     });
-    const cfg = await loadConfig(values.config);
-    const env = io.env;
-    const from = values.from ?? cfg.from ?? env.NETKIT_MAIL_FROM;
+    const account = await mailAccount(values, io.env, { protocol: 'SMTP', port: 25, implicitPort: 465, tls: 'starttls' });
+    const { host, port, tls, tlsOptions, user } = account;
+    let password = account.password;
+    const configFrom = account.config.from;
+    const from = values.from ?? (typeof configFrom === 'string' ? configFrom : undefined) ?? io.env.NETKIT_MAIL_FROM;
     const to = values.to ?? [];
     if (!from || to.length === 0) throw new UsageError('--from and at least one --to are needed');
-    const configured = cfg.tls ?? env.NETKIT_SMTP_TLS;
-    const settings = await tlsSettings(values, 'starttls', configured);
-    // Without a word anywhere, STARTTLS is used when offered (send's default), not required.
-    const tls = values.tls === undefined && configured === undefined ? undefined : settings.mode;
-    const portText = cfg.port === undefined ? env.NETKIT_SMTP_PORT : String(cfg.port);
-    const { host, port } = parseServer(
-      values.server ?? cfg.server ?? env.NETKIT_SMTP_SERVER ?? '127.0.0.1',
-      parsePort(portText, tls === 'implicit' ? 465 : 25),
-    );
-    const user = values.user ?? cfg.user ?? env.NETKIT_SMTP_USER;
-    let password = env.NETKIT_SMTP_PASSWORD ?? cfg.password;
     if (user !== undefined && password === undefined) {
       if (!io.stdin.isTTY) throw new UsageError('set NETKIT_SMTP_PASSWORD (or "password" in the config file) for --user');
       password = await promptSecret(io.stdin, io.stderr, `Password for ${user}: `);
@@ -116,7 +91,7 @@ export const mailSend: Command = {
         host,
         port,
         tls,
-        tlsOptions: settings.tlsOptions,
+        tlsOptions,
         user,
         password,
         from,

@@ -21,10 +21,10 @@ import { LimitError, ProtocolError, TimeoutError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { sendStatus, writeDotData } from '../../protocols/tp/index.js';
 import { upgrade } from './tls.js';
-import { MAILBOX_READ_AHEAD } from './smtp-in.js';
 import {
   AUTH_FAILURE_DELAY_MS,
   AuthThrottle,
+  MAILBOX_READ_AHEAD,
   MAX_AUTH_FAILURES,
   PLAIN_AUTH,
   type PlainAuth,

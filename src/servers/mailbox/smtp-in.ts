@@ -38,6 +38,7 @@ import {
   AUTH_FAILURE_DELAY_MS,
   AuthThrottle,
   GREET_DELAY_MS,
+  MAILBOX_READ_AHEAD,
   MAX_AUTH_FAILURES,
   MAX_BAD_COMMANDS,
   PLAIN_AUTH,
@@ -78,8 +79,6 @@ export const MAX_RECIPIENTS = 100;
 export const MAX_COMMAND_LINE = 512;
 /** Longest line of a message the server accepts, octets; a longer one makes the message refused (552). */
 export const MAX_DATA_LINE = 64 * 1024;
-/** Bytes read ahead of the session per connection (see `TcpClient.setReadAhead`). */
-export const MAILBOX_READ_AHEAD = 64 * 1024;
 /** Bytes a command line may take before it is read as too long without being kept. */
 const COMMAND_LINE_LIMIT = 2048;
 
