@@ -125,9 +125,11 @@ export function encodeWord(text: string, opts: EncodeWordOptions = {}): string {
   const all = Buffer.from(text, 'utf8');
   let kind = opts.encoding ?? 'auto';
   if (kind === 'auto') {
+    // Q while it is no longer than B; the count stops as soon as Q is longer (it only grows)
+    const bLen = Math.ceil(all.length / 3) * 4;
     let q = 0;
-    for (let i = 0; i < all.length; i++) q += Q_LEN[all[i]!]!;
-    kind = q <= Math.ceil(all.length / 3) * 4 ? 'Q' : 'B';
+    for (let i = 0; i < all.length && q <= bLen; i++) q += Q_LEN[all[i]!]!;
+    kind = q <= bLen ? 'Q' : 'B';
   }
   const cuts = wordCuts(all, kind === 'Q');
   return kind === 'Q' ? qWords(all, cuts) : bWords(all, cuts);
@@ -255,19 +257,15 @@ export function foldHeader(name: string, value: string, width = 78): string {
   const v = encodeHeaderValue(value);
   const folds = foldPoints(v, name.length + 1, width);
   if (folds.length === 0) return `${name}: ${v}`;
-  // v is printable ASCII (encodeHeaderValue encoded the rest): each fold's space becomes CRLF + space in one buffer
-  const src = Buffer.from(v, 'latin1');
-  const out = Buffer.allocUnsafe(src.length + 2 * folds.length);
-  let o = 0;
+  // each fold's space becomes CRLF + space: the pieces between folds are views of v, joined in one copy
+  const lines = new Array<string>(folds.length + 1);
   let from = 0;
-  for (const at of folds) {
-    o += src.copy(out, o, from, at);
-    out[o++] = 13;
-    out[o++] = 10;
-    from = at;
+  for (let i = 0; i < folds.length; i++) {
+    lines[i] = v.slice(from, folds[i]);
+    from = folds[i]!;
   }
-  o += src.copy(out, o, from);
-  return `${name}: ${out.toString('latin1', 0, o)}`;
+  lines[folds.length] = v.slice(from);
+  return `${name}: ${lines.join('\r\n')}`;
 }
 
 /**
