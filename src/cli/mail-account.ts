@@ -14,7 +14,7 @@
  * ```ts
  * const values: MailAccountFlags = { server: '127.0.0.1:2525', user: 'alice' };
  * const account = await mailAccount(values, process.env, { protocol: 'SMTP', port: 25, implicitPort: 465, tls: 'starttls' });
- * assert.equal(account.port, 2525);
+ * assert.equal(account.server.port, 2525);
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -44,13 +44,18 @@ export interface MailConfig {
   [key: string]: unknown;
 }
 
-/** The settled account. */
-export interface MailAccount {
+/** Where to connect, in the words `smtp.send` and `pop3.connect` take. */
+export interface MailServer {
   host: string;
   port: number;
   /** The TLS mode, or undefined when nothing named one (the protocol's default). */
   tls: TlsMode | undefined;
   tlsOptions: ConnectionOptions | undefined;
+}
+
+/** The settled account. */
+export interface MailAccount {
+  server: MailServer;
   user: string | undefined;
   password: string | undefined;
   /** The whole config file, for the command's own keys. */
@@ -88,5 +93,5 @@ export async function mailAccount(
   const { host, port: finalPort } = parseServer(String(server), port);
   const user = typeof values.user === 'string' ? values.user : (config.user ?? name('USER'));
   const password = name('PASSWORD') ?? config.password;
-  return { host, port: finalPort, tls, tlsOptions: settings.tlsOptions, user, password, config };
+  return { server: { host, port: finalPort, tls, tlsOptions: settings.tlsOptions }, user, password, config };
 }

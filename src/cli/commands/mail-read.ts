@@ -42,15 +42,12 @@ const POP3_HELP = [
 
 async function session(values: Record<string, string | boolean | undefined>, io: Io) {
   const account = await mailAccount(values, io.env, { protocol: 'POP3', port: 110, implicitPort: 995, tls: 'none' });
-  const { host, port, tls, tlsOptions, user, password } = account;
+  const { server, user, password } = account;
   if (!user || password === undefined) throw new UsageError('a user (--user) and NETKIT_POP3_PASSWORD (or the config file) are needed');
   const s = await Promise.race([
     whenAborted(io.signal),
     connect({
-      host,
-      port,
-      tls,
-      tlsOptions,
+      ...server,
       user,
       password,
       signal: io.signal,

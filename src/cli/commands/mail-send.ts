@@ -63,7 +63,7 @@ export const mailSend: Command = {
       'allow-plain-auth': { type: 'boolean' },
     });
     const account = await mailAccount(values, io.env, { protocol: 'SMTP', port: 25, implicitPort: 465, tls: 'starttls' });
-    const { host, port, tls, tlsOptions, user } = account;
+    const { server, user } = account;
     let password = account.password;
     const configFrom = account.config.from;
     const from = values.from ?? (typeof configFrom === 'string' ? configFrom : undefined) ?? io.env.NETKIT_MAIL_FROM;
@@ -88,10 +88,7 @@ export const mailSend: Command = {
     const result = await Promise.race([
       whenAborted(io.signal),
       send({
-        host,
-        port,
-        tls,
-        tlsOptions,
+        ...server,
         user,
         password,
         from,
