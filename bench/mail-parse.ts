@@ -4,7 +4,7 @@
  * message with a MIB MiB base64 attachment, read from a file. Each run is a
  * fresh process (bench/mail-parse-child.ts), rounds interleaved, the order
  * rotated each round; reported: median throughput, per-round ratios, and
- * peak RSS of each process. Targets (issue 17): ≥ 2× mailparser's
+ * peak RSS of each process. Targets: ≥ 2× mailparser's
  * throughput, peak RSS ≤ 64 MiB on the big message.
  *
  *     npm run build && node dist/bench/mail-parse.js     (MIB=100 ROUNDS=5 REPEAT=200)

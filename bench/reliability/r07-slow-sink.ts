@@ -5,7 +5,7 @@
  * pauses 1 ms per 64 KiB chunk. Peak RSS over the start (sampled every 20 ms).
  * RELIABILITY_GIB scales the transfers (default 1).
  *
- * Then many slow readers against one `servers.web` (issue 12): 1,000 clients
+ * Then many slow readers against one `servers.web`: 1,000 clients
  * in another process each ask for an 8 MiB file and stop reading (the
  * kernel's socket buffers take a few MiB each first), for 5 s;
  * meanwhile a normal client downloads the same file. Figures: the server's

@@ -3,7 +3,7 @@
  * with a cap of 20; then 30 clients at once to programs that ignore EOF
  * (`sh -c 'sleep 1000 & sleep 1000'`, time limit 1 s, cap 20) so 10 are refused.
  * The server's descriptors afterwards, the slowest refusal, and how long the
- * hung groups took to go. Then what can escape a super-server (issue 12):
+ * hung groups took to go. Then what can escape a super-server:
  * programs that detach (`setsid sleep … &`) must not outlive their
  * connection; a descriptor the server inherited (fd 40, from its parent)
  * must not reach programs; 300 refused clients that keep sending must each

@@ -1,5 +1,5 @@
 /**
- * The client owns request framing (issue 12): a caller `Content-Length`
+ * The client owns request framing: a caller `Content-Length`
  * that disagrees with the body, or a `Transfer-Encoding` the client does not
  * apply itself, is an ArgumentError before any byte is sent — checked
  * against node:http, which counts the requests it sees.

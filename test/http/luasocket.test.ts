@@ -1,5 +1,5 @@
 /**
- * LuaSocket's meaning of `http.request`'s generic form (issue 13): the
+ * LuaSocket's meaning of `http.request`'s generic form: the
  * request's `scheme`, `host`, `port`, `path`, `user` and `password` fields
  * override the URL's parts and `uri` the request target (LuaSocket's
  * http.lua `adjustrequest`); obsolete line folding in a response reaches the

@@ -1,6 +1,6 @@
 /**
  * Every numeric option of the HTTP client is checked before anything is
- * sent (issue 12): `NaN` neither loops (`maxRedirects`) nor removes a limit
+ * sent: `NaN` neither loops (`maxRedirects`) nor removes a limit
  * (`maxHeaderBytes`, `maxHeaders`, `maxBodyBytes`); timeouts of 2^31 ms or
  * more wait instead of firing at once; `decode: true` has a decoded-size cap
  * and a ratio guard. Against node:http.

@@ -1,5 +1,5 @@
 /**
- * LuaSocket compatibility: the mbox module (issue 13). One row per call:
+ * LuaSocket compatibility: the mbox module. One row per call:
  * the function, its input, and what LuaSocket 3 (src/mbox.lua, run under
  * Lua 5.4) returns for it; netkit must return the same, byte for byte. The
  * LuaSocket column was produced by running mbox.lua on these inputs; where

@@ -109,7 +109,7 @@ test('refused connections are closed once the client has read the refusal, even 
   }
 });
 
-test('a refused client that keeps sending is closed within the linger time, not kept alive by its bytes (issue 12)', { timeout: 30000 }, async () => {
+test('a refused client that keeps sending is closed within the linger time, not kept alive by its bytes', { timeout: 30000 }, async () => {
   const srv = await inetd({ port: 0, command: 'sleep', args: ['1000'], maxConnections: 1, timeLimit: 20_000, onLog: () => {} });
   const net = await import('node:net');
   try {
@@ -137,7 +137,7 @@ test('a refused client that keeps sending is closed within the linger time, not 
   }
 });
 
-test('a program that detaches into its own session (setsid … &) is killed with its connection (issue 12)', { timeout: 30000 }, async () => {
+test('a program that detaches into its own session (setsid … &) is killed with its connection', { timeout: 30000 }, async () => {
   const tag = String(900000 + Math.floor(Math.random() * 99999));
   const srv = await inetd({ port: 0, command: 'sh', args: ['-c', `setsid sleep ${tag} </dev/null >/dev/null 2>&1 & echo started`], onLog: () => {} });
   const escaped = () => execFileSync('sh', ['-c', `ps -eo args= | grep -c '^sleep ${tag}$' || true`], { encoding: 'utf8' }).trim();
@@ -152,7 +152,7 @@ test('a program that detaches into its own session (setsid … &) is killed with
   }
 });
 
-test('programs get no descriptor the server inherited (issue 12)', { timeout: 30000 }, async () => {
+test('programs get no descriptor the server inherited', { timeout: 30000 }, async () => {
   const { spawn } = await import('node:child_process');
   const { openSync, closeSync, mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

@@ -101,7 +101,7 @@ test('every traversal vector of WS-01…WS-10 is 400 or 404 and never shows a by
   assert.equal(inside.body.toString(), 'hello\n');
 });
 
-test('a folder swapped for a symlink out of the root between two requests is not followed, cache or not (issue 12)', async () => {
+test('a folder swapped for a symlink out of the root between two requests is not followed, cache or not', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'nk-web-swap-'));
   const www = join(tmp, 'www');
   const out = join(tmp, 'out');
@@ -131,7 +131,7 @@ test('a folder swapped for a symlink out of the root between two requests is not
   }
 });
 
-test('a 1 MiB file is kept in memory by default (a hit reads nothing), and cacheBytes bounds what is kept (issue 15)', async () => {
+test('a 1 MiB file is kept in memory by default (a hit reads nothing), and cacheBytes bounds what is kept', async () => {
   const www = mkdtempSync(join(tmpdir(), 'nk-web-cache-'));
   const first = randomBytes(1024 * 1024);
   const second = randomBytes(1024 * 1024);
@@ -363,7 +363,7 @@ test('the connection cap refuses at once and serves again when connections end (
   }
 });
 
-test('the per-client cap: one address holding connections open cannot take every slot (issue 12)', async () => {
+test('the per-client cap: one address holding connections open cannot take every slot', async () => {
   const capped = await web({ root, port: 0, maxConnectionsPerClient: 3, headerTimeout: 30_000 });
   const net = await import('node:net');
   const held: import('node:net').Socket[] = [];
@@ -404,7 +404,7 @@ test('the per-client cap: one address holding connections open cannot take every
   }
 });
 
-test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits (issue 14)', async () => {
+test('every numeric option is checked (ArgumentError), and a timeout of 2^31 ms or more waits', async () => {
   const bad: Record<string, unknown>[] = [
     { maxConnections: NaN },
     { maxConnections: 0 },
@@ -547,7 +547,7 @@ test('a 3 MiB file arrives byte-identical', async () => {
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
 });
 
-test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide (issue 12)', {
+test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide', {
   timeout: 60000,
 }, async () => {
   const N = 200;
@@ -623,7 +623,7 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + bu
   }
 });
 
-test('workers: N processes answer on one port, and a worker that dies is replaced (issue 15)', { timeout: 90000 }, async () => {
+test('workers: N processes answer on one port, and a worker that dies is replaced', { timeout: 90000 }, async () => {
   const answered = new Map<number, number>();
   const site = await web({ root, port: 0, workers: 2, log: (_line, entry) => answered.set(entry.pid!, (answered.get(entry.pid!) ?? 0) + 1) });
   const ask = () => rawRequest(site.port, 'GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 10_000 });

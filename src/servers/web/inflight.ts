@@ -1,6 +1,6 @@
 /**
  * A server-wide bound on file bytes held in memory on their way to clients
- * (issue 12: a client that asks for a large file and stops reading must not
+ * (a client that asks for a large file and stops reading must not
  * cost the server a buffer it never gives back).
  *
  * Every connection may always hold {@link INFLIGHT_FLOOR} bytes of file data
