@@ -135,6 +135,26 @@ test('LongTimer: chains past MAX_TIMER_MS, fires once for short delays, restart 
   assert.equal(fired, 1);
 });
 
+test('LongTimer: a restart to an earlier time fires then; restarts that push it back keep it from firing until the last due time', async () => {
+  let fired = 0;
+  const early = new LongTimer(() => fired++, 10_000);
+  early.restart(10);
+  await sleepFor(40);
+  assert.equal(fired, 1, 'the shorter restart fired');
+  const idle = new LongTimer(() => fired++, 30);
+  for (let i = 0; i < 6; i++) {
+    await sleepFor(10);
+    idle.restart(30); // 60 ms in all, each push before the last due time
+  }
+  assert.equal(fired, 1, 'not fired while pushed back');
+  await sleepFor(60);
+  assert.equal(fired, 2, 'fired once after the last push');
+  idle.restart(20);
+  idle.clear();
+  await sleepFor(40);
+  assert.equal(fired, 2, 'clear cancels a restarted timer');
+});
+
 test('validate: a table of good and bad values', () => {
   const bad: unknown[] = [NaN, -1, 1.5, Infinity, '3', null, 2 ** 60];
   for (const v of bad) assert.throws(() => checkInteger('n', v, { min: 0 }), ArgumentError, String(v));

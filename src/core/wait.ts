@@ -42,7 +42,9 @@ export const MAX_TIMER_MS = 0x7fffffff;
  */
 export class LongTimer {
   #timer: NodeJS.Timeout | undefined;
+  /** When `fire` is due, and when the running Node timer goes off (performance.now() ms). */
   #due = 0;
+  #at = 0;
   #fire: () => void;
   #unref = false;
 
@@ -51,10 +53,16 @@ export class LongTimer {
     this.restart(ms);
   }
 
-  /** Starts over: `fire` is now due `ms` from now (any finite ms ≥ 0). */
+  /**
+   * Starts over: `fire` is now due `ms` from now (any finite ms ≥ 0). When
+   * the running Node timer goes off no later than that, it is kept — its
+   * tick waits out the rest — so pushing an idle deadline back on every
+   * request costs a clock read, not a timer cancelled and scheduled again.
+   */
   restart(ms: number): void {
-    this.clear();
     this.#due = performance.now() + ms;
+    if (this.#timer !== undefined && this.#at <= this.#due) return;
+    this.clear();
     this.#arm(ms);
   }
 
@@ -72,7 +80,9 @@ export class LongTimer {
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#tick(), Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    const delay = Math.min(Math.max(0, ms), MAX_TIMER_MS);
+    this.#at = performance.now() + delay;
+    this.#timer = setTimeout(() => this.#tick(), delay);
     if (this.#unref) this.#timer.unref();
   }
 

@@ -26,7 +26,7 @@ import { HeadReader } from './head-reader.js';
 import type { Inflight } from './inflight.js';
 import { afterLookup, beforeLookup, fromEntry, okFields, type Ready, simpleResponse } from './decide.js';
 import { answerInline, type InlineConn } from './inline.js';
-import { headText, sendFile, sendWhole, type Framing, type SendLimit } from './respond.js';
+import { headText, sendFile, sendWhole, sendWithin, type Framing, type SendLimit } from './respond.js';
 import { selectResponse } from './select-response.js';
 
 /** What every connection of one server shares. */
@@ -142,7 +142,8 @@ async function simple(client: TcpClient, out: Outcome, status: number, framing: 
 
 async function send(client: TcpClient, out: Outcome, r: Ready, limit: SendLimit): Promise<void> {
   out.status = r.status;
-  await sendWhole(client, r.head, r.body, limit);
+  if (r.wire !== undefined) await sendWithin(client, r.wire, limit.deadline, limit.ms);
+  else await sendWhole(client, r.head, r.body, limit);
   out.bytes = r.body === null ? 0 : r.body.length;
 }
 

@@ -17,7 +17,9 @@
 import type { RequestHead } from '../../protocols/http/request-parser.js';
 import type { WebContext } from './connection.js';
 import type { FileEntry, Lookup } from './file-store.js';
-import { headText, REASONS, type Framing } from './respond.js';
+import { dateHeaderNow } from './http-date.js';
+import { INFLIGHT_FLOOR } from './inflight.js';
+import { headText, oneWrite, REASONS, type Framing } from './respond.js';
 import { selectResponse, type Selected } from './select-response.js';
 import { directoryLocation, isRefused, parseTarget, type SafePath } from './target.js';
 
@@ -26,6 +28,8 @@ export interface Ready {
   status: number;
   head: string;
   body: Buffer | null;
+  /** Head and body already in one buffer, shared (a small cached file's plain 200): write it as it is. */
+  wire?: Buffer;
 }
 
 /** A plain-text response (`404 Not Found\n`) with `extra` fields; no body for HEAD. */
@@ -74,7 +78,20 @@ export function fromEntry(head: RequestHead, file: FileEntry, framing: Framing, 
     if (head.method !== 'HEAD' && file.body !== null && sel.end > sel.start)
       body = sel.start === 0 && sel.end === file.body.length ? file.body : file.body.subarray(sel.start, sel.end);
   }
+  if (sel.status === 200 && body !== null && body === file.body && !framing.close && !framing.keepAlive10 && body.length <= INFLIGHT_FLOOR)
+    return wholeOk(file, body);
   return { status: sel.status, head: headText(sel.status, fields, framing), body };
+}
+
+/** A small cached file's keep-alive 200, built once per second of its `Date` and then shared by every request in that second. */
+function wholeOk(file: FileEntry, body: Buffer): Ready {
+  const date = dateHeaderNow();
+  let w = file.wire;
+  if (w === null || w.date !== date) {
+    const head = headText(200, file.fields200, { close: false });
+    w = file.wire = { date, head, bytes: oneWrite(head, body)! };
+  }
+  return { status: 200, head: w.head, body, wire: w.bytes };
 }
 
 /** The fields of a 200 (precomputed) or a 206 of `file`. */

@@ -53,6 +53,13 @@ export interface FileEntry {
   fields: string;
   /** `fields` and the whole file's `Content-Length`: the fields of a 200. */
   fields200: string;
+  /**
+   * A small cached file's whole keep-alive 200 — head and body in one
+   * buffer — for the second of its `Date` (see `decide.ts`); null until
+   * asked. Only bodies of at most 16 KiB (`INFLIGHT_FLOOR`), so it adds at most
+   * one head and one copy per small cached file.
+   */
+  wire: { date: string; head: string; bytes: Buffer } | null;
 }
 
 export type Lookup = { kind: 'file'; file: FileEntry } | { kind: 'directory' } | { kind: 'missing'; status: 403 | 404 };
@@ -259,7 +266,18 @@ export class FileStore {
     const lastModified = httpDate(st.mtimeMs);
     const contentType = mime.contentType(path.slice(path.lastIndexOf(sep) + 1)) || 'application/octet-stream';
     const fields = `Server: netkit\r\nContent-Type: ${contentType}\r\nLast-Modified: ${lastModified}\r\nETag: ${etag}\r\nAccept-Ranges: bytes\r\n`;
-    return { path, size: st.size, mtimeMs: st.mtimeMs, etag, lastModified, contentType, body, fields, fields200: `${fields}Content-Length: ${st.size}\r\n` };
+    return {
+      path,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      etag,
+      lastModified,
+      contentType,
+      body,
+      fields,
+      fields200: `${fields}Content-Length: ${st.size}\r\n`,
+      wire: null,
+    };
   }
 
   #remember(key: string, result: Lookup): void {

@@ -65,7 +65,7 @@ function answerOne(conn: InlineConn, head: RequestHead): boolean {
   const framing: Framing = { close: false, keepAlive10: head.version === '1.0' };
   const r = decideNow(ctx, head, framing);
   if (r === null || framing.close) return false;
-  const bytes = oneWrite(r.head, r.body);
+  const bytes = r.wire ?? oneWrite(r.head, r.body);
   if (bytes === null || !conn.client.write(bytes)) return false;
   conn.served++;
   if (ctx.log !== null) logRequest(ctx.log, conn.remote, head, r.status, r.body === null ? 0 : r.body.length, performance.now() - started);
