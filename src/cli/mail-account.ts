@@ -88,10 +88,10 @@ export async function mailAccount(
   const settings = await tlsSettings(values, defaults.tls, configured);
   const tls = values.tls === undefined && configured === undefined ? undefined : settings.mode;
   const portText = config.port === undefined ? name('PORT') : String(config.port);
-  const port = parsePort(portText, tls === 'implicit' ? defaults.implicitPort : defaults.port);
+  const portUnlessNamed = parsePort(portText, tls === 'implicit' ? defaults.implicitPort : defaults.port);
   const server = typeof values.server === 'string' ? values.server : (config.server ?? name('SERVER') ?? '127.0.0.1');
-  const { host, port: finalPort } = parseServer(String(server), port);
+  const { host, port } = parseServer(String(server), portUnlessNamed);
   const user = typeof values.user === 'string' ? values.user : (config.user ?? name('USER'));
   const password = name('PASSWORD') ?? config.password;
-  return { server: { host, port: finalPort, tls, tlsOptions: settings.tlsOptions }, user, password, config };
+  return { server: { host, port, tls, tlsOptions: settings.tlsOptions }, user, password, config };
 }

@@ -89,7 +89,7 @@ export class ReceiveBuffer {
 
   readonly #q = new ChunkQueue();
   #lineLimit = DEFAULT_LINE_LIMIT;
-  #highWater: number;
+  #highWater = 0;
   #minHighWater: number;
   #flow: FlowControl | null;
   #paused = false;
@@ -113,7 +113,7 @@ export class ReceiveBuffer {
   constructor(flow: FlowControl | null = null, highWater = 1024 * 1024, timeouts = new Timeouts()) {
     this.#flow = flow;
     this.#minHighWater = highWater;
-    this.#highWater = Math.max(highWater, 2 * this.#lineLimit);
+    this.#settleHighWater();
     this.timeouts = timeouts;
   }
 
@@ -143,9 +143,8 @@ export class ReceiveBuffer {
     return this.#lineLimit;
   }
   set lineLimit(bytes: number) {
-    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ArgumentError(`line limit must be a positive integer, got ${bytes}`);
-    this.#lineLimit = bytes;
-    this.#highWater = Math.max(this.#minHighWater, 2 * bytes);
+    this.#lineLimit = checkInteger('line limit', bytes, { min: 1 });
+    this.#settleHighWater();
   }
 
   /**
@@ -156,9 +155,13 @@ export class ReceiveBuffer {
     return this.#highWater;
   }
   set highWater(bytes: number) {
-    if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ArgumentError(`high water must be a positive integer, got ${bytes}`);
-    this.#minHighWater = bytes;
-    this.#highWater = Math.max(bytes, 2 * this.#lineLimit);
+    this.#minHighWater = checkInteger('high water', bytes, { min: 1 });
+    this.#settleHighWater();
+  }
+
+  /** The high water in force: what was asked, raised to twice the line limit (kept, not derived: push reads it per chunk). */
+  #settleHighWater(): void {
+    this.#highWater = Math.max(this.#minHighWater, 2 * this.#lineLimit);
   }
 
   // ---- producer side -------------------------------------------------------
