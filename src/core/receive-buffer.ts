@@ -47,6 +47,12 @@ import { checkInteger } from './validate.js';
 import { GrowingBuffer } from './growing-buffer.js';
 import { LineCache } from './line-cache.js';
 
+/** How a wait that has nothing to hand back fails (`partial`'s): the error's `partial` is empty. */
+const NOTHING_TAKEN: WaitFailures = {
+  timeout: () => new TimeoutError('timeout', EMPTY),
+  abort: (reason) => new AbortError('aborted', EMPTY, { cause: reason }),
+};
+
 export type { LineEncoding, LinePattern, BytesPattern, Pattern };
 
 /** Options every receive takes. */
@@ -402,15 +408,26 @@ export class ReceiveBuffer {
    * Whatever is buffered, at most `max` bytes, waiting only while nothing is;
    * `null` once the peer closed and all was read. Zero-copy where possible.
    */
-  async partial(max = 65536, opts?: ReceiveOptions): Promise<Buffer | null> {
-    if (!Number.isSafeInteger(max) || max < 1) throw new ArgumentError(`max must be a positive integer, got ${max}`);
+  partial(max = 65536, opts?: ReceiveOptions): Promise<Buffer | null> {
+    if (!Number.isSafeInteger(max) || max < 1) return Promise.reject(new ArgumentError(`max must be a positive integer, got ${max}`));
     const q = this.#q;
+    // What is buffered is taken at once: no async frame, no wait.
+    if (q.length > 0) return Promise.resolve(this.#take(Math.min(max, q.chunks[q.head]!.length - q.offset)));
+    return this.#partialWait(max, opts?.signal);
+  }
+
+  /** `partial` with nothing buffered: parks until bytes or the end come (a wait that fails has taken nothing: its `partial` is empty). */
+  async #partialWait(max: number, signal: AbortSignal | undefined): Promise<Buffer | null> {
+    const q = this.#q;
+    let deadline: Deadline | null = null;
+    while (q.length === 0 && !this.#ended) {
+      if (signal?.aborted) throw new AbortError('aborted', EMPTY, { cause: signal.reason });
+      deadline ??= this.timeouts.unlimited ? null : this.timeouts.start();
+      await this.#wait(1, deadline, signal, NOTHING_TAKEN);
+    }
     if (q.length === 0) {
-      if (!this.#ended) await this.#waitFor(() => (q.length > 0 || this.#ended ? true : undefined), 1, opts?.signal, undefined);
-      if (q.length === 0) {
-        if (this.#error !== null) throw this.#closedError(EMPTY);
-        return null;
-      }
+      if (this.#error !== null) throw this.#closedError(EMPTY);
+      return null;
     }
     return this.#take(Math.min(max, q.chunks[q.head]!.length - q.offset));
   }

@@ -40,7 +40,7 @@ import { readBody } from './body-reader.js';
 import { bodySink } from './body-writer.js';
 import { defaults } from './defaults.js';
 import { framingOf, SENDABLE_VALUE, TARGET, TOKEN } from './fields.js';
-import { parseFields, STATUS } from './response-head.js';
+import { parseFields, parseStatusLine } from './response-head.js';
 import type { HeaderInput } from './request.js';
 import type { Create } from './transport.js';
 
@@ -126,9 +126,9 @@ export class HttpConnection {
   /** Reads the status line (1xx lines included: the caller skips them as LuaSocket's caller does). */
   async receiveStatusLine(): Promise<{ code: number; status: string }> {
     const status = await this.#line();
-    const m = STATUS.exec(status);
-    if (!m) throw new ProtocolError('malformed status line', status.slice(0, 200));
-    return { code: Number(m[2]), status };
+    const parsed = parseStatusLine(status);
+    if (parsed === null) throw new ProtocolError('malformed status line', status.slice(0, 200));
+    return { code: parsed.code, status };
   }
 
   /** Reads the header fields up to the empty line: lower-cased names, repeated fields joined with ', '. */

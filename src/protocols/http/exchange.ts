@@ -73,44 +73,34 @@ export async function exchange(
   out: Outgoing,
   plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>,
 ): Promise<Exchanged> {
+  const head = formatRequestHead(out.method, out.requestTarget, target, out.fields);
+  const small = out.source === undefined && (out.body === undefined || out.body.length <= COALESCE);
   inFlight++;
   try {
-    return await exchangeOnce(ctx, target, out, plan);
+    for (let attempt = 0; ; attempt++) {
+      let sock = attempt === 0 && ctx.pool !== null ? ctx.pool.take(ctx.key) : undefined;
+      const reused = sock !== undefined;
+      sock ??= await openConnection({ ...ctx, target });
+      let sent: Sent;
+      try {
+        if (reused) sock.setTimeout(ctx.timeout);
+        sent = small ? { head: await sendSmall(sock, head, out, ctx), cut: false } : await sendWatching(sock, head, out, ctx);
+      } catch (err) {
+        await sock.close();
+        if (reused && isStale(err) && IDEMPOTENT.has(out.method.toUpperCase()) && out.source === undefined) continue;
+        throw err;
+      }
+      let body: BodyPlan;
+      try {
+        body = await plan(sent.head);
+      } catch (err) {
+        await sock.close();
+        throw err;
+      }
+      return await finish(ctx, sock, out, sent.head, body, sent.cut);
+    }
   } finally {
     inFlight--;
-  }
-}
-
-async function exchangeOnce(
-  ctx: ExchangeContext,
-  target: Target,
-  out: Outgoing,
-  plan: (head: ResponseHead) => BodyPlan | Promise<BodyPlan>,
-): Promise<Exchanged> {
-  const head = formatRequestHead(out.method, out.requestTarget, target, out.fields);
-  const retryable = IDEMPOTENT.has(out.method.toUpperCase()) && out.source === undefined;
-  for (let attempt = 0; ; attempt++) {
-    let sock = attempt === 0 && ctx.pool !== null ? ctx.pool.take(ctx.key) : undefined;
-    const reused = sock !== undefined;
-    sock ??= await openConnection({ ...ctx, target });
-    let sent: Sent;
-    try {
-      if (reused) sock.setTimeout(ctx.timeout);
-      sent = await sendWatching(sock, head, out, ctx);
-    } catch (err) {
-      await sock.close();
-      if (reused && retryable && isStale(err)) continue;
-      throw err;
-    }
-    const response = sent.head;
-    let body: BodyPlan;
-    try {
-      body = await plan(response);
-    } catch (err) {
-      await sock.close();
-      throw err;
-    }
-    return finish(ctx, sock, out, response, body, sent.cut);
   }
 }
 
@@ -145,15 +135,18 @@ interface Sent {
  * in one write and is followed by the head read; a large body is sent while
  * the connection is watched for an early response (see the module doc).
  */
-async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
-  if (out.source === undefined && (out.body === undefined || out.body.length <= COALESCE)) {
-    if (inFlight > 1) {
-      await writeTurn();
-      if (ctx.signal?.aborted) throw new AbortError('request aborted', undefined, { cause: ctx.signal.reason });
-    }
-    await writeRequest(sock, head, out);
-    return { head: await headWithin(sock, out.method, ctx), cut: false };
+/** A request that goes out in one write (no body, or a small one), then its response head. */
+async function sendSmall(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<ResponseHead> {
+  if (inFlight > 1) {
+    await writeTurn();
+    if (ctx.signal?.aborted) throw new AbortError('request aborted', undefined, { cause: ctx.signal.reason });
   }
+  await writeRequest(sock, head, out);
+  return headWithin(sock, out.method, ctx);
+}
+
+/** A large body is sent while the connection is watched for an early response (see the module doc). */
+async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
   const opts = headOptions(out.method, ctx);
   const hooks = sock[selectHooks];
   let reading: Promise<ResponseHead> | undefined;
@@ -221,8 +214,8 @@ function writeTurn(): Promise<void> {
   ));
 }
 
-function headOptions(method: string, ctx: ExchangeContext): ReadHeadOptions {
-  return { method, maxHeaderBytes: ctx.maxHeaderBytes, maxHeaders: ctx.maxHeaders, signal: ctx.signal };
+function headOptions(method: string, ctx: ExchangeContext, onPartial?: () => void): ReadHeadOptions {
+  return { method, maxHeaderBytes: ctx.maxHeaderBytes, maxHeaders: ctx.maxHeaders, signal: ctx.signal, onPartial };
 }
 
 /**
@@ -230,37 +223,57 @@ function headOptions(method: string, ctx: ExchangeContext): ReadHeadOptions {
  * TimeoutError when it is not complete within `headersTimeout` (any length:
  * the one wait primitive chains timers past 2^31 ms). On the deadline the
  * connection is closed, which ends the read.
- *
- * When the per-wait `timeout` is no longer than `headersTimeout`, it already
- * bounds the wait for the first bytes, so the head deadline is armed only
- * once bytes came without completing the head (with the time left): most
- * heads arrive whole, and a timer per request is measurable under load.
  */
 function headWithin(sock: TcpClient, method: string, ctx: ExchangeContext, reading?: Promise<ResponseHead>): Promise<ResponseHead> {
   const ms = ctx.headersTimeout;
   if (ms === null) return reading ?? readHead(sock, headOptions(method, ctx));
-  const lazy = reading === undefined && ctx.timeout !== null && ctx.timeout <= ms;
+  if (reading === undefined && ctx.timeout !== null && ctx.timeout <= ms) return headLazily(sock, method, ctx, ms);
   const expire = (): TimeoutError => {
     void sock.close();
-    return new TimeoutError(`no complete response head within ${ms} ms`);
+    return headTimeout(ms);
   };
   return waitFor<ResponseHead>(
     (done) => {
-      let timer: LongTimer | undefined;
-      const t0 = lazy ? performance.now() : 0;
-      const armLate = (): void => {
-        timer ??= new LongTimer(() => done(expire()), Math.max(0, ms - (performance.now() - t0)));
-      };
-      const read = reading ?? readHead(sock, lazy ? { ...headOptions(method, ctx), onPartial: armLate } : headOptions(method, ctx));
-      read.then(
+      (reading ?? readHead(sock, headOptions(method, ctx))).then(
         (h) => done(null, h),
         (err: Error) => done(err),
       );
-      return () => timer?.clear();
     },
-    { timeout: lazy ? null : ms, what: 'response head', onTimeout: expire },
+    { timeout: ms, what: 'response head', onTimeout: expire },
   );
 }
+
+/**
+ * {@link headWithin} when the per-wait `timeout` is no longer than
+ * `headersTimeout`: that timeout already bounds the wait for the first
+ * bytes, so the head deadline is armed only once bytes came without
+ * completing the head (with the time left). Most heads arrive whole, and a
+ * timer per request is measurable under load. On the deadline the
+ * connection is closed; the read fails, and that failure is the timeout.
+ */
+async function headLazily(sock: TcpClient, method: string, ctx: ExchangeContext, ms: number): Promise<ResponseHead> {
+  const t0 = performance.now();
+  let timer: LongTimer | undefined;
+  let expired = false;
+  const armLate = (): void => {
+    timer ??= new LongTimer(
+      () => {
+        expired = true;
+        void sock.close();
+      },
+      Math.max(0, ms - (performance.now() - t0)),
+    );
+  };
+  try {
+    return await readHead(sock, headOptions(method, ctx, armLate));
+  } catch (err) {
+    throw expired ? headTimeout(ms) : err;
+  } finally {
+    timer?.clear();
+  }
+}
+
+const headTimeout = (ms: number): TimeoutError => new TimeoutError(`no complete response head within ${ms} ms`);
 
 /** The failure of a reused connection that the server had already closed: nothing of a response came. */
 function isStale(err: unknown): boolean {

@@ -52,29 +52,82 @@ export interface FieldRules {
 /** Field lines (without their CRLF) to [name, value] pairs, values trimmed of OWS. */
 export function parseFieldLines(lines: readonly string[], rules: FieldRules): [string, string][] {
   const out: [string, string][] = [];
-  const { maxFields, maxFieldLine = Infinity, bad } = rules;
-  if (lines.length > maxFields && rules.obsFold === 'reject') throw tooMany(maxFields);
-  for (const line of lines) {
-    if (line.length > maxFieldLine) throw new LimitError('field line', maxFieldLine, undefined, `header field line over ${maxFieldLine} bytes`);
-    const c0 = line.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) {
-      const last = out[out.length - 1];
-      if (rules.obsFold === 'reject' || last === undefined) throw bad('obsolete line folding', line.slice(0, 200));
-      const k = last[0].toLowerCase();
-      if (k === 'content-length' || k === 'transfer-encoding') throw bad(`obsolete line folding in ${last[0]}`, line.slice(0, 200));
-      const more = trimOws(line, 0);
-      if (BAD_VALUE.test(more)) throw bad('control character in a header value', line.slice(0, 200));
-      if (more !== '') last[1] = last[1] === '' ? more : `${last[1]} ${more}`;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) throw bad(colon < 0 ? 'header field line without a colon' : 'malformed header field name', line.slice(0, 200));
-    const value = trimOws(line, colon + 1);
-    if (BAD_VALUE.test(value)) throw bad('control character in a header value', line.slice(0, 200));
-    if (out.push([name, value]) > maxFields) throw tooMany(maxFields);
+  if (lines.length > rules.maxFields && rules.obsFold === 'reject') throw tooMany(rules.maxFields);
+  for (const line of lines) addFieldLine(line, 0, line.length, out, rules);
+  return out;
+}
+
+/**
+ * The field lines of `text` from `from` to `to` (CRLF-separated, `to` at
+ * the CRLF that ends the last one, or `from` when there are none) to
+ * [name, value] pairs: {@link parseFieldLines} without splitting the head
+ * into line strings first.
+ *
+ *     parseFieldBlock('HTTP/1.1 200 OK\r\nA: 1\r\nB: 2', 17, 29, rules) → [['A', '1'], ['B', '2']]
+ */
+export function parseFieldBlock(text: string, from: number, to: number, rules: FieldRules): [string, string][] {
+  const out: [string, string][] = [];
+  if (rules.obsFold === 'reject' && (to - from + 2) / 3 > rules.maxFields && countLines(text, from, to) > rules.maxFields) throw tooMany(rules.maxFields);
+  for (let a = from; a < to; ) {
+    let b = text.indexOf('\r\n', a);
+    if (b < 0 || b > to) b = to;
+    addFieldLine(text, a, b, out, rules);
+    a = b + 2;
   }
   return out;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\r\n', from); i >= 0 && i < to; i = text.indexOf('\r\n', i + 2)) n++;
+  return n;
+}
+
+/** Token characters by code (RFC 9110 §5.6.2): the same set as {@link TOKEN}. */
+const TCHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) TCHAR[c] = TOKEN.test(String.fromCharCode(c)) ? 1 : 0;
+
+/** True when `s[a, b)` holds no control but HTAB: what {@link BAD_VALUE} refuses. */
+function cleanValue(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) return false;
+  }
+  return true;
+}
+
+/** One field line, `s[a, b)`, appended to `out` (or folded into its last field) by the rules of the module doc. */
+function addFieldLine(s: string, a: number, b: number, out: [string, string][], rules: FieldRules): void {
+  const { maxFieldLine = Infinity, bad } = rules;
+  if (b - a > maxFieldLine) throw new LimitError('field line', maxFieldLine, undefined, `header field line over ${maxFieldLine} bytes`);
+  const c0 = s.charCodeAt(a);
+  if (c0 === 32 || c0 === 9) {
+    foldLine(s.slice(a, b), out, rules);
+    return;
+  }
+  let i = a;
+  for (let c = c0; i < b && c < 128 && TCHAR[c] === 1; c = s.charCodeAt(++i));
+  if (i === a || i === b || s.charCodeAt(i) !== 58) {
+    const line = s.slice(a, b);
+    throw bad(line.includes(':') ? 'malformed header field name' : 'header field line without a colon', line.slice(0, 200));
+  }
+  let v0 = i + 1;
+  let v1 = b;
+  while (v0 < v1 && (s.charCodeAt(v0) === 32 || s.charCodeAt(v0) === 9)) v0++;
+  while (v1 > v0 && (s.charCodeAt(v1 - 1) === 32 || s.charCodeAt(v1 - 1) === 9)) v1--;
+  if (!cleanValue(s, v0, v1)) throw bad('control character in a header value', s.slice(a, Math.min(b, a + 200)));
+  if (out.push([s.slice(a, i), s.slice(v0, v1)]) > rules.maxFields) throw tooMany(rules.maxFields);
+}
+
+/** An obs-fold line: refused, or its value joins the field before it after one space. */
+function foldLine(line: string, out: [string, string][], rules: FieldRules): void {
+  const last = out[out.length - 1];
+  if (rules.obsFold === 'reject' || last === undefined) throw rules.bad('obsolete line folding', line.slice(0, 200));
+  const k = last[0].toLowerCase();
+  if (k === 'content-length' || k === 'transfer-encoding') throw rules.bad(`obsolete line folding in ${last[0]}`, line.slice(0, 200));
+  const more = trimOws(line, 0);
+  if (!cleanValue(more, 0, more.length)) throw rules.bad('control character in a header value', line.slice(0, 200));
+  if (more !== '') last[1] = last[1] === '' ? more : `${last[1]} ${more}`;
 }
 
 function tooMany(max: number): LimitError {
@@ -98,11 +151,24 @@ Table.prototype = Object.create(null, {
   },
 }) as Record<string, string>;
 
+/** Lower-cased field names already seen (bounded): a name seen before costs a lookup, not a new string to lower-case and intern as a key. */
+const lowered = new Map<string, string>();
+const MAX_LOWERED = 512;
+
+function lowerName(name: string): string {
+  let k = lowered.get(name);
+  if (k === undefined) {
+    k = name.toLowerCase();
+    if (lowered.size < MAX_LOWERED) lowered.set(name, k);
+  }
+  return k;
+}
+
 /** The fields as a table: lower-cased names, repeated fields joined with ', ' (LuaSocket's shape); nothing inherited. */
 export function fieldTable(fields: readonly (readonly [string, string])[]): Record<string, string> {
   const t = new Table();
   for (const [n, v] of fields) {
-    const k = n.toLowerCase();
+    const k = lowerName(n);
     const had = t[k];
     t[k] = had === undefined ? v : `${had}, ${v}`;
   }
@@ -121,7 +187,7 @@ export function trimOws(s: string, from: number): string {
 /** True when the comma-separated `list` holds `token` (compared as given: lower-case both). */
 export function hasToken(list: string, token: string): boolean {
   if (list === token) return true;
-  if (list.length <= token.length) return false;
+  if (list.length <= token.length || !list.includes(token)) return false;
   return list.split(',').some((t) => t.trim() === token);
 }
 

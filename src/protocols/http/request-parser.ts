@@ -25,7 +25,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
-import { TARGET, TOKEN, fieldTable, framingOf, hasToken, parseFieldLines } from './fields.js';
+import { TARGET, TOKEN, fieldTable, framingOf, hasToken, parseFieldBlock } from './fields.js';
 
 /** How the body of a request is delimited (RFC 9112 §6.3). */
 export type RequestBody = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
@@ -106,8 +106,7 @@ export function parseRequestHead(buf: Buffer, limits: RequestLimits = {}): { hea
   const requestLine = firstEnd < 0 ? text : text.slice(0, firstEnd);
   if (requestLine.length > maxLine) throw new LimitError('request line', maxLine, undefined, `request line over ${maxLine} bytes`);
   const { method, target, version } = parseRequestLine(requestLine);
-  const lines = firstEnd < 0 ? [] : text.slice(firstEnd + 2).split('\r\n');
-  const head = parseFields(lines, maxField, limits.maxFields ?? 100, method, target, version);
+  const head = parseFields(text, firstEnd < 0 ? text.length : firstEnd + 2, maxField, limits.maxFields ?? 100, method, target, version);
   return { head, consumed: end + 4 };
 }
 
@@ -154,8 +153,9 @@ function parseRequestLine(line: string): { method: string; target: string; versi
 
 const requestError = (message: string, line: string): Error => new RequestError(400, message, line);
 
-function parseFields(lines: string[], maxField: number, maxFields: number, method: string, target: string, version: '1.0' | '1.1'): RequestHead {
-  const rawHeaders = parseFieldLines(lines, { maxFields, maxFieldLine: maxField, obsFold: 'reject', bad: requestError });
+/** The field lines of the head `text` from `from` on, and what they say about the request. */
+function parseFields(text: string, from: number, maxField: number, maxFields: number, method: string, target: string, version: '1.0' | '1.1'): RequestHead {
+  const rawHeaders = parseFieldBlock(text, from, text.length, { maxFields, maxFieldLine: maxField, obsFold: 'reject', bad: requestError });
   const headers = fieldTable(rawHeaders);
   let hosts = 0;
   for (const [n] of rawHeaders) if (n.length === 4 && n.toLowerCase() === 'host') hosts++;

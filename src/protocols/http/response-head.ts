@@ -19,7 +19,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
-import { fieldTable, framingOf, hasToken, parseFieldLines } from './fields.js';
+import { fieldTable, framingOf, hasToken, parseFieldBlock, parseFieldLines } from './fields.js';
 
 /** How the body of a response is delimited. */
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'close' };
@@ -54,6 +54,26 @@ const HTTP_SLASH = Buffer.from('HTTP/', 'latin1');
 /** A status line: version, code, optional reason without controls. */
 export const STATUS = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
 
+/** The parts of a status line `line[0, end)` that {@link STATUS} accepts, or null; read without a regex (one per response). */
+export function parseStatusLine(line: string, end = line.length): { minor: 0 | 1; code: number; reason: string } | null {
+  if (end < 12 || !line.startsWith('HTTP/1.', 0)) return null;
+  const minor = line.charCodeAt(7) - 48;
+  const d0 = line.charCodeAt(9) - 48;
+  const d1 = line.charCodeAt(10) - 48;
+  const d2 = line.charCodeAt(11) - 48;
+  if ((minor !== 0 && minor !== 1) || line.charCodeAt(8) !== 32 || !(d0 >= 1 && d0 <= 5) || !(d1 >= 0 && d1 <= 9) || !(d2 >= 0 && d2 <= 9)) return null;
+  let reason = '';
+  if (end > 12) {
+    if (line.charCodeAt(12) !== 32) return null;
+    for (let i = 13; i < end; i++) {
+      const c = line.charCodeAt(i);
+      if ((c < 32 && c !== 9) || c === 127) return null;
+    }
+    reason = line.slice(13, end);
+  }
+  return { minor, code: d0 * 100 + d1 * 10 + d2, reason };
+}
+
 /**
  * Parses the head at the start of `buf`. Returns null when it is not complete
  * yet, or the head and the number of bytes it used. Throws ProtocolError on
@@ -73,18 +93,19 @@ export function parseResponseHead(buf: Buffer, opts: HeadOptions = {}): { head: 
   }
   if (end + 4 > max) throw new LimitError('response head', max);
   // Complete: a bare LF or CR is inside a line now, where the status and field rules refuse it.
-  const lines = buf.toString('latin1', 0, end).split('\r\n');
-  const statusLine = lines[0]!;
-  const m = STATUS.exec(statusLine);
-  if (!m) throw new ProtocolError('malformed status line', statusLine.slice(0, 200));
-  const rawHeaders = parseFields(lines.slice(1), opts.maxHeaders ?? 256, 'space');
+  const text = buf.toString('latin1', 0, end);
+  let eol = text.indexOf('\r\n');
+  if (eol < 0) eol = end;
+  const status = parseStatusLine(text, eol);
+  if (status === null) throw new ProtocolError('malformed status line', text.slice(0, Math.min(eol, 200)));
+  const rawHeaders = parseFieldBlock(text, eol + 2, end, { maxFields: opts.maxHeaders ?? 256, obsFold: 'space', bad: protocolError });
   const headers = fieldTable(rawHeaders);
-  const version = m[1] === '1' ? '1.1' : '1.0';
-  const code = Number(m[2]);
-  const framing = decideFraming(code, opts.method ?? 'GET', headers);
+  const version = status.minor === 1 ? '1.1' : '1.0';
+  const framing = decideFraming(status.code, opts.method ?? 'GET', headers);
   const conn = headers.connection === undefined ? '' : headers.connection.toLowerCase();
   const keepAlive = framing.kind !== 'close' && (version === '1.1' ? !hasToken(conn, 'close') : hasToken(conn, 'keep-alive'));
-  return { head: { version, code, reason: m[3] ?? '', status: statusLine, headers, rawHeaders, framing, keepAlive }, consumed: end + 4 };
+  const statusLine = eol === end ? text : text.slice(0, eol);
+  return { head: { version, code: status.code, reason: status.reason, status: statusLine, headers, rawHeaders, framing, keepAlive }, consumed: end + 4 };
 }
 
 const protocolError = (message: string, line: string): Error => new ProtocolError(message, line);

@@ -7,6 +7,15 @@
  * inside it. `Proxy-Authorization` goes to the proxy only. TCP_NODELAY is
  * set: a request/response protocol must not wait for Nagle.
  *
+ * Plain-TCP connections for http targets read in the socket's bulk mode
+ * (`socket/bulk-read.ts`): Node's `onread` into one 256 KiB buffer per
+ * connection, a short read copied out of it. With 32 requests in flight on
+ * loopback nginx this took 6–10 % off the client's CPU per request, and a
+ * large body arrives in fewer, larger chunks. The price is that buffer,
+ * kept by each open connection (idle pooled ones included). TLS
+ * connections, and a proxy connection that will carry a tunnel, read the
+ * normal way (bulk mode cannot start TLS).
+ *
  * @example
  * ```ts
  * declare const ca: string;
@@ -66,7 +75,8 @@ export async function openConnection(spec: ConnectSpec): Promise<TcpClient> {
     sock = await spec.create(host, port, { timeout: spec.timeout, signal: spec.signal });
     if (direct) await sock.startTls(tlsOptions(target, spec.tls));
   } else {
-    sock = await connect(host, port, { timeout: spec.timeout, signal: spec.signal, tls: direct ? tlsOptions(target, spec.tls) : undefined });
+    const bulk = target.scheme === 'http'; // not https: direct TLS, or a tunnel that starts TLS
+    sock = await connect(host, port, { timeout: spec.timeout, signal: spec.signal, tls: direct ? tlsOptions(target, spec.tls) : undefined, bulk });
   }
   try {
     sock.setOption('tcp-nodelay', true);
