@@ -8,3 +8,4 @@ export * from './wait.js';
 export * from './validate.js';
 export * from './bytes.js';
 export * from './tls-mode.js';
+export { randomHex } from './random-hex.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { transform } from '../ltn12/index.js';
-import { normalize, eol } from './eol.js';
+import { normalize, eol, eolLoop } from './eol.js';
 import { stuff, dot } from './dot.js';
 import { wrapText, wrp } from './wrap.js';
 
@@ -78,4 +78,24 @@ test('wrp() gives the byte-at-a-time result, with and without line breaks in the
     }),
     { numRuns: 3000, seed: 42 },
   );
+});
+
+test('eol(): the CRLF and bare-LF short paths agree with the byte loop (property)', () => {
+  const piece = fc.constantFrom('a', 'b c', '\r\n', '\n', '\r', '\r\n\r\n', '\n\n', '.', '\xe9');
+  const texts = fc.array(piece, { maxLength: 40 }).map((a) => Buffer.from(a.join(''), 'latin1'));
+  const markers = [Buffer.from('\r\n'), Buffer.from('\n'), Buffer.from('')];
+  fc.assert(
+    fc.property(texts, fc.constantFrom(0, 10, 13), fc.constantFrom(...markers), (text, ctx, m) => {
+      const [out, next] = eol(ctx, text, m);
+      // a chunk without CR or LF comes back as it is, and closes any pair (as before the short paths)
+      const [want, wantNext] = text.includes(10) || text.includes(13) ? eolLoop(ctx, text, m) : [text, 0];
+      assert.deepEqual([out.toString('latin1'), next], [want.toString('latin1'), wantNext]);
+    }),
+    { numRuns: 2000, seed: 7 },
+  );
+  // the short paths themselves: plain CRLF comes back as it is, bare LF gains its CR
+  const crlf = Buffer.from('a\r\nb\r\n');
+  assert.equal(eol(0, crlf)[0], crlf);
+  assert.deepEqual(eol(0, 'a\nb\n\n'), [Buffer.from('a\r\nb\r\n\r\n'), 0]);
+  assert.deepEqual(eol(0, 'a\n')[1], 10);
 });

@@ -29,12 +29,12 @@
  * });
  * ```
  */
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import mimeTypes from 'mime-types';
 import { ArgumentError } from '../../core/errors.js';
 import { filter, source, type Source } from '../../ltn12/index.js';
 import { encode, foldHeader, normalize, wrap } from '../../mime/index.js';
+import { randomHex } from '../../core/random-hex.js';
 
 /** A header's value; `undefined` and `null` leave the header out. */
 export type HeaderValue = string | undefined | null;
@@ -81,7 +81,8 @@ export function chooseEncoding(data: Buffer): '7bit' | 'quoted-printable' | 'bas
   let control = 0;
   let lineLen = 0;
   let longest = 0;
-  for (const b of data) {
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i]!;
     if (b === 10) {
       longest = Math.max(longest, lineLen);
       lineLen = 0;
@@ -98,7 +99,7 @@ export function chooseEncoding(data: Buffer): '7bit' | 'quoted-printable' | 'bas
 
 function boundaryFor(body: Multipart): string {
   for (;;) {
-    const b = `=_netkit_${randomBytes(12).toString('hex')}`;
+    const b = `=_netkit_${randomHex(12)}`;
     const texts = [body.preamble, body.epilogue, ...body.parts.map((p) => (typeof p.body === 'string' || Buffer.isBuffer(p.body) ? p.body : undefined))];
     if (!texts.some((t) => t !== undefined && Buffer.from(t).includes(b))) return b;
   }
@@ -113,7 +114,7 @@ function partSource(part: Part, top: boolean): Source {
   const hs = pairs(part.headers);
   if (top) {
     if (!find(hs, 'date')) hs.push(['Date', new Date().toUTCString().replace('GMT', '+0000')]);
-    if (!find(hs, 'message-id')) hs.push(['Message-ID', `<${randomBytes(16).toString('hex')}@netkit.invalid>`]);
+    if (!find(hs, 'message-id')) hs.push(['Message-ID', `<${randomHex(16)}@netkit.invalid>`]);
     if (!find(hs, 'mime-version')) hs.push(['MIME-Version', '1.0']);
   }
   const body = part.body;

@@ -10,9 +10,9 @@
  * (await store.list('alice')).length; // 1
  * ```
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomHex } from '../../core/random-hex.js';
 
 /** One stored message: a stable unique id and its size in octets. */
 export interface StoredMessage {
@@ -29,7 +29,7 @@ export interface MailStore {
 }
 
 let counter = 0;
-const newUid = () => `${Date.now()}.${process.pid}_${++counter}.${randomBytes(4).toString('hex')}`;
+const newUid = () => `${Date.now()}.${process.pid}_${++counter}.${randomHex(4)}`;
 
 /** Keeps mail in memory (lost when the process ends). */
 export class MemoryStore implements MailStore {
