@@ -222,6 +222,7 @@ export class ReceiveBuffer {
     if (this.#ended) return;
     this.#ended = true;
     this.#slot.wake();
+    this.#slot.release();
     if (this.#listeners !== null) this.#notify();
   }
 

@@ -84,3 +84,47 @@ test('a deadline of 2^31 ms or more waits (no 1 ms timer re-armed, no TimeoutOve
     process.off('warning', onWarning);
   }
 });
+
+test('one deadline timer serves every wait of a slot, and none holds the process once its wait ended', async () => {
+  const t = new Timeouts();
+  t.set(100, 'b');
+  const slot = new WaitSlot();
+  // many waits with a deadline, each ended by data long before it: the next still times out on time
+  for (let i = 0; i < 50; i++) {
+    const w = slot.wait(1, t.start(), undefined);
+    slot.arrived(1);
+    await w;
+  }
+  const start = performance.now();
+  await assert.rejects(slot.wait(1, t.start(), undefined), /timeout/);
+  const took = performance.now() - start;
+  assert.ok(took >= 95 && took < 1000, `timed out after ${took.toFixed(0)} ms`);
+  // a process whose only wait (10 s deadline) has ended exits at once
+  const { spawnSync } = await import('node:child_process');
+  const code = `
+    const { WaitSlot } = await import(${JSON.stringify(new URL('./wait-slot.js', import.meta.url).href)});
+    const { Timeouts } = await import(${JSON.stringify(new URL('./deadline.js', import.meta.url).href)});
+    const t = new Timeouts(); t.set(10000, 'b');
+    const slot = new WaitSlot();
+    const w = slot.wait(1, t.start(), undefined);
+    slot.arrived(1);
+    await w;`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 8000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(performance.now() - t0 < 5000, 'the ended wait kept the process alive');
+});
+
+test('release() stops the timer: a parked wait is not timed out afterwards', async () => {
+  const t = new Timeouts();
+  t.set(50, 'b');
+  const slot = new WaitSlot();
+  const w = slot.wait(1, t.start(), undefined);
+  slot.wake();
+  await w;
+  slot.release();
+  const w2 = slot.wait(1, null, undefined).then(() => 'woken');
+  await new Promise((r) => setTimeout(r, 120));
+  slot.wake();
+  assert.equal(await w2, 'woken');
+});

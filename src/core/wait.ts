@@ -74,8 +74,14 @@ export class LongTimer {
 
   /** Lets the process exit while this timer is pending. */
   unref(): this {
-    this.#unref = true;
-    this.#timer?.unref();
+    return this.setRef(false);
+  }
+
+  /** Whether the pending timer holds the process open (as Node's `ref()`/`unref()`; on by default). */
+  setRef(on: boolean): this {
+    this.#unref = !on;
+    if (on) this.#timer?.ref();
+    else this.#timer?.unref();
     return this;
   }
 
