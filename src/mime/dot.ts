@@ -25,6 +25,19 @@ const DOT = 46;
 export function dot(state: number, input: Chunk): [Buffer, number] {
   const c = bytes(input);
   if (c === null) return [Buffer.alloc(0), 1];
+  // No dot starts a line (two native searches): the chunk goes out as it is.
+  if (c.length > 0 && !(state === 1 && c[0] === DOT) && c.indexOf(LF_DOT) < 0 && c.indexOf(CR_DOT) < 0) {
+    const last = c[c.length - 1];
+    return [c, last === CR || last === LF ? 1 : 0];
+  }
+  return dotLoop(state, c);
+}
+
+const LF_DOT = Buffer.from('\n.', 'latin1');
+const CR_DOT = Buffer.from('\r.', 'latin1');
+
+/** {@link dot} byte by byte: the general case, and the rule its short path must agree with. */
+export function dotLoop(state: number, c: Buffer): [Buffer, number] {
   let count = 0;
   let s = state;
   for (let i = 0; i < c.length; i++) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { transform } from '../ltn12/index.js';
 import { normalize, eol, eolLoop } from './eol.js';
-import { stuff, dot } from './dot.js';
+import { stuff, dot, dotLoop } from './dot.js';
 import { wrapText, wrp } from './wrap.js';
 
 test('normalize(): CR, LF, CRLF and LFCR each become one marker', () => {
@@ -98,4 +98,19 @@ test('eol(): the CRLF and bare-LF short paths agree with the byte loop (property
   assert.equal(eol(0, crlf)[0], crlf);
   assert.deepEqual(eol(0, 'a\nb\n\n'), [Buffer.from('a\r\nb\r\n\r\n'), 0]);
   assert.deepEqual(eol(0, 'a\n')[1], 10);
+});
+
+test('dot(): the no-dot-at-line-start short path agrees with the byte loop (property)', () => {
+  const piece = fc.constantFrom('a', 'b.c', '.', '..', '\r\n', '\n', '\r', '\r\n.', '\n.', '\r.', ' ');
+  const texts = fc.array(piece, { maxLength: 40 }).map((a) => Buffer.from(a.join(''), 'latin1'));
+  fc.assert(
+    fc.property(texts, fc.constantFrom(0, 1), (text, state) => {
+      const [out, next] = dot(state, text);
+      const [want, wantNext] = dotLoop(state, text);
+      assert.deepEqual([out.toString('latin1'), next], [want.toString('latin1'), wantNext]);
+    }),
+    { numRuns: 2000, seed: 5 },
+  );
+  const plain = Buffer.from('a.\r\nb. c\r\n');
+  assert.equal(dot(1, plain)[0], plain, 'nothing to stuff: the same buffer');
 });

@@ -114,6 +114,13 @@ test('headers whose value is undefined or null are left out, not written empty',
   }
   const h = parseHeaders(await render({ headers: { Date: undefined, 'Message-ID': null }, body: 'x' }));
   assert.ok(h.get('date') && h.get('message-id'), 'a header without a value counts as not given: the defaults are added');
+  // the defaults' shapes: an RFC 5322 date of now in +0000, a fresh 32-hex-digit id per message
+  const date = h.get('date')!;
+  assert.match(date, /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  assert.ok(Math.abs(Date.parse(date.replace('+0000', 'GMT')) - Date.now()) < 5000, date);
+  const again = parseHeaders(await render({ body: 'y' }));
+  assert.match(h.get('message-id')!, /^<[0-9a-f]{32}@netkit\.invalid>$/);
+  assert.notEqual(again.get('message-id'), h.get('message-id'));
 });
 
 test('netkit mail send without --subject sends no Subject header; with one, it does', { timeout: 30000 }, async () => {

@@ -73,7 +73,21 @@ function isText(hs: [string, string][]): boolean {
   return ct !== undefined && /^\s*text\//i.test(ct) && !/^\s*attachment\b/i.test(find(hs, 'content-disposition')?.[1] ?? '');
 }
 
-const find = (hs: [string, string][], name: string) => hs.find(([n]) => n.toLowerCase() === name);
+/** The field named `name` (lower-case), any case; only names of its length are lower-cased to compare. */
+const find = (hs: [string, string][], name: string) => hs.find(([n]) => n.length === name.length && n.toLowerCase() === name);
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The `Date` field's value for now (RFC 5322, `+0000`), formatted once per second. */
+function dateNow(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString().replace('GMT', '+0000');
+  }
+  return dateText;
+}
 
 /** Chooses 7bit, quoted-printable or base64 for `data`. */
 export function chooseEncoding(data: Buffer): '7bit' | 'quoted-printable' | 'base64' {
@@ -113,7 +127,7 @@ function headerBlock(hs: [string, string][]): Buffer {
 function partSource(part: Part, top: boolean): Source {
   const hs = pairs(part.headers);
   if (top) {
-    if (!find(hs, 'date')) hs.push(['Date', new Date().toUTCString().replace('GMT', '+0000')]);
+    if (!find(hs, 'date')) hs.push(['Date', dateNow()]);
     if (!find(hs, 'message-id')) hs.push(['Message-ID', `<${randomHex(16)}@netkit.invalid>`]);
     if (!find(hs, 'mime-version')) hs.push(['MIME-Version', '1.0']);
   }
