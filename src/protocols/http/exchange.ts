@@ -131,11 +131,10 @@ interface Sent {
 }
 
 /**
- * Sends the request and reads the response head. A small request goes out
- * in one write and is followed by the head read; a large body is sent while
- * the connection is watched for an early response (see the module doc).
+ * Sends a request that goes out in one write (no body, or a small one) and
+ * reads its response head. With other exchanges under way the write waits
+ * for this turn's batch (`writeTurn`).
  */
-/** A request that goes out in one write (no body, or a small one), then its response head. */
 async function sendSmall(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<ResponseHead> {
   if (inFlight > 1) {
     await writeTurn();
@@ -145,7 +144,11 @@ async function sendSmall(sock: TcpClient, head: string, out: Outgoing, ctx: Exch
   return headWithin(sock, out.method, ctx);
 }
 
-/** A large body is sent while the connection is watched for an early response (see the module doc). */
+/**
+ * Sends a request with a large body (a source, or a Buffer too big for one
+ * write with the head) while the connection is watched for an early
+ * response (see the module doc), and reads the response head.
+ */
 async function sendWatching(sock: TcpClient, head: string, out: Outgoing, ctx: ExchangeContext): Promise<Sent> {
   const opts = headOptions(out.method, ctx);
   const hooks = sock[selectHooks];
