@@ -127,6 +127,13 @@ test('fieldTable() lower-cases and joins; hasToken() finds whole list members on
     ['__proto__', 'p'],
   ]);
   assert.equal(t['set-cookie'], 'a=1, b=2');
+  // names of any length and number lower-case the same, cached or not
+  const many = Array.from({ length: 600 }, (_, i): [string, string] => [`X-Name-${i}-${'A'.repeat(i % 100)}`, String(i)]);
+  const big = fieldTable(many);
+  assert.equal(big[`x-name-599-${'a'.repeat(99)}`], '599');
+  assert.equal(fieldTable(many)[`x-name-7-${'a'.repeat(7)}`], '7');
+  assert.deepEqual(Object.keys(fieldTable([['\u0100', 'a']])), ['\u0101']);
+  assert.deepEqual(Object.keys(fieldTable([['\u0000', 'b']])), ['\u0000'], 'not mistaken for a name that reads the same in latin1');
   assert.deepEqual(Object.getOwnPropertyDescriptor(t, '__proto__')?.value, 'p'); // an own entry, not the prototype
   assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(t)), null);
   const tokens: [string, string, boolean][] = [

@@ -151,15 +151,25 @@ Table.prototype = Object.create(null, {
   },
 }) as Record<string, string>;
 
-/** Lower-cased field names already seen (bounded): a name seen before costs a lookup, not a new string to lower-case and intern as a key. */
+/**
+ * Lower-cased field names already seen: a name seen before costs a lookup,
+ * not a new string to lower-case and intern as a key. Bounded whatever a
+ * peer sends: at most 512 names of at most 64 characters, each kept as a
+ * copy of its own (a name sliced from a head would keep the whole head
+ * alive).
+ */
 const lowered = new Map<string, string>();
 const MAX_LOWERED = 512;
+const MAX_LOWERED_NAME = 64;
 
 function lowerName(name: string): string {
   let k = lowered.get(name);
   if (k === undefined) {
     k = name.toLowerCase();
-    if (lowered.size < MAX_LOWERED) lowered.set(name, k);
+    if (lowered.size < MAX_LOWERED && name.length <= MAX_LOWERED_NAME) {
+      const copy = Buffer.from(name, 'latin1').toString('latin1');
+      if (copy === name) lowered.set(copy, k); // (a name beyond latin1 is not cached)
+    }
   }
   return k;
 }
