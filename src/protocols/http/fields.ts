@@ -63,7 +63,7 @@ export function parseFieldLines(lines: readonly string[], rules: FieldRules): [s
  * [name, value] pairs: {@link parseFieldLines} without splitting the head
  * into line strings first.
  *
- *     parseFieldBlock('HTTP/1.1 200 OK\r\nA: 1\r\nB: 2', 17, 29, rules) → [['A', '1'], ['B', '2']]
+ *     parseFieldBlock('HTTP/1.1 200 OK\r\nA: 1\r\nB: 2', 17, 27, rules) → [['A', '1'], ['B', '2']]
  */
 export function parseFieldBlock(text: string, from: number, to: number, rules: FieldRules): [string, string][] {
   const out: [string, string][] = [];
