@@ -13,7 +13,7 @@
  * ```
  */
 import { randomFillSync } from 'node:crypto';
-import { ArgumentError } from './errors.js';
+import { checkInteger } from './validate.js';
 
 /** Bytes fetched per refill. */
 const POOL_BYTES = 4096;
@@ -22,7 +22,7 @@ let used = POOL_BYTES;
 
 /** `n` (1…256) fresh random bytes as 2n lower-case hex digits. */
 export function randomHex(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ArgumentError(`randomHex takes 1…256 bytes, got ${n}`);
+  checkInteger('randomHex byte count', n, { min: 1, max: 256 });
   if (used + n > POOL_BYTES) {
     randomFillSync(pool);
     used = 0;

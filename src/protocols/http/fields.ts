@@ -87,8 +87,8 @@ function countLines(text: string, from: number, to: number): number {
 const TCHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) TCHAR[c] = TOKEN.test(String.fromCharCode(c)) ? 1 : 0;
 
-/** True when `s[a, b)` holds no control but HTAB: what {@link BAD_VALUE} refuses. */
-function cleanValue(s: string, a: number, b: number): boolean {
+/** True when `s[a, b)` holds no control but HTAB (what {@link BAD_VALUE} refuses): a field value, or a status line's reason. */
+export function cleanValue(s: string, a = 0, b = s.length): boolean {
   for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if ((c < 32 && c !== 9) || c === 127) return false;
@@ -111,12 +111,9 @@ function addFieldLine(s: string, a: number, b: number, out: [string, string][], 
     const line = s.slice(a, b);
     throw bad(line.includes(':') ? 'malformed header field name' : 'header field line without a colon', line.slice(0, 200));
   }
-  let v0 = i + 1;
-  let v1 = b;
-  while (v0 < v1 && (s.charCodeAt(v0) === 32 || s.charCodeAt(v0) === 9)) v0++;
-  while (v1 > v0 && (s.charCodeAt(v1 - 1) === 32 || s.charCodeAt(v1 - 1) === 9)) v1--;
-  if (!cleanValue(s, v0, v1)) throw bad('control character in a header value', s.slice(a, Math.min(b, a + 200)));
-  if (out.push([s.slice(a, i), s.slice(v0, v1)]) > rules.maxFields) throw tooMany(rules.maxFields);
+  const value = trimOws(s, i + 1, b);
+  if (!cleanValue(value)) throw bad('control character in a header value', s.slice(a, Math.min(b, a + 200)));
+  if (out.push([s.slice(a, i), value]) > rules.maxFields) throw tooMany(rules.maxFields);
 }
 
 /** An obs-fold line: refused, or its value joins the field before it after one space. */
@@ -126,7 +123,7 @@ function foldLine(line: string, out: [string, string][], rules: FieldRules): voi
   const k = last[0].toLowerCase();
   if (k === 'content-length' || k === 'transfer-encoding') throw rules.bad(`obsolete line folding in ${last[0]}`, line.slice(0, 200));
   const more = trimOws(line, 0);
-  if (!cleanValue(more, 0, more.length)) throw rules.bad('control character in a header value', line.slice(0, 200));
+  if (!cleanValue(more)) throw rules.bad('control character in a header value', line.slice(0, 200));
   if (more !== '') last[1] = last[1] === '' ? more : `${last[1]} ${more}`;
 }
 
@@ -185,10 +182,10 @@ export function fieldTable(fields: readonly (readonly [string, string])[]): Reco
   return t;
 }
 
-/** `s` from `from` without leading and trailing spaces and tabs. */
-export function trimOws(s: string, from: number): string {
+/** `s[from, to)` without leading and trailing spaces and tabs. */
+export function trimOws(s: string, from: number, to = s.length): string {
   let a = from;
-  let b = s.length;
+  let b = to;
   while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
   while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);

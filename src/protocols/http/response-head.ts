@@ -19,7 +19,7 @@
  * ```
  */
 import { LimitError, ProtocolError } from '../../core/errors.js';
-import { fieldTable, framingOf, hasToken, parseFieldBlock, parseFieldLines } from './fields.js';
+import { cleanValue, fieldTable, framingOf, hasToken, parseFieldBlock, parseFieldLines } from './fields.js';
 
 /** How the body of a response is delimited. */
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'close' };
@@ -64,11 +64,7 @@ export function parseStatusLine(line: string, end = line.length): { minor: 0 | 1
   if ((minor !== 0 && minor !== 1) || line.charCodeAt(8) !== 32 || !(d0 >= 1 && d0 <= 5) || !(d1 >= 0 && d1 <= 9) || !(d2 >= 0 && d2 <= 9)) return null;
   let reason = '';
   if (end > 12) {
-    if (line.charCodeAt(12) !== 32) return null;
-    for (let i = 13; i < end; i++) {
-      const c = line.charCodeAt(i);
-      if ((c < 32 && c !== 9) || c === 127) return null;
-    }
+    if (line.charCodeAt(12) !== 32 || !cleanValue(line, 13, end)) return null;
     reason = line.slice(13, end);
   }
   return { minor, code: d0 * 100 + d1 * 10 + d2, reason };

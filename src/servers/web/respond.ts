@@ -29,12 +29,26 @@ import { INFLIGHT_FLOOR, type Inflight } from './inflight.js';
 
 /**
  * Sends `data`, bounded by the connection's deadline: a client that takes
- * none of it for `ms` ends the send with SendError (aborted).
+ * none of it for `ms` ends the send with SendError (aborted). Several
+ * buffers are queued corked, so they leave together in one `writev`.
  */
-export async function sendWithin(client: TcpClient, data: Buffer, deadline: ConnectionDeadline, ms: number): Promise<void> {
+export async function sendWithin(client: TcpClient, data: Buffer | readonly Buffer[], deadline: ConnectionDeadline, ms: number): Promise<void> {
   deadline.arm(ms, 'send');
   try {
-    await client.send(data, undefined, undefined, { signal: deadline.signal });
+    const opts = { signal: deadline.signal };
+    if (Buffer.isBuffer(data)) {
+      await client.send(data, undefined, undefined, opts);
+      return;
+    }
+    const sock = client.nodeSocket;
+    let sent: Promise<unknown>;
+    sock.cork();
+    try {
+      sent = Promise.all(data.map((b) => client.send(b, undefined, undefined, opts)));
+    } finally {
+      sock.uncork();
+    }
+    await sent;
   } finally {
     deadline.disarm();
   }
@@ -92,23 +106,8 @@ export function headText(status: number, fields: string, f: Framing): string {
 export async function sendWhole(client: TcpClient, head: string, body: Buffer | null, limit: SendLimit): Promise<void> {
   const one = oneWrite(head, body);
   if (one !== null) return sendWithin(client, one, limit.deadline, limit.ms);
-  // Head and body leave in one writev (corked while both are queued): no short segment with the head alone.
-  const { deadline, ms } = limit;
-  deadline.arm(ms, 'send');
-  try {
-    const sock = client.nodeSocket;
-    const opts = { signal: deadline.signal };
-    sock.cork();
-    let sent: Promise<unknown>;
-    try {
-      sent = Promise.all([client.send(Buffer.from(head, 'latin1'), undefined, undefined, opts), client.send(body!, undefined, undefined, opts)]);
-    } finally {
-      sock.uncork();
-    }
-    await sent;
-  } finally {
-    deadline.disarm();
-  }
+  // Head and body leave in one writev: no short segment with the head alone.
+  await sendWithin(client, [Buffer.from(head, 'latin1'), body!], limit.deadline, limit.ms);
 }
 
 /** Head and body in one buffer when the body is at most {@link INFLIGHT_FLOOR} bytes (or none), else null. */
