@@ -64,3 +64,21 @@ export async function writeInPieces(sock: net.Socket, data: Buffer, sizes: numbe
     if (k % 16 === 0) await new Promise((r) => setImmediate(r));
   }
 }
+
+/**
+ * Writes to `sock` (its peer reading nothing) until the kernel's buffers are
+ * full and Node queues a little, less than its high-water mark: a write
+ * then returns true with its bytes still waiting in Node's queue. The
+ * kernel may still take some of the queue moments later (its buffers grow),
+ * so it writes on until the queue has stayed put for 30 ms.
+ */
+export async function fillKernel(sock: net.Socket): Promise<void> {
+  const piece = Buffer.alloc(1024, 0x2e);
+  for (let round = 0; round < 100; round++) {
+    for (let i = 0; i < 256 * 1024 && sock.writableLength === 0; i++) sock.write(piece);
+    const queued = sock.writableLength;
+    await new Promise((r) => setTimeout(r, 30));
+    if (sock.writableLength === queued) break;
+  }
+  if (!(sock.writableLength > 0 && sock.writableLength < sock.writableHighWaterMark)) throw new Error(`fillKernel: queued ${sock.writableLength}`);
+}

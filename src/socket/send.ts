@@ -42,19 +42,34 @@ export const SEND_PIECE = 256 * 1024;
  * when Node's write buffer is over its high-water mark, waits for 'drain'.
  * Everything is queued at once, so a `close()` right after still flushes it.
  * Failures throw {@link SendError} whose `sent` is `base` plus the bytes
- * Node confirmed handed to the kernel.
+ * Node confirmed handed to the kernel. `onWritten` is called once every
+ * piece's write has ended (handed over or failed), or at once when nothing
+ * was written.
  */
-export async function writeAll(sock: Socket, data: Buffer, timeouts: Timeouts, base: number, signal?: AbortSignal): Promise<void> {
-  if (sock.destroyed || sock.writableEnded) throw new SendError('closed', 'cannot send: the socket is closed', base);
-  if (signal?.aborted) throw new SendError('aborted', 'send aborted', base, { cause: new AbortError() });
+export async function writeAll(
+  sock: Socket,
+  data: Buffer,
+  timeouts: Timeouts,
+  base: number,
+  signal?: AbortSignal,
+  onWritten?: (err?: Error) => void,
+): Promise<void> {
+  const refuse = (e: SendError): never => {
+    onWritten?.(e);
+    throw e;
+  };
+  if (sock.destroyed || sock.writableEnded) refuse(new SendError('closed', 'cannot send: the socket is closed', base));
+  if (signal?.aborted) refuse(new SendError('aborted', 'send aborted', base, { cause: new AbortError() }));
   let done = 0;
   let failure: Error | undefined;
   let ok = true;
+  let pending = Math.ceil(data.length / SEND_PIECE);
   for (let off = 0; off < data.length; off += SEND_PIECE) {
     const piece = off === 0 && data.length <= SEND_PIECE ? data : data.subarray(off, off + SEND_PIECE);
     ok = sock.write(piece, (err) => {
       if (err) failure ??= err;
       else done += piece.length;
+      if (--pending === 0) onWritten?.(failure);
     });
   }
   if (ok && failure === undefined) return;

@@ -40,6 +40,13 @@ import { onceEvent, waitFor } from '../core/wait.js';
 /** Options of `send`. */
 export interface SendOptions {
   signal?: AbortSignal;
+  /**
+   * Called once Node is done with the bytes: every one handed to the
+   * kernel, or the send given up (the socket closed or the send refused).
+   * `send` may resolve earlier, while a short tail still waits in Node's
+   * queue; only after this call may the caller write into the buffer again.
+   */
+  onWritten?: (err?: Error) => void;
 }
 
 /** Options of {@link TcpClient.startTls}. */
@@ -269,11 +276,23 @@ export class TcpClient {
    * @throws {SendError} with `sent`, the index of the last byte that left.
    */
   async send(data: string | Uint8Array, i?: number, j?: number, opts?: SendOptions): Promise<number> {
-    const buf = bytesOf(data, this.#rb.encoding);
-    const [from, to] = luaRange(buf.length, i, j);
-    if (from === to) return to;
+    const written = opts?.onWritten;
+    let buf: Buffer;
+    let range: [number, number];
+    try {
+      buf = bytesOf(data, this.#rb.encoding);
+      range = luaRange(buf.length, i, j);
+    } catch (e) {
+      written?.(e as Error);
+      throw e;
+    }
+    const [from, to] = range;
+    if (from === to) {
+      written?.();
+      return to;
+    }
     const part = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
-    await writeAll(this.#sock, part, this.#timeouts, from, opts?.signal);
+    await writeAll(this.#sock, part, this.#timeouts, from, opts?.signal, written);
     this.#sent += part.length;
     return to;
   }

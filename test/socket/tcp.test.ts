@@ -5,7 +5,7 @@ import { socket } from '../../src/index.js';
 import { ClosedError, type LimitError, type NetError, SendError, TimeoutError, type AbortError } from '../../src/core/errors.js';
 import type { Pattern } from '../../src/socket/index.js';
 import { fdCount, waitFor } from '../../testkit/index.js';
-import { nodeServer, tcpPair, writeInPieces } from '../../testkit/socket.js';
+import { fillKernel, nodeServer, tcpPair, writeInPieces } from '../../testkit/socket.js';
 
 const STREAM = Buffer.concat([
   Buffer.from('first line\r\nsecond\n\r\nthird\rwith cr\n'),
@@ -186,6 +186,50 @@ test('send waits for drain under back-pressure; timeout gives SendError with sen
     const got = await reading;
     assert.equal(got.subarray(-4).toString(), 'done');
     assert.ok(got.length - 4 >= err.sent, `peer got ${got.length - 4} bytes, sender reported ${err.sent}`);
+  } finally {
+    await p.close();
+  }
+});
+
+test('send({ onWritten }): called once Node is done with the bytes, which may be after send resolved; at once when nothing is written', async () => {
+  const p = await tcpPair();
+  try {
+    await fillKernel(p.client.nodeSocket);
+    const calls: (Error | undefined)[] = [];
+    const tail = Buffer.from('tail');
+    await p.client.send(tail, undefined, undefined, { onWritten: (e) => calls.push(e) });
+    assert.equal(calls.length, 0, "send resolved while its bytes still wait in Node's queue");
+    const reading = p.peer.receive('*a');
+    await waitFor(() => calls.length > 0, 5000);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0], undefined, 'written, no error');
+    await p.client.close();
+    assert.equal((await reading).subarray(-4).toString(), 'tail');
+    const rows: [string, () => Promise<unknown>][] = [
+      ['an empty range', () => p.client.send('abc', 3, 2, { onWritten: (e) => calls.push(e) })],
+      ['a closed socket', () => p.client.send('abc', undefined, undefined, { onWritten: (e) => calls.push(e) })],
+      ['a bad range', () => p.client.send('abc', 1.5, 2, { onWritten: (e) => calls.push(e) })],
+    ];
+    for (const [name, send] of rows) {
+      calls.length = 0;
+      await send().catch(() => {});
+      assert.equal(calls.length, 1, name);
+    }
+  } finally {
+    await p.close();
+  }
+});
+
+test('send({ onWritten }): bytes still queued when the socket is destroyed end it with an error', async () => {
+  const p = await tcpPair();
+  try {
+    await fillKernel(p.client.nodeSocket);
+    const seen: { called: boolean; err?: Error } = { called: false };
+    await p.client.send('tail', undefined, undefined, { onWritten: (err) => Object.assign(seen, { called: true, err }) });
+    assert.equal(seen.called, false);
+    p.client.nodeSocket.destroy();
+    await waitFor(() => seen.called, 5000);
+    assert.ok(seen.err instanceof Error, String(seen.err));
   } finally {
     await p.close();
   }

@@ -24,6 +24,7 @@ import type { FileStore } from './file-store.js';
 import { ConnectionDeadline } from './deadline.js';
 import { HeadReader } from './head-reader.js';
 import type { Inflight } from './inflight.js';
+import type { ChunkSlots } from './chunk-slots.js';
 import { afterLookup, beforeLookup, fromEntry, okFields, type Ready, simpleResponse } from './decide.js';
 import { answerInline, type InlineConn } from './inline.js';
 import { headText, sendFile, sendWhole, sendWithin, type Framing, type SendLimit } from './respond.js';
@@ -34,6 +35,8 @@ export interface WebContext {
   store: FileStore;
   /** File bytes in flight beyond each connection's floor, server-wide. */
   pool: Inflight;
+  /** The buffers file chunks are read into. */
+  slots: ChunkSlots;
   limits: RequestLimits;
   maxPathBytes: number;
   idleTimeout: number;
@@ -160,7 +163,7 @@ async function answer(client: TcpClient, ctx: WebContext, head: RequestHead, fra
     const sel = selectResponse(head.method, head.headers, file);
     if ((sel.status !== 200 && sel.status !== 206) || sel.end === sel.start) return await send(client, out, fromEntry(head, file, framing, sel), limit);
     out.status = sel.status;
-    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx.pool, limit);
+    await sendFile(client, opened.fh, headText(sel.status, okFields(file, sel), framing), sel.start, sel.end, out, ctx, limit);
   } finally {
     await opened.fh.close();
   }

@@ -9,6 +9,7 @@ import { ConnectionDeadline } from './deadline.js';
 import { FileStore } from './file-store.js';
 import type { HeadReader } from './head-reader.js';
 import { Inflight } from './inflight.js';
+import { ChunkSlots } from './chunk-slots.js';
 import { answerInline, type InlineConn } from './inline.js';
 import { parseTarget, type SafePath } from './target.js';
 
@@ -23,6 +24,7 @@ test('answerInline takes whole requests that memory decides and stops at the fir
   const ctx: WebContext = {
     store,
     pool: new Inflight(1 << 20),
+    slots: new ChunkSlots(),
     limits: {},
     maxPathBytes: 4096,
     idleTimeout: 5000,

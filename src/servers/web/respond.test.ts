@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tcpPair } from '../../../testkit/socket.js';
+import { waitFor } from '../../../testkit/index.js';
+import { ChunkSlots } from './chunk-slots.js';
 import { ConnectionDeadline } from './deadline.js';
-import { headText, oneWrite, sendWhole } from './respond.js';
-import { INFLIGHT_FLOOR } from './inflight.js';
+import { headText, oneWrite, sendFile, sendWhole } from './respond.js';
+import { INFLIGHT_FLOOR, Inflight } from './inflight.js';
 
 /** Counts the Node writes a socket makes: single `_write`s, and `_writev`s with their chunk counts. */
 function spyWrites(sock: Socket): { single: number; vectors: number[] } {
@@ -52,5 +58,38 @@ test('sendWhole(): a small body is copied behind its head into one buffer', asyn
     assert.equal((await pair.client.receive(head.length + 5)).toString('latin1'), `${head}hello`);
   } finally {
     await pair.close();
+  }
+});
+
+test('sendFile(): a chunk’s slot comes back only once Node has written it, though the send resolved while it was still queued', async () => {
+  const pair = await tcpPair();
+  const dir = mkdtempSync(join(tmpdir(), 'nk-sendfile-'));
+  const size = 12_000; // under Node's high-water mark: its write returns true while queued
+  const fh = await open((writeFileSync(join(dir, 'f'), 'x'.repeat(size)), join(dir, 'f')));
+  try {
+    // the socket's writes are held, as a full kernel would hold them
+    const sock = pair.peer.nodeSocket as Socket & { _write: (...a: unknown[]) => void };
+    const write = sock._write.bind(sock);
+    const held: unknown[][] = [];
+    sock._write = (...a: unknown[]) => void held.push(a);
+    const slots = new ChunkSlots();
+    const head = `HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`;
+    const progress = { bytes: 0 };
+    await sendFile(pair.peer, fh, head, 0, size, progress, { pool: new Inflight(1 << 20), slots }, { deadline: new ConnectionDeadline(), ms: 5000 });
+    assert.equal(held.length, 1, 'the response is still in Node’s queue');
+    assert.equal(slots.inUse, 1, 'so its slot is still out');
+    const next = slots.take(head.length + size); // with the slot given back early, this would be it
+    next.fill(0x21);
+    sock._write = write;
+    for (const a of held) write(...a);
+    assert.ok(await waitFor(() => slots.inUse === 1, 5000), 'the slot comes back once written');
+    slots.give(next);
+    const got = await pair.client.receive(head.length + size);
+    assert.equal(got.toString('latin1'), `${head}${'x'.repeat(size)}`);
+    assert.equal(progress.bytes, size);
+  } finally {
+    await fh.close();
+    await pair.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -26,20 +26,28 @@ import type { TcpClient } from '../../socket/index.js';
 import { dateHeaderNow } from './http-date.js';
 import type { ConnectionDeadline } from './deadline.js';
 import { INFLIGHT_FLOOR, type Inflight } from './inflight.js';
+import type { ChunkSlots } from './chunk-slots.js';
 
 /**
  * Sends `data`, bounded by the connection's deadline: a client that takes
  * none of it for `ms` ends the send with SendError (aborted). Several
  * buffers are queued corked, so they leave together in one `writev`.
+ * `onWritten` (one buffer only) is called once Node is done with it.
  */
-export async function sendWithin(client: TcpClient, data: Buffer | readonly Buffer[], deadline: ConnectionDeadline, ms: number): Promise<void> {
+export async function sendWithin(
+  client: TcpClient,
+  data: Buffer | readonly Buffer[],
+  deadline: ConnectionDeadline,
+  ms: number,
+  onWritten?: () => void,
+): Promise<void> {
   deadline.arm(ms, 'send');
   try {
-    const opts = { signal: deadline.signal };
     if (Buffer.isBuffer(data)) {
-      await client.send(data, undefined, undefined, opts);
+      await client.send(data, undefined, undefined, { signal: deadline.signal, onWritten });
       return;
     }
+    const opts = { signal: deadline.signal };
     const sock = client.nodeSocket;
     let sent: Promise<unknown>;
     sock.cork();
@@ -120,14 +128,28 @@ export function oneWrite(head: string, body: Buffer | null): Buffer | null {
   return out;
 }
 
+/** Where a file response's chunk buffers and their server-wide byte allowance come from. */
+export interface FileMemory {
+  pool: Inflight;
+  slots: ChunkSlots;
+}
+
+/** A chunk read from the file: its buffer (a slot of `slots`) and the pool bytes it holds. */
+interface Chunk {
+  buf: Buffer;
+  extra: number;
+}
+
 /**
  * Sends `head`, then bytes `[start, end)` of the open file: the first chunk
  * rides in the head's write, and while a chunk is sent the next one is read.
  * Each chunk is {@link INFLIGHT_FLOOR} bytes plus what the server-wide
  * `pool` lends (up to {@link CHUNK}); the next chunk is read ahead only with
  * bytes from the pool, so a stalled client holds at most one floor-sized
- * chunk beyond what the pool lent it. `progress.bytes` counts the body bytes
- * handed to the socket.
+ * chunk beyond what the pool lent it. Chunk buffers are slots of
+ * `mem.slots`, each given back once Node is done writing it (not when the
+ * send resolves: a short tail may still wait in Node's queue).
+ * `progress.bytes` counts the body bytes handed to the socket.
  * @throws {NetError} 'io' when the file ends before `end`.
  */
 export async function sendFile(
@@ -137,44 +159,61 @@ export async function sendFile(
   start: number,
   end: number,
   progress: { bytes: number },
-  pool: Inflight,
+  mem: FileMemory,
   limit: SendLimit,
 ): Promise<void> {
+  const { pool, slots } = mem;
   let lent = 0; // pool bytes held by the chunks below; all given back however this ends
-  const read = async (pos: number, lead: number, floor: number): Promise<{ buf: Buffer; extra: number } | null> => {
+  const read = async (pos: number, lead: number, floor: number): Promise<Chunk | null> => {
     const want = Math.min(CHUNK, end - pos);
     const extra = pool.take(Math.max(0, want - floor));
     lent += extra;
     const room = Math.min(want, floor + extra);
     if (room === 0) return null;
-    const buf = Buffer.allocUnsafe(lead + room);
-    let got = 0;
-    while (got < room) {
-      const { bytesRead } = await fh.read(buf, lead + got, room - got, pos + got);
-      if (bytesRead === 0) throw new NetError('io', `file ended ${end - pos - got} bytes early while being sent`);
-      got += bytesRead;
+    const buf = slots.take(lead + room);
+    try {
+      await readFully(fh, buf, lead, pos);
+    } catch (err) {
+      slots.give(buf);
+      throw err;
     }
     return { buf, extra };
   };
+  const send = (c: Chunk): Promise<void> => sendWithin(client, c.buf, limit.deadline, limit.ms, () => slots.give(c.buf));
+  let ahead: Promise<Chunk | null> | null = null;
   try {
     let cur = (await read(start, head.length, INFLIGHT_FLOOR))!;
     cur.buf.write(head, 0, 'latin1');
     let pos = start + cur.buf.length - head.length;
     let body = cur.buf.length - head.length;
     for (;;) {
-      const ahead = pos < end ? read(pos, 0, 0) : null;
+      ahead = pos < end ? read(pos, 0, 0) : null;
       ahead?.catch(() => {}); // awaited below; a failure must not go unhandled while the send waits
-      await sendWithin(client, cur.buf, limit.deadline, limit.ms);
+      await send(cur);
       progress.bytes += body;
       pool.give(cur.extra);
       lent -= cur.extra;
       if (pos >= end) return;
       const next = (await ahead) ?? (await read(pos, 0, INFLIGHT_FLOOR))!;
+      ahead = null;
       cur = next;
       body = next.buf.length;
       pos += body;
     }
   } finally {
     pool.give(lent);
+    // a chunk read ahead and never sent: its slot comes back once the read has ended
+    ahead?.then((c) => c !== null && slots.give(c.buf)).catch(() => {});
+  }
+}
+
+/** Fills `buf` from `lead` on with the file's bytes from `pos`. @throws {NetError} 'io' when the file ends first. */
+async function readFully(fh: FileHandle, buf: Buffer, lead: number, pos: number): Promise<void> {
+  const room = buf.length - lead;
+  let got = 0;
+  while (got < room) {
+    const { bytesRead } = await fh.read(buf, lead + got, room - got, pos + got);
+    if (bytesRead === 0) throw new NetError('io', `file ended ${room - got} bytes early while being sent`);
+    got += bytesRead;
   }
 }

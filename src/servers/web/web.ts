@@ -40,7 +40,9 @@ import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
 import { serveConnection, type WebContext } from './connection.js';
 import { FileStore, MAX_CACHE_BYTES, MAX_CACHED_FILE_BYTES } from './file-store.js';
-import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
+import { INFLIGHT_FLOOR, Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
+import { ChunkSlots, type ChunkUsage } from './chunk-slots.js';
+import { CHUNK } from './respond.js';
 import { MAX_PATH_BYTES } from './target.js';
 import { webWorkers } from './workers.js';
 
@@ -109,6 +111,13 @@ export interface WebServer {
   readonly connections: number;
   /** The worker pids, with `workers` > 1. */
   readonly workers?: number[];
+  /**
+   * The buffers file chunks are read into: bytes held for responses now, and
+   * the address space set aside for them (touched only as used; all given
+   * back two seconds after the last response that used them). Zeros with
+   * workers: they count their own.
+   */
+  fileChunks(): ChunkUsage;
   close(): Promise<void>;
 }
 
@@ -130,6 +139,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
     pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
+    slots: new ChunkSlots(INFLIGHT_FLOOR, CHUNK),
     store: new FileStore(root, {
       index: opts.index,
       dotfiles: opts.dotfiles,
@@ -181,6 +191,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
     get connections() {
       return served.connections;
     },
+    fileChunks: () => ctx.slots.usage(),
     close,
   };
 }

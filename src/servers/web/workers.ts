@@ -107,6 +107,7 @@ export async function webWorkers(opts: WebOptions, root: string, n: number): Pro
     get workers() {
       return [...live].map((w) => w.process.pid!).filter((p) => p !== undefined);
     },
+    fileChunks: () => ({ slots: 0, bytes: 0, reserved: 0 }), // counted in the workers
     close,
   };
 }
