@@ -6,17 +6,17 @@ import { ChunkSlots, HEAD_ROOM, SLAB_BYTES } from './chunk-slots.js';
 const overlaps = (a: Buffer, b: Buffer) => a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
 
 test('take() hands out non-overlapping slots of the smallest size that fits; a size no slot has gets a buffer of its own', () => {
-  const slots = new ChunkSlots(1000, 5000, 60_000);
+  const slots = new ChunkSlots(1000, 9000, 60_000); // slots of whole pages: 8 KiB and 16 KiB
   const rows: [string, number, 'small' | 'large' | 'own'][] = [
     ['1 byte', 1, 'small'],
-    ['a small slot exactly', 1000 + HEAD_ROOM, 'small'],
-    ['one byte over', 1001 + HEAD_ROOM, 'large'],
-    ['a large slot exactly', 5000 + HEAD_ROOM, 'large'],
-    ['over every slot', 5001 + HEAD_ROOM, 'own'],
+    ['a small slot exactly', 8192, 'small'],
+    ['one byte over', 8193, 'large'],
+    ['a large slot exactly', 16384, 'large'],
+    ['over every slot', 16385, 'own'],
   ];
   const taken: Buffer[] = [];
   const small = slots.take(1);
-  const large = slots.take(1001 + HEAD_ROOM);
+  const large = slots.take(8193);
   for (const [name, n, want] of rows) {
     const b = slots.take(n);
     assert.equal(b.length, n, name);
@@ -25,9 +25,10 @@ test('take() hands out non-overlapping slots of the smallest size that fits; a s
     for (const t of [small, large, ...taken]) assert.ok(!overlaps(b, t), `${name} overlaps an earlier slot`);
     taken.push(b);
   }
+  for (const b of [small, large, ...taken.slice(0, 4)]) assert.equal(b.byteOffset % 4096, 2048, 'every slot starts mid-page');
   assert.equal(slots.inUse, 2 + 4, 'a buffer of its own is not counted');
   assert.equal(slots.slabs, 2);
-  const bytes = 1 + (1001 + HEAD_ROOM) + rows.slice(0, 4).reduce((n, r) => n + r[1], 0);
+  const bytes = 1 + 8193 + rows.slice(0, 4).reduce((n, r) => n + r[1], 0);
   const reserved = small.buffer.byteLength + large.buffer.byteLength;
   assert.ok(reserved <= 2 * SLAB_BYTES && reserved > SLAB_BYTES, `reserved ${reserved}`);
   assert.deepEqual(slots.usage(), { slots: 6, bytes, reserved });
