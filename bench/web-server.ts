@@ -6,7 +6,9 @@
  *     goes to a file, as nginx's does);
  *   - `sirv` behind `node:http` (production mode), see bench/sirv-server.ts;
  *   - nginx with one worker (testkit's nginx recipe, access log on).
- * Files: 1 KiB and 1 MiB of random bytes.
+ * Files: 1 KiB and 1 MiB of random bytes (netkit sends them from its
+ * cache), and 8 MiB (over the cache's 1 MiB limit: read from the file in
+ * chunks). FILES picks some by name (`FILES=8m.bin`).
  *
  *     npm run build && node --expose-gc dist/bench/web-server.js   (SECONDS=5 ROUNDS=5)
  * nginx is skipped (with a note) when it is not installed.
@@ -28,7 +30,8 @@ const ROUNDS = knob('ROUNDS', 5);
 const FILES = [
   { name: '1k.bin', size: 1024 },
   { name: '1m.bin', size: 1024 * 1024 },
-];
+  { name: '8m.bin', size: 8 * 1024 * 1024 },
+].filter((f) => process.env.FILES === undefined || process.env.FILES.split(',').includes(f.name));
 
 interface Server {
   name: string;
