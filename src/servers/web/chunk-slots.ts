@@ -91,6 +91,7 @@ export interface ChunkUsage {
   reserved: number;
 }
 
+/** One server's chunk buffers: slots in two sizes, counted, and dropped together when idle (see the module doc). */
 export class ChunkSlots {
   readonly #sizes: SlotSize[];
   #inUse = 0;
@@ -99,7 +100,7 @@ export class ChunkSlots {
   #timer: NodeJS.Timeout | null = null;
   readonly #idleMs: number;
 
-  /** Slots of `small` and `large` bytes of data each, plus {@link HEAD_ROOM}; slabs dropped after `idleMs` unused. */
+  /** Slots of `small` and `large` bytes of data each, plus {@link HEAD_ROOM}, rounded up to whole pages; slabs dropped after `idleMs` unused. */
   constructor(small = 16 * 1024, large = 256 * 1024, idleMs = IDLE_MS) {
     this.#sizes = [new SlotSize(small + HEAD_ROOM), new SlotSize(large + HEAD_ROOM)];
     this.#idleMs = idleMs;
