@@ -5,6 +5,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { web } from '../../src/servers/index.js';
+import { IDLE_MS } from '../../src/servers/web/chunk-slots.js';
+import { waitFor } from '../../testkit/index.js';
 
 /** Reads everything until the server closes, taking one read at most every `ms`, so the server's writes mostly wait on the kernel. */
 function slowRead(sock: net.Socket, ms: number): Promise<Buffer> {
@@ -58,6 +60,41 @@ test('pipelined responses read slowly arrive byte-exact while their chunk buffer
     assert.deepEqual(b.body, Buffer.alloc(100, 0x62));
     assert.deepEqual(tail.body, Buffer.alloc(100, 0x61));
   } finally {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every chunk slot comes back when clients reset mid-download or stall past sendTimeout, and the slabs go once idle', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nk-chunks-'));
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 0x61));
+  const site = await web({ root: dir, port: 0, sendTimeout: 300, maxConnectionsPerClient: 200 });
+  const socks: net.Socket[] = [];
+  const ask = (onData: (s: net.Socket, got: number) => void) =>
+    new Promise<void>((resolve) => {
+      const s = net.connect(site.port, '127.0.0.1');
+      socks.push(s);
+      let got = 0;
+      s.on('data', (d: Buffer) => onData(s, (got += d.length)));
+      s.on('error', () => {});
+      s.on('close', () => resolve());
+      s.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+  try {
+    const resets: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const cut = 1000 + i * 97_000; // reset at spread points of the body
+      resets.push(ask((s, got) => void (got >= cut && !s.destroyed && s.resetAndDestroy())));
+    }
+    for (let i = 0; i < 20; i++) void ask((s) => s.pause()); // read once, then stop: the send deadline ends them
+    await Promise.all(resets);
+    assert.ok(await waitFor(() => site.connections === 0, 20_000), `${site.connections} connections left`);
+    const after = site.fileChunks();
+    assert.deepEqual({ slots: after.slots, bytes: after.bytes }, { slots: 0, bytes: 0 }, 'every slot given back');
+    assert.ok(after.reserved > 0, 'the slabs are kept a while');
+    assert.ok(await waitFor(() => site.fileChunks().reserved === 0, IDLE_MS + 2000), 'then dropped');
+  } finally {
+    for (const s of socks) s.destroy();
     await site.close();
     rmSync(dir, { recursive: true, force: true });
   }
