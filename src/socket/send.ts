@@ -54,12 +54,8 @@ export async function writeAll(
   signal?: AbortSignal,
   onWritten?: (err?: Error) => void,
 ): Promise<void> {
-  const refuse = (e: SendError): never => {
-    onWritten?.(e);
-    throw e;
-  };
-  if (sock.destroyed || sock.writableEnded) refuse(new SendError('closed', 'cannot send: the socket is closed', base));
-  if (signal?.aborted) refuse(new SendError('aborted', 'send aborted', base, { cause: new AbortError() }));
+  if (sock.destroyed || sock.writableEnded) refuse(new SendError('closed', 'cannot send: the socket is closed', base), onWritten);
+  if (signal?.aborted) refuse(new SendError('aborted', 'send aborted', base, { cause: new AbortError() }), onWritten);
   let done = 0;
   let failure: Error | undefined;
   let ok = true;
@@ -81,6 +77,12 @@ export async function writeAll(
   }
   if (r === 'timeout') throw new SendError('timeout', 'send timed out (the peer is not reading)', base + done);
   if (r === 'aborted') throw new SendError('aborted', 'send aborted', base + done, { cause: new AbortError() });
+}
+
+/** A send refused before anything was written: `onWritten` hears of it, then it throws. */
+function refuse(e: SendError, onWritten?: (err?: Error) => void): never {
+  onWritten?.(e);
+  throw e;
 }
 
 const TIMED_OUT = new Error('timeout');

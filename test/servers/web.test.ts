@@ -475,6 +475,9 @@ test('a client that stops reading is dropped at the send timeout; a file that sh
     sock.resume();
     await new Promise((r) => sock.on('close', r));
     assert.ok(got < 48 * 1024 * 1024, `short body (${got} bytes), then closed`);
+    assert.ok(await waitFor(() => srv.connections === 0, 5000));
+    const chunks = srv.fileChunks();
+    assert.deepEqual([chunks.slots, chunks.bytes], [0, 0], 'the stalled send and the failed read gave their chunk slots back');
   } finally {
     await srv.close();
     rmSync(tmp, { recursive: true, force: true });

@@ -172,7 +172,7 @@ export async function sendFile(
     if (room === 0) return null;
     const buf = slots.take(lead + room);
     try {
-      await readFully(fh, buf, lead, pos);
+      await readFully(fh, buf, lead, pos, end);
     } catch (err) {
       slots.give(buf);
       throw err;
@@ -207,13 +207,16 @@ export async function sendFile(
   }
 }
 
-/** Fills `buf` from `lead` on with the file's bytes from `pos`. @throws {NetError} 'io' when the file ends first. */
-async function readFully(fh: FileHandle, buf: Buffer, lead: number, pos: number): Promise<void> {
+/**
+ * Fills `buf` from `lead` on with the file's bytes from `pos`.
+ * @throws {NetError} 'io' when the file ends first (saying how far short of `end`, where the response ends).
+ */
+async function readFully(fh: FileHandle, buf: Buffer, lead: number, pos: number, end: number): Promise<void> {
   const room = buf.length - lead;
   let got = 0;
   while (got < room) {
     const { bytesRead } = await fh.read(buf, lead + got, room - got, pos + got);
-    if (bytesRead === 0) throw new NetError('io', `file ended ${room - got} bytes early while being sent`);
+    if (bytesRead === 0) throw new NetError('io', `file ended ${end - pos - got} bytes early while being sent`);
     got += bytesRead;
   }
 }
