@@ -22,6 +22,7 @@
  * assert.equal(slots.take(100).buffer, a.buffer); // the same slab, reused
  * ```
  */
+import { CHUNK, INFLIGHT_FLOOR } from './inflight.js';
 
 /** Room for a response head in front of a chunk's bytes. */
 export const HEAD_ROOM = 4096;
@@ -100,8 +101,12 @@ export class ChunkSlots {
   #timer: NodeJS.Timeout | null = null;
   readonly #idleMs: number;
 
-  /** Slots of `small` and `large` bytes of data each, plus {@link HEAD_ROOM}, rounded up to whole pages; slabs dropped after `idleMs` unused. */
-  constructor(small = 16 * 1024, large = 256 * 1024, idleMs = IDLE_MS) {
+  /**
+   * Slots of `small` and `large` bytes of data each (by default a
+   * connection's floor and the largest chunk), plus {@link HEAD_ROOM},
+   * rounded up to whole pages; slabs dropped after `idleMs` unused.
+   */
+  constructor(small = INFLIGHT_FLOOR, large = CHUNK, idleMs = IDLE_MS) {
     this.#sizes = [new SlotSize(small + HEAD_ROOM), new SlotSize(large + HEAD_ROOM)];
     this.#idleMs = idleMs;
   }

@@ -23,6 +23,9 @@
 /** File bytes each connection may always hold, outside the shared pool. */
 export const INFLIGHT_FLOOR = 16 * 1024;
 
+/** Bytes per read when streaming a file, at most: the floor and what the pool lends. */
+export const CHUNK = 256 * 1024;
+
 /** Default size of the shared pool: `servers.web`'s `maxInflightBytes`. */
 export const MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
 

@@ -25,7 +25,7 @@ import { NetError } from '../../core/errors.js';
 import type { TcpClient } from '../../socket/index.js';
 import { dateHeaderNow } from './http-date.js';
 import type { ConnectionDeadline } from './deadline.js';
-import { INFLIGHT_FLOOR, type Inflight } from './inflight.js';
+import { CHUNK, INFLIGHT_FLOOR, type Inflight } from './inflight.js';
 import type { ChunkSlots } from './chunk-slots.js';
 
 /**
@@ -96,9 +96,6 @@ export interface Framing {
   /** The client spoke HTTP/1.0 and keeps the connection: say `Connection: keep-alive`. */
   keepAlive10?: boolean;
 }
-
-/** Bytes per read when streaming a file. */
-export const CHUNK = 256 * 1024;
 
 /** The head text: status line, Date, `fields` (CRLF-terminated lines), the connection line, the empty line. */
 export function headText(status: number, fields: string, f: Framing): string {

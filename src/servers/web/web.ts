@@ -40,9 +40,8 @@ import { serve } from '../serve.js';
 import type { AccessLog } from './access-log.js';
 import { serveConnection, type WebContext } from './connection.js';
 import { FileStore, MAX_CACHE_BYTES, MAX_CACHED_FILE_BYTES } from './file-store.js';
-import { INFLIGHT_FLOOR, Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
+import { Inflight, MAX_INFLIGHT_BYTES } from './inflight.js';
 import { ChunkSlots, type ChunkUsage } from './chunk-slots.js';
-import { CHUNK } from './respond.js';
 import { MAX_PATH_BYTES } from './target.js';
 import { webWorkers } from './workers.js';
 
@@ -139,7 +138,7 @@ export async function web(opts: WebOptions): Promise<WebServer> {
   const maxConnections = int('maxConnections', opts.maxConnections, 1024, 1);
   const ctx: WebContext = {
     pool: new Inflight(int('maxInflightBytes', opts.maxInflightBytes, MAX_INFLIGHT_BYTES)),
-    slots: new ChunkSlots(INFLIGHT_FLOOR, CHUNK),
+    slots: new ChunkSlots(),
     store: new FileStore(root, {
       index: opts.index,
       dotfiles: opts.dotfiles,
