@@ -550,6 +550,15 @@ test('a 3 MiB file arrives byte-identical', async () => {
   assert.equal(createHash('sha256').update(r.body).digest('hex'), createHash('sha256').update(big).digest('hex'));
 });
 
+/**
+ * Buffer bytes the process holds, with the server's chunk slabs counted by
+ * what their slots hold: `arrayBuffers` counts a slab's whole address space.
+ */
+function bufferBytes(srv: WebServer, m = process.memoryUsage()): number {
+  const chunks = srv.fileChunks();
+  return m.arrayBuffers - chunks.reserved + chunks.bytes;
+}
+
 test('clients that ask for a large file and stop reading hold at most the floor each plus maxInflightBytes, server-wide', {
   timeout: 60000,
 }, async () => {
@@ -578,9 +587,8 @@ test('clients that ask for a large file and stop reading hold at most the floor 
     gc();
     await new Promise((r) => setTimeout(r, 50));
     gc();
-    // chunk slabs set aside address space, counted whole by arrayBuffers: count what their slots hold instead
     const chunks = srv.fileChunks();
-    const held = process.memoryUsage().arrayBuffers - before - chunks.reserved + chunks.bytes;
+    const held = bufferBytes(srv) - before;
     assert.ok(chunks.slots >= N, `${chunks.slots} chunks out for ${N} stalled responses`);
     // before the bound each stalled connection held two 256 KiB chunks (~100 MiB here)
     assert.ok(held < N * 16 * 1024 + 1024 * 1024 + 4 * 1024 * 1024, `${(held / 1048576).toFixed(1)} MiB of buffers held by ${N} stalled clients`);
@@ -604,8 +612,7 @@ test('memory stays flat: 8 concurrent downloads of a 256 MiB file grow heap + bu
     let peak = 0;
     const sample = setInterval(() => {
       const m = process.memoryUsage();
-      const chunks = srv.fileChunks(); // slabs are counted by what their slots hold, not their address space
-      peak = Math.max(peak, m.arrayBuffers - chunks.reserved + chunks.bytes + m.heapUsed - before.arrayBuffers - before.heapUsed);
+      peak = Math.max(peak, bufferBytes(srv, m) + m.heapUsed - before.arrayBuffers - before.heapUsed);
     }, 20);
     const sizes = await Promise.all(
       Array.from(
